@@ -1,0 +1,48 @@
+package io.uplink.cloud;
+
+import java.util.concurrent.CompletionStage;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A connection to one cloud MQTT endpoint, kept up by the connector.
+ *
+ * <p>Thread-safe. {@link #publish} accepts messages whether or not the broker is reachable: an accepted message is
+ * stored durably before the call returns and is delivered when the link allows, surviving reconnects, bundle
+ * updates and restarts.
+ *
+ * @since 1.0
+ */
+@ProviderType
+public interface CloudConnection {
+
+    /** Service property: the endpoint's configured id. */
+    String ENDPOINT_ID = "cloud.endpoint.id";
+
+    /** The endpoint's configured id. */
+    String endpointId();
+
+    /** The endpoint profile in use. */
+    EndpointProfile profile();
+
+    ConnectionState state();
+
+    /**
+     * Queues a message for delivery.
+     *
+     * @param qos 0, 1 (or 2 where the profile allows it)
+     * @return completes when the broker acknowledged the message (QoS 1/2) or it was written to the network (QoS 0);
+     *         completes exceptionally with {@link CloudException} if the message can never be delivered
+     * @throws CloudException when the message is refused now (queue full, payload or topic breaking the profile's
+     *         limits); nothing was stored
+     */
+    CompletionStage<DeliveryReceipt> publish(String topic, byte[] payload, int qos, boolean retained)
+            throws CloudException;
+
+    /**
+     * Subscribes; the subscription is renewed on every reconnect until closed.
+     *
+     * @param handler called on a connector thread, one message at a time
+     */
+    Subscription subscribe(String topicFilter, int qos, MessageHandler handler) throws CloudException;
+}

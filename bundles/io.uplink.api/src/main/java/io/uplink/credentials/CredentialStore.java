@@ -1,0 +1,49 @@
+package io.uplink.credentials;
+
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Imports, validates, stores (encrypted at rest) and hands out credentials under aliases.
+ *
+ * <p>Thread-safe. Every change (import, delete) is durable when the method returns and is announced to
+ * {@link CredentialListener} services. No method ever puts key material, passphrases or the store secret into an
+ * exception message or a log.
+ *
+ * @since 1.0
+ */
+@ProviderType
+public interface CredentialStore {
+
+    /**
+     * Imports certificates and keys from PEM (any line endings, several blocks), DER or PKCS#12 content and stores
+     * them under {@code alias}, replacing what the alias held.
+     *
+     * @param passphrase for an encrypted key or PKCS#12, {@code null} when none; the caller may wipe it afterwards
+     * @return the validation report of what was stored
+     * @throws CredentialException when nothing usable could be read; the previous contents stay untouched
+     */
+    ValidationReport importCredential(String alias, byte[] content, char[] passphrase) throws CredentialException;
+
+    /** Validates what {@code alias} holds against the expectations given, without changing anything. */
+    ValidationReport validate(String alias, ValidationContext context) throws CredentialException;
+
+    /** Summaries of every stored alias, sorted by alias. */
+    List<CredentialSummary> list();
+
+    /** The client certificate chain and key under {@code alias}, if it holds both. */
+    Optional<ClientIdentity> clientIdentity(String alias);
+
+    /** The trust anchors (CA certificates) under {@code alias}; empty when it holds none. */
+    List<X509Certificate> trustAnchors(String alias);
+
+    /**
+     * Deletes {@code alias}.
+     *
+     * @return {@code false} if it did not exist
+     */
+    boolean delete(String alias) throws CredentialException;
+}

@@ -1,0 +1,120 @@
+package io.uplink.modem;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * An immutable AT command: the command line, how long the modem may take, and optionally data to send after a
+ * prompt or raw bytes to read inside the response.
+ *
+ * <p>Build with {@link #of(String)} and the {@code with...} methods, each returning a new instance.
+ *
+ * @since 1.0
+ */
+public final class AtCommand {
+
+    /** Timeout of an ordinary command when none is given. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final String line;
+    private final Duration timeout;
+    private final byte[] payload;
+    private final String prompt;
+    private final String rawDataPrefix;
+    private final boolean sensitive;
+
+    private AtCommand(String line, Duration timeout, byte[] payload, String prompt, String rawDataPrefix,
+            boolean sensitive) {
+        this.line = line;
+        this.timeout = timeout;
+        this.payload = payload;
+        this.prompt = prompt;
+        this.rawDataPrefix = rawDataPrefix;
+        this.sensitive = sensitive;
+    }
+
+    /**
+     * A command line without the trailing CR, for example {@code "AT+CPIN?"}.
+     *
+     * @throws IllegalArgumentException if the line is empty or contains CR or LF
+     */
+    public static AtCommand of(String line) {
+        Objects.requireNonNull(line, "line");
+        if (line.isEmpty() || line.indexOf('\r') >= 0 || line.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("An AT command line must be non-empty and must not contain CR or LF: "
+                    + Arrays.toString(line.getBytes(StandardCharsets.US_ASCII)));
+        }
+        return new AtCommand(line, DEFAULT_TIMEOUT, null, null, null, false);
+    }
+
+    /** The maximum time from sending the line to the final result (the manual's maximum response time). */
+    public AtCommand withTimeout(Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive");
+        }
+        return new AtCommand(line, value, payload, prompt, rawDataPrefix, sensitive);
+    }
+
+    /**
+     * Data to write once the modem shows {@code prompt} ({@code ">"} or {@code "@"}, which arrive without a line
+     * end, or {@code "CONNECT"}, which arrives as a line). The bytes are written exactly as given.
+     */
+    public AtCommand withPayload(String prompt, byte[] data) {
+        Objects.requireNonNull(prompt, "prompt");
+        Objects.requireNonNull(data, "data");
+        return new AtCommand(line, timeout, data.clone(), prompt, rawDataPrefix, sensitive);
+    }
+
+    /**
+     * Declares that an information line starting with {@code prefix} carries a byte count as its first number and is
+     * followed by exactly that many raw bytes (e.g. {@code "+QIRD:"}). Those bytes may contain CR, LF or "OK".
+     */
+    public AtCommand withRawData(String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        return new AtCommand(line, timeout, payload, prompt, prefix, sensitive);
+    }
+
+    /** Marks the line or payload as secret (APN password, SIM PIN, key material): logs show it masked. */
+    public AtCommand sensitive() {
+        return new AtCommand(line, timeout, payload, prompt, rawDataPrefix, true);
+    }
+
+    public String line() {
+        return line;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** The data to send after the prompt, a copy; {@code null} when the command has none. */
+    public byte[] payload() {
+        return payload == null ? null : payload.clone();
+    }
+
+    /** The prompt awaited before the payload, {@code null} when the command has no payload. */
+    public String prompt() {
+        return prompt;
+    }
+
+    /** The prefix of a response line followed by raw bytes, {@code null} when none. */
+    public String rawDataPrefix() {
+        return rawDataPrefix;
+    }
+
+    public boolean isSensitive() {
+        return sensitive;
+    }
+
+    /** The line as logs may show it: masked when {@link #isSensitive()}. */
+    @Override
+    public String toString() {
+        if (!sensitive) {
+            return line;
+        }
+        int eq = line.indexOf('=');
+        return (eq < 0 ? line : line.substring(0, eq + 1)) + "***";
+    }
+}

@@ -1,0 +1,37 @@
+package io.uplink.modem;
+
+import io.uplink.transport.Transport;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A live modem attached by a {@link ModemDialect}.
+ *
+ * <p>Registered as a service while attached, with the service property {@value #PID} naming its configuration.
+ * Thread-safe.
+ *
+ * @since 1.0
+ */
+@ProviderType
+public interface Modem {
+
+    /** Service property: the configuration PID of this modem. */
+    String PID = "modem.pid";
+
+    ModemIdentity identity();
+
+    /** The family of the dialect driving it. */
+    String dialectFamily();
+
+    /** The network registration state, as last reported by the modem. */
+    RegistrationState registration();
+
+    /** Sockets through this modem's AT socket commands (host TLS runs on top of these). */
+    Transport transport();
+
+    /** What the modem's own TLS stack offers, for the doctor to set against a broker's requirements. */
+    ModemTlsCapabilities tlsCapabilities();
+
+    /** Closes every socket and releases the PDP context. Idempotent; the AT channel stays open. */
+    void detach();
+}

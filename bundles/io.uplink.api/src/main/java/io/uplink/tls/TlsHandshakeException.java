@@ -1,0 +1,82 @@
+package io.uplink.tls;
+
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * A failed handshake: why, who raised which alert, and the trace up to the failure.
+ *
+ * @since 1.0
+ */
+public class TlsHandshakeException extends IOException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Why the handshake failed. */
+    public enum Failure {
+        /** No protocol version both sides support. */
+        VERSION_MISMATCH,
+        /** No cipher suite both sides support. */
+        CIPHER_MISMATCH,
+        /** The server chain does not reach a trust anchor. */
+        UNKNOWN_CA,
+        /** The server certificate does not match the expected name. */
+        HOSTNAME_MISMATCH,
+        /** The server certificate is expired or not yet valid. */
+        CERTIFICATE_EXPIRED,
+        /** The server asked for a client certificate and none was configured. */
+        CLIENT_CERTIFICATE_REQUIRED,
+        /** The server rejected the client certificate. */
+        CLIENT_CERTIFICATE_REJECTED,
+        /** The peer closed the connection during the handshake without an alert. */
+        PEER_CLOSED,
+        /** The handshake did not finish in time. */
+        TIMEOUT,
+        /** The transport failed underneath. */
+        TRANSPORT,
+        /** Any other protocol failure; see the message and trace. */
+        PROTOCOL
+    }
+
+    /** Which side raised the alert that ended the handshake. */
+    public enum Side {
+        CLIENT, SERVER, NONE
+    }
+
+    private final Failure failure;
+    private final Side alertRaisedBy;
+    private final String alert;
+    private final String fix;
+    private final transient HandshakeTrace trace;
+
+    public TlsHandshakeException(Failure failure, String message, String fix, Side alertRaisedBy, String alert,
+            HandshakeTrace trace, Throwable cause) {
+        super(message, cause);
+        this.failure = Objects.requireNonNull(failure, "failure");
+        this.fix = Objects.requireNonNullElse(fix, "");
+        this.alertRaisedBy = Objects.requireNonNull(alertRaisedBy, "alertRaisedBy");
+        this.alert = Objects.requireNonNullElse(alert, "");
+        this.trace = Objects.requireNonNull(trace, "trace");
+    }
+
+    public Failure failure() {
+        return failure;
+    }
+
+    public String fix() {
+        return fix;
+    }
+
+    public Side alertRaisedBy() {
+        return alertRaisedBy;
+    }
+
+    /** The alert description, e.g. {@code handshake_failure}; empty when there was none. */
+    public String alert() {
+        return alert;
+    }
+
+    public HandshakeTrace trace() {
+        return trace;
+    }
+}
