@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Registers the OS-socket {@link Transport}. Configuration is optional: without it the defaults apply. A changed
  * configuration applies to connections opened afterwards; open connections keep theirs.
  */
-@Component(service = Transport.class, configurationPid = OsTransportConfig.PID,
+@Component(service = Transport.class, configurationPid = OsTransportConfig.PID, immediate = true,
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
         property = { Transport.KIND + "=" + Transport.KIND_OS })
 @Designate(ocd = OsTransportConfig.class)
@@ -46,9 +46,27 @@ public final class OsTransportComponent implements Transport {
                 settings.keepAlive());
     }
 
+    /**
+     * Turns the configuration into settings. A value out of range is reported and replaced by its default, so a
+     * typing error in the web form never takes the transport away.
+     */
     static SocketSettings toSettings(OsTransportConfig config) {
-        return new SocketSettings(Duration.ofMillis(config.connect_timeout_ms()),
-                Duration.ofMillis(config.read_timeout_ms()), config.tcp_nodelay(), config.tcp_keepalive());
+        long connect = checked("connect.timeout.ms", config.connect_timeout_ms(), 100, 600_000,
+                SocketSettings.DEFAULTS.connectTimeout().toMillis());
+        long read = checked("read.timeout.ms", config.read_timeout_ms(), 0, 3_600_000,
+                SocketSettings.DEFAULTS.readTimeout().toMillis());
+        return new SocketSettings(Duration.ofMillis(connect), Duration.ofMillis(read), config.tcp_nodelay(),
+                config.tcp_keepalive());
+    }
+
+    private static long checked(String name, long value, long min, long max, long fallback) {
+        if (value < min || value > max) {
+            LOG.error("Configuration {}: {}={} is outside the allowed range {}..{}; using {} until it is corrected "
+                    + "(Web Console > OSGi > Configuration > Uplink OS network transport, or conf/{}.cfg)",
+                    OsTransportConfig.PID, name, value, min, max, fallback, OsTransportConfig.PID);
+            return fallback;
+        }
+        return value;
     }
 
     @Override
