@@ -1,0 +1,58 @@
+package io.uplink.launcher;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/** Framework launch properties: conf/framework.properties, then command-line overrides, then what the launcher owns. */
+final class FrameworkProperties {
+
+    private FrameworkProperties() {
+    }
+
+    static Map<String, String> load(Path home, RunOptions options, String consolePasswordHash) throws IOException {
+        Path file = home.resolve("conf/framework.properties");
+        Properties p = new Properties();
+        if (Files.isRegularFile(file)) {
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(r);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + " is malformed (" + e.getMessage() + "); fix the line or restore the "
+                        + "file from the distribution archive");
+            }
+        }
+        Map<String, String> result = new LinkedHashMap<>();
+        for (String key : p.stringPropertyNames()) {
+            result.put(key, p.getProperty(key).replace("${uplink.home}", home.toString()));
+        }
+        result.putIfAbsent("org.apache.felix.http.host", "127.0.0.1");
+        result.putIfAbsent("org.osgi.service.http.port", "8080");
+        if (options.httpHost() != null) {
+            result.put("org.apache.felix.http.host", options.httpHost());
+        }
+        if (options.httpPort() != null) {
+            result.put("org.osgi.service.http.port", String.valueOf(options.httpPort()));
+        }
+        String port = result.get("org.osgi.service.http.port");
+        try {
+            RunOptions.port(port);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("org.osgi.service.http.port in " + file + " is invalid: " + e.getMessage());
+        }
+        // Owned by the launcher: where state lives, and who may use the Web Console.
+        result.put("org.osgi.framework.storage", home.resolve("data/felix-cache").toString());
+        result.put("felix.cm.dir", home.resolve("data/config").toString());
+        result.put("felix.fileinstall.dir", home.resolve("conf").toString());
+        result.put("felix.webconsole.username", ConsolePassword.USER);
+        result.put("felix.webconsole.password", consolePasswordHash);
+        if (!options.shell() || System.console() == null) {
+            result.put("gosh.args", "--nointeractive");
+        }
+        return result;
+    }
+}

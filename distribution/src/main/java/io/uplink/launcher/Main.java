@@ -1,0 +1,91 @@
+package io.uplink.launcher;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Entry point of {@code bin/uplink}: dispatches subcommands. Exit codes: 0 success, 1 failure at run time, 2 bad
+ * arguments.
+ */
+public final class Main {
+
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_USAGE = 2;
+
+    private static final String USAGE = String.join("\n",
+            "Usage: uplink <command> [options]",
+            "",
+            "Commands:",
+            "  run       Start the gateway (Felix, Web Console, Uplink bundles) in the foreground",
+            "  passwd    Set a new Web Console password for user 'admin'",
+            "  help      Show this help, or 'uplink help <command>' for one command",
+            "",
+            "Options for every command:",
+            "  -h, --help     Show help for the command",
+            "  --version      Print the Uplink version",
+            "",
+            "Environment:",
+            "  UPLINK_HOME        Installation folder (default: the folder above bin/)",
+            "  UPLINK_JAVA_OPTS   JVM options (default: -Xmx256m -XX:+UseSerialGC)",
+            "",
+            "Exit codes: 0 success, 1 failure, 2 bad arguments.");
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        List<String> list = Arrays.asList(args);
+        if (list.isEmpty()) {
+            err.println(USAGE);
+            return EXIT_USAGE;
+        }
+        String command = list.get(0);
+        List<String> rest = list.subList(1, list.size());
+        Path home = home();
+        switch (command) {
+        case "run":
+            return new RunCommand(home, out, err).execute(rest);
+        case "passwd":
+            return new PasswdCommand(home, out, err).execute(rest);
+        case "help":
+        case "-h":
+        case "--help":
+            if (!rest.isEmpty() && rest.get(0).equals("run")) {
+                out.println(RunCommand.USAGE);
+            } else if (!rest.isEmpty() && rest.get(0).equals("passwd")) {
+                out.println(PasswdCommand.USAGE);
+            } else {
+                out.println(USAGE);
+            }
+            return EXIT_OK;
+        case "--version":
+            out.println("uplink " + version());
+            return EXIT_OK;
+        default:
+            err.println("uplink: unknown command '" + command + "'.");
+            err.println("Run 'uplink --help' for the list of commands.");
+            return EXIT_USAGE;
+        }
+    }
+
+    static Path home() {
+        String prop = System.getProperty("uplink.home");
+        if (prop == null || prop.isBlank()) {
+            prop = System.getenv("UPLINK_HOME");
+        }
+        return Paths.get(prop == null || prop.isBlank() ? "." : prop).toAbsolutePath().normalize();
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "development build" : v;
+    }
+}

@@ -1,0 +1,163 @@
+package io.uplink.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.BundleException;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+
+/** {@code uplink run}: starts the gateway in the foreground until interrupted or the framework stops. */
+final class RunCommand {
+
+    static final String USAGE = String.join("\n",
+            "Usage: uplink run [options]",
+            "",
+            "Start the gateway in the foreground: Apache Felix, the Web Console and the Uplink bundles.",
+            "Stop it with Ctrl+C (or SIGTERM); it shuts down cleanly.",
+            "",
+            "Options:",
+            "  --http-host HOST   Address the web server listens on (default 127.0.0.1; 0.0.0.0 for all)",
+            "  --http-port PORT   Web server port (default 8080)",
+            "  --no-shell         Do not start the interactive Gogo shell",
+            "  -h, --help         Show this help",
+            "",
+            "Files (under the installation folder):",
+            "  conf/framework.properties   framework and web server settings",
+            "  conf/*.cfg, conf/*.config   component configurations, applied at start and when changed",
+            "  conf/logback.xml            logging; logs go to logs/uplink.log and the console",
+            "  data/                       runtime state: bundle cache, configurations, secrets",
+            "",
+            "Exit codes: 0 stopped cleanly, 1 failed to start, 2 bad arguments.");
+
+    private static final long STOP_TIMEOUT_SECONDS = 30;
+
+    private final Path home;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    RunCommand(Path home, PrintStream out, PrintStream err) {
+        this.home = home;
+        this.out = out;
+        this.err = err;
+    }
+
+    int execute(List<String> args) {
+        RunOptions options;
+        try {
+            options = RunOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("uplink run: " + e.getMessage());
+            err.println("Run 'uplink run --help' for the options.");
+            return Main.EXIT_USAGE;
+        }
+        if (options.help()) {
+            out.println(USAGE);
+            return Main.EXIT_OK;
+        }
+        long started = System.nanoTime();
+        try {
+            return runFramework(options, started);
+        } catch (IOException | BundleException | RuntimeException e) {
+            err.println("uplink run: the gateway could not start: " + e.getMessage());
+            return Main.EXIT_FAILURE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Main.EXIT_FAILURE;
+        }
+    }
+
+    private int runFramework(RunOptions options, long started)
+            throws IOException, BundleException, InterruptedException {
+        if (!Files.isDirectory(home.resolve("bundle"))) {
+            throw new IOException("no bundle/ folder under " + home
+                    + ": run bin/uplink from an unpacked distribution (distribution/target/uplink), or set UPLINK_HOME");
+        }
+        ConsolePassword password = new ConsolePassword(home.resolve("data/secrets"));
+        boolean firstStart = !password.exists();
+        if (firstStart) {
+            password.generate();
+        }
+        Map<String, String> properties = FrameworkProperties.load(home, options, password.storedHash());
+        checkPortFree(properties.get("org.apache.felix.http.host"),
+                Integer.parseInt(properties.get("org.osgi.service.http.port")));
+        System.setProperty("logback.configurationFile", home.resolve("conf/logback.xml").toString());
+        System.setProperty("uplink.home", home.toString());
+
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
+                .orElseThrow(() -> new IOException("no OSGi framework on the class path (lib/ is incomplete)"));
+        Framework framework = factory.newFramework(properties);
+        framework.init();
+        BundleSet bundles = new BundleSet(framework.getBundleContext(), home.resolve("bundle"), options.shell());
+        bundles.synchronize();
+        framework.start();
+        List<String> problems = bundles.startAll();
+
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(framework), "uplink-shutdown"));
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        String url = "http://" + properties.get("org.apache.felix.http.host") + ":"
+                + properties.get("org.osgi.service.http.port") + "/system/console";
+        out.println("Uplink " + Main.version() + " started in " + millis + " ms: " + bundles.activeCount() + " of "
+                + bundles.count() + " bundles active.");
+        out.println("Web Console: " + url + "  (user '" + ConsolePassword.USER + "')");
+        if (firstStart) {
+            out.println("First start: a Web Console password was generated. Read it with:");
+            out.println("    cat " + password.initialPasswordFile());
+            out.println("Change it with 'bin/uplink passwd', which also deletes that file.");
+        }
+        out.println("Logs: " + home.resolve("logs/uplink.log") + "    Configuration: " + home.resolve("conf"));
+        for (String problem : problems) {
+            err.println("WARNING: " + problem);
+        }
+        FrameworkEvent stopped = framework.waitForStop(0);
+        return stopped.getType() == FrameworkEvent.ERROR ? Main.EXIT_FAILURE : Main.EXIT_OK;
+    }
+
+    /** Jetty would only log a bind failure and run on without a web server; refuse to start instead. */
+    private static void checkPortFree(String host, int port) throws IOException {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new IOException("the web server cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + "). Another program (perhaps another Uplink) uses that port: stop it, or choose another port "
+                    + "with 'uplink run --http-port N' or org.osgi.service.http.port in conf/framework.properties", e);
+        }
+    }
+
+    /**
+     * Shutdown hook: stops the framework, then ends the JVM with 0 after a clean stop (1 if bundles hung), as
+     * daemons do, instead of the JVM's 143 for SIGTERM.
+     */
+    private void stop(Framework framework) {
+        int status = Main.EXIT_OK;
+        try {
+            framework.stop();
+            FrameworkEvent e = framework.waitForStop(TimeUnit.SECONDS.toMillis(STOP_TIMEOUT_SECONDS));
+            if (e.getType() == FrameworkEvent.WAIT_TIMEDOUT) {
+                err.println("uplink: bundles did not stop within " + STOP_TIMEOUT_SECONDS + " s; exiting anyway.");
+                status = Main.EXIT_FAILURE;
+            } else {
+                out.println("Uplink stopped.");
+            }
+        } catch (BundleException e) {
+            err.println("uplink: error while stopping: " + e.getMessage());
+            status = Main.EXIT_FAILURE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            status = Main.EXIT_FAILURE;
+        }
+        out.flush();
+        err.flush();
+        Runtime.getRuntime().halt(status);
+    }
+}

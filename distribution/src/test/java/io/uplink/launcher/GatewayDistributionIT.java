@@ -1,0 +1,142 @@
+package io.uplink.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the built distribution as an operator would: {@code bin/uplink run} from an unpacked copy, then the Web
+ * Console over HTTP.
+ */
+class GatewayDistributionIT {
+
+    private static final Pattern BANNER = Pattern.compile("started in (\\d+) ms: (\\d+) of (\\d+) bundles active");
+
+    @TempDir
+    Path temp;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @Test
+    void startsWithAllBundlesActiveAndAConsoleThatRequiresTheGeneratedPassword() throws Exception {
+        try (GatewayProcess gw = GatewayProcess.copyOfDistribution(temp)) {
+            Files.writeString(gw.home.resolve("conf/io.uplink.transport.os.cfg"), "connect.timeout.ms=4321\n");
+            String banner = gw.start();
+
+            Matcher m = BANNER.matcher(banner);
+            assertThat(m.find()).as("start-up banner in:\n%s", banner).isTrue();
+            assertThat(m.group(2)).as("active bundles").isEqualTo(m.group(3));
+            assertThat(banner).doesNotContain("WARNING");
+            assertThat(banner).contains("First start").contains("initial-admin-password");
+
+            Path passwordFile = gw.home.resolve("data/secrets/initial-admin-password");
+            String password = Files.readString(passwordFile).trim();
+            assertThat(password).hasSizeGreaterThanOrEqualTo(16);
+            String hash = Files.readString(gw.home.resolve("data/secrets/webconsole-admin.hash"));
+            assertThat(hash).startsWith("{sha-256}").doesNotContain(password);
+
+            String console = "http://127.0.0.1:" + gw.port + "/system/console/bundles";
+            assertThat(get(console, null).statusCode()).isEqualTo(401);
+            assertThat(get(console, "admin:admin").statusCode()).isEqualTo(401);
+            assertThat(get(console, "admin:" + password + "x").statusCode()).isEqualTo(401);
+            assertThat(get(console, "admin:" + password).statusCode()).isEqualTo(200);
+
+            // The configuration form of our component renders from its metatype.
+            HttpResponse<String> form = get("http://127.0.0.1:" + gw.port
+                    + "/system/console/configMgr/io.uplink.transport.os", "admin:" + password);
+            assertThat(form.statusCode()).isEqualTo(200);
+
+            // conf/*.cfg reaches the component; logs go to the rotating file as well as the console.
+            gw.awaitOutput(s -> s.contains("connect timeout 4321 ms"), "the configuration from conf/");
+            assertThat(Files.readString(gw.home.resolve("logs/uplink.log"))).contains("OS transport ready");
+            assertThat(Files.readString(gw.home.resolve("logs/uplink.log"))).doesNotContain(password);
+
+            assertThat(gw.stop()).as("exit code after SIGTERM").isZero();
+            assertThat(gw.output()).contains("Uplink stopped.");
+
+            // Second start: the same password, no new one; configuration kept.
+            String again = gw.start();
+            assertThat(again).doesNotContain("First start");
+            assertThat(get(console, "admin:" + password).statusCode()).isEqualTo(200);
+            gw.stop();
+        }
+    }
+
+    @Test
+    void passwdReplacesThePasswordAndRemovesTheFirstStartFile() throws Exception {
+        try (GatewayProcess gw = GatewayProcess.copyOfDistribution(temp)) {
+            gw.start();
+            String first = Files.readString(gw.home.resolve("data/secrets/initial-admin-password")).trim();
+            gw.stop();
+
+            GatewayProcess.Result tooShort = gw.command("short\n", "passwd", "--stdin");
+            assertThat(tooShort.exitCode()).isEqualTo(2);
+            assertThat(tooShort.output()).contains("too short");
+
+            GatewayProcess.Result changed = gw.command("a-new-long-password\n", "passwd", "--stdin");
+            assertThat(changed.exitCode()).as(changed.output()).isZero();
+            assertThat(gw.home.resolve("data/secrets/initial-admin-password")).doesNotExist();
+
+            gw.start();
+            String console = "http://127.0.0.1:" + gw.port + "/system/console/bundles";
+            assertThat(get(console, "admin:" + first).statusCode()).isEqualTo(401);
+            assertThat(get(console, "admin:a-new-long-password").statusCode()).isEqualTo(200);
+            gw.stop();
+        }
+    }
+
+    @Test
+    void commandLineBehavesLikeAUnixTool() throws Exception {
+        try (GatewayProcess gw = GatewayProcess.copyOfDistribution(temp)) {
+            assertThat(gw.command(null, "--help").exitCode()).isZero();
+            assertThat(gw.command(null, "run", "--help").output()).contains("--http-port");
+            assertThat(gw.command(null, "passwd", "--help").output()).contains("--stdin");
+            assertThat(gw.command(null, "--version").output()).contains("uplink ");
+
+            GatewayProcess.Result unknown = gw.command(null, "frobnicate");
+            assertThat(unknown.exitCode()).isEqualTo(2);
+            assertThat(unknown.output()).contains("unknown command 'frobnicate'").contains("--help");
+
+            GatewayProcess.Result badPort = gw.command(null, "run", "--http-port", "eighty");
+            assertThat(badPort.exitCode()).isEqualTo(2);
+            assertThat(badPort.output()).contains("--http-port must be a number");
+
+            assertThat(gw.command(null).exitCode()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void refusesToStartWhenThePortIsTaken() throws Exception {
+        try (GatewayProcess gw = GatewayProcess.copyOfDistribution(temp);
+                java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                        java.net.InetAddress.getByName("127.0.0.1"))) {
+            GatewayProcess.Result r = gw.command(null, "run", "--no-shell", "--http-port",
+                    String.valueOf(taken.getLocalPort()));
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.output()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort())
+                    .contains("--http-port");
+        }
+    }
+
+    private HttpResponse<String> get(String url, String credentials) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
+        if (credentials != null) {
+            b.header("Authorization", "Basic "
+                    + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
