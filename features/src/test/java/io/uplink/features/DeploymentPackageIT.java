@@ -1,0 +1,173 @@
+package io.uplink.features;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.Manifest;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.wiring.BundleRevision;
+
+/**
+ * The built deployment packages are well-formed and install, start and uninstall through Felix DeploymentAdmin in a
+ * real framework, as they would over the air on a gateway.
+ */
+class DeploymentPackageIT {
+
+    private static final Path FEATURES = Path.of(System.getProperty("uplink.features.dir", "target"));
+    private static final Path PLATFORM = Path.of(System.getProperty("uplink.platform.dir", "target/it-platform"));
+    private static final String DEPLOYMENT_ADMIN = "org.osgi.service.deploymentadmin.DeploymentAdmin";
+
+    @TempDir
+    Path storage;
+
+    private Framework framework;
+
+    @BeforeEach
+    void startPlatform() throws Exception {
+        Map<String, String> config = new HashMap<>();
+        config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
+        config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        framework = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow().newFramework(config);
+        framework.start();
+        List<Bundle> installed = new ArrayList<>();
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(PLATFORM, "*.jar")) {
+            for (Path jar : jars) {
+                try (InputStream in = Files.newInputStream(jar)) {
+                    installed.add(framework.getBundleContext().installBundle(jar.toUri().toString(), in));
+                }
+            }
+        }
+        for (Bundle b : installed) {
+            if ((b.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) == 0) {
+                b.start();
+            }
+        }
+    }
+
+    @AfterEach
+    void stopPlatform() throws Exception {
+        framework.stop();
+        framework.waitForStop(30_000);
+    }
+
+    @Test
+    void coreManifestListsEveryBundleWithItsRealIdentityInOrder() throws IOException {
+        byte[] dp = Files.readAllBytes(FEATURES.resolve("uplink-core.dp"));
+        try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(dp))) {
+            Manifest manifest = in.getManifest();
+            assertThat(manifest).as("the manifest must be the first entry").isNotNull();
+            Attributes main = manifest.getMainAttributes();
+            assertThat(main.getValue("DeploymentPackage-SymbolicName")).isEqualTo("io.uplink.feature.core");
+            assertThat(main.getValue("DeploymentPackage-Version")).matches("\\d+\\.\\d+\\.\\d+(\\..+)?");
+
+            List<String> entries = new ArrayList<>();
+            JarEntry e;
+            while ((e = in.getNextJarEntry()) != null) {
+                if (e.isDirectory()) {
+                    continue;
+                }
+                entries.add(e.getName());
+                Manifest bundle = new JarInputStream(new ByteArrayInputStream(in.readAllBytes())).getManifest();
+                Attributes section = manifest.getAttributes(e.getName());
+                assertThat(section).as("manifest section for %s", e.getName()).isNotNull();
+                assertThat(section.getValue("Bundle-SymbolicName"))
+                        .isEqualTo(bundle.getMainAttributes().getValue("Bundle-SymbolicName"));
+                assertThat(section.getValue("Bundle-Version"))
+                        .isEqualTo(bundle.getMainAttributes().getValue("Bundle-Version"));
+            }
+            assertThat(entries).containsExactly("bundles/io.uplink.api.jar", "bundles/io.uplink.transport.os.jar");
+            assertThat(manifest.getEntries().keySet()).containsExactlyInAnyOrderElementsOf(entries);
+        }
+    }
+
+    @Test
+    void coreInstallsStartsAndUninstallsThroughDeploymentAdmin() throws Exception {
+        BundleContext context = framework.getBundleContext();
+        Object deploymentPackage;
+        try (InputStream in = Files.newInputStream(FEATURES.resolve("uplink-core.dp"))) {
+            deploymentPackage = invoke(context, "installDeploymentPackage", new Class<?>[] { InputStream.class }, in);
+        }
+        assertThat(bundleState(context, "io.uplink.api")).isEqualTo(Bundle.ACTIVE);
+        assertThat(bundleState(context, "io.uplink.transport.os")).isEqualTo(Bundle.ACTIVE);
+        ServiceReference<?>[] transports = context.getAllServiceReferences("io.uplink.transport.Transport",
+                "(transport.kind=os)");
+        assertThat(transports).as("OS transport service from the installed package; services now: %s",
+                describeServices(context)).hasSize(1);
+
+        // Installing the same version again is a no-op, not a failure (a retried OTA must be harmless).
+        try (InputStream in = Files.newInputStream(FEATURES.resolve("uplink-core.dp"))) {
+            invoke(context, "installDeploymentPackage", new Class<?>[] { InputStream.class }, in);
+        }
+        assertThat(bundleState(context, "io.uplink.transport.os")).isEqualTo(Bundle.ACTIVE);
+
+        Class<?> dpType = deploymentAdminBundle(context).loadClass("org.osgi.service.deploymentadmin.DeploymentPackage");
+        dpType.getMethod("uninstall").invoke(deploymentPackage);
+        assertThat(bundleState(context, "io.uplink.transport.os")).isEqualTo(-1);
+        assertThat(context.getAllServiceReferences("io.uplink.transport.Transport", null)).isNull();
+    }
+
+    /** Calls a DeploymentAdmin method through its interface, loaded from the bundle that exports it. */
+    private static Object invoke(BundleContext context, String method, Class<?>[] types, Object... args)
+            throws Exception {
+        ServiceReference<?> ref = context.getServiceReference(DEPLOYMENT_ADMIN);
+        assertThat(ref).as("DeploymentAdmin service").isNotNull();
+        Object admin = context.getService(ref);
+        try {
+            Method m = deploymentAdminBundle(context).loadClass(DEPLOYMENT_ADMIN).getMethod(method, types);
+            return m.invoke(admin, args);
+        } finally {
+            context.ungetService(ref);
+        }
+    }
+
+    private static Bundle deploymentAdminBundle(BundleContext context) {
+        for (Bundle b : context.getBundles()) {
+            if ("org.apache.felix.deploymentadmin".equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("org.apache.felix.deploymentadmin is not installed");
+    }
+
+    private static String describeServices(BundleContext context) throws Exception {
+        StringBuilder b = new StringBuilder();
+        for (ServiceReference<?> r : context.getAllServiceReferences(null, null)) {
+            b.append(r.getBundle().getSymbolicName()).append(':')
+                    .append(String.join(",", (String[]) r.getProperty(Constants.OBJECTCLASS))).append(' ');
+        }
+        return b.toString();
+    }
+
+    private static int bundleState(BundleContext context, String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b.getState();
+            }
+        }
+        return -1;
+    }
+}
