@@ -15,7 +15,7 @@ final class FrameworkProperties {
     private FrameworkProperties() {
     }
 
-    static Map<String, String> load(Path home, RunOptions options, String consolePasswordHash) throws IOException {
+    static Map<String, String> load(Path home, RunOptions options) throws IOException {
         Path file = home.resolve("conf/framework.properties");
         Properties p = new Properties();
         if (Files.isRegularFile(file)) {
@@ -44,12 +44,10 @@ final class FrameworkProperties {
         } catch (IllegalArgumentException e) {
             throw new IOException("org.osgi.service.http.port in " + file + " is invalid: " + e.getMessage());
         }
-        // Owned by the launcher: where state lives, and who may use the Web Console.
+        // Owned by the launcher: where state lives. The Web Console user and password hash are added by RunCommand.
         result.put("org.osgi.framework.storage", home.resolve("data/felix-cache").toString());
         result.put("felix.cm.dir", home.resolve("data/config").toString());
         result.put("felix.fileinstall.dir", home.resolve("conf").toString());
-        result.put("felix.webconsole.username", ConsolePassword.USER);
-        result.put("felix.webconsole.password", consolePasswordHash);
         if (!options.shell() || System.console() == null) {
             result.put("gosh.args", "--nointeractive");
         }

@@ -82,14 +82,16 @@ final class RunCommand {
             throw new IOException("no bundle/ folder under " + home
                     + ": run bin/uplink from an unpacked distribution (distribution/target/uplink), or set UPLINK_HOME");
         }
+        Map<String, String> properties = FrameworkProperties.load(home, options);
+        checkPortFree(properties.get("org.apache.felix.http.host"),
+                Integer.parseInt(properties.get("org.osgi.service.http.port")));
         ConsolePassword password = new ConsolePassword(home.resolve("data/secrets"));
         boolean firstStart = !password.exists();
         if (firstStart) {
             password.generate();
         }
-        Map<String, String> properties = FrameworkProperties.load(home, options, password.storedHash());
-        checkPortFree(properties.get("org.apache.felix.http.host"),
-                Integer.parseInt(properties.get("org.osgi.service.http.port")));
+        properties.put("felix.webconsole.username", ConsolePassword.USER);
+        properties.put("felix.webconsole.password", password.storedHash());
         System.setProperty("logback.configurationFile", home.resolve("conf/logback.xml").toString());
         System.setProperty("uplink.home", home.toString());
 

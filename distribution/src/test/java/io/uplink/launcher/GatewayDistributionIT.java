@@ -128,6 +128,8 @@ class GatewayDistributionIT {
             assertThat(r.exitCode()).isEqualTo(1);
             assertThat(r.output()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort())
                     .contains("--http-port");
+            assertThat(gw.home.resolve("data/secrets")).as("a refused start leaves no secrets behind")
+                    .doesNotExist();
         }
     }
 

@@ -36,10 +36,14 @@ final class GatewayProcess implements AutoCloseable {
         Path home = tempDir.resolve("uplink");
         try (Stream<Path> files = Files.walk(source)) {
             for (Path p : (Iterable<Path>) files::iterator) {
-                Path target = home.resolve(source.relativize(p).toString());
+                Path relative = source.relativize(p);
+                if (relative.startsWith("data") || relative.startsWith("logs")) {
+                    continue; // state of a gateway someone ran in place; a fresh copy starts without it
+                }
+                Path target = home.resolve(relative.toString());
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(target);
-                } else if (!source.relativize(p).startsWith("data") && !source.relativize(p).startsWith("logs")) {
+                } else {
                     Files.copy(p, target);
                 }
             }
