@@ -28,6 +28,26 @@ public interface CredentialStore {
      */
     ValidationReport importCredential(String alias, byte[] content, char[] passphrase) throws CredentialException;
 
+    /**
+     * Reads and validates content without storing anything: what {@code uplink creds check} and an upload form show
+     * before an import.
+     *
+     * @param contents one or more files (certificate, key, CA bundle, PKCS#12), in any supported form
+     * @param passphrase for encrypted keys or PKCS#12, {@code null} when none
+     * @throws CredentialException when some content is unreadable (the problems say which and why)
+     * @since 1.1
+     */
+    ValidationReport inspect(List<byte[]> contents, char[] passphrase, ValidationContext context)
+            throws CredentialException;
+
+    /**
+     * What {@code alias} holds, as PEM text in the form a consumer (typically a modem) wants.
+     *
+     * @throws CredentialException when the alias does not exist or does not hold that part
+     * @since 1.1
+     */
+    byte[] exportPem(String alias, CredentialPart part, PemStyle style) throws CredentialException;
+
     /** Validates what {@code alias} holds against the expectations given, without changing anything. */
     ValidationReport validate(String alias, ValidationContext context) throws CredentialException;
 

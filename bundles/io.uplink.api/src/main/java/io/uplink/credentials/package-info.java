@@ -2,9 +2,12 @@
  * Credentials: certificates, keys and trust anchors, imported from whatever people paste, validated, stored
  * encrypted, and handed to the TLS engine and to modems.
  *
+ * <p>1.1: {@link io.uplink.credentials.CredentialStore#inspect}, {@link io.uplink.credentials.CredentialStore#exportPem}
+ * and the contents of a {@link io.uplink.credentials.ValidationReport}.
+ *
  * @since 1.0
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package io.uplink.credentials;
 
