@@ -188,6 +188,12 @@ final class CredentialReader {
     }
 
     private void decryptPkcs8(PKCS8EncryptedPrivateKeyInfo encrypted, String where, Collector c) throws IOException {
+        java.util.Optional<String> tooCostly = KdfCostGuard.check(encrypted.toASN1Structure());
+        if (tooCostly.isPresent()) {
+            c.problem("kdf-too-costly", Severity.ERROR, where + " cannot be decrypted safely: " + tooCostly.get()
+                    + ".", "The file is damaged or was made to stall this gateway; export the key again.");
+            return;
+        }
         if (!c.needPassphrase(where)) {
             return;
         }
@@ -223,6 +229,13 @@ final class CredentialReader {
             return;
         }
         if (isPkcs12(asn1)) {
+            java.util.Optional<String> tooCostly = KdfCostGuard.checkPkcs12(asn1);
+            if (tooCostly.isPresent()) {
+                c.problem("kdf-too-costly", Severity.ERROR, c.source + " cannot be opened safely: "
+                        + tooCostly.get() + ".", "The file is damaged or was made to stall this gateway; export it "
+                        + "again.");
+                return;
+            }
             readPkcs12(der, c);
             return;
         }
