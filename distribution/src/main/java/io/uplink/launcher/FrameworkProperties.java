@@ -48,6 +48,8 @@ final class FrameworkProperties {
         result.put("org.osgi.framework.storage", home.resolve("data/felix-cache").toString());
         result.put("felix.cm.dir", home.resolve("data/config").toString());
         result.put("felix.fileinstall.dir", home.resolve("conf").toString());
+        // Bundles keep their durable state (e.g. the credential store) under data/ when this is set.
+        result.put("uplink.home", home.toString());
         if (!options.shell() || System.console() == null) {
             result.put("gosh.args", "--nointeractive");
         }

@@ -22,6 +22,7 @@ public final class Main {
             "Commands:",
             "  run       Start the gateway (Felix, Web Console, Uplink bundles) in the foreground",
             "  passwd    Set a new Web Console password for user 'admin'",
+            "  creds     Check certificate and key files; manage the gateway's credential store",
             "  help      Show this help, or 'uplink help <command>' for one command",
             "",
             "Options for every command:",
@@ -38,6 +39,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Command-line tools report through their output; their libraries' INFO logs would only be noise.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         System.exit(run(args, System.out, System.err));
     }
 
@@ -55,6 +58,8 @@ public final class Main {
             return new RunCommand(home, out, err).execute(rest);
         case "passwd":
             return new PasswdCommand(home, out, err).execute(rest);
+        case "creds":
+            return new CredsCommand(home, out, err).execute(rest);
         case "help":
         case "-h":
         case "--help":
@@ -62,6 +67,8 @@ public final class Main {
                 out.println(RunCommand.USAGE);
             } else if (!rest.isEmpty() && rest.get(0).equals("passwd")) {
                 out.println(PasswdCommand.USAGE);
+            } else if (!rest.isEmpty() && rest.get(0).equals("creds")) {
+                out.println(CredsCommand.USAGE);
             } else {
                 out.println(USAGE);
             }

@@ -99,7 +99,8 @@ class DeploymentPackageIT {
                 assertThat(section.getValue("Bundle-Version"))
                         .isEqualTo(bundle.getMainAttributes().getValue("Bundle-Version"));
             }
-            assertThat(entries).containsExactly("bundles/io.uplink.api.jar", "bundles/io.uplink.transport.os.jar");
+            assertThat(entries).containsExactly("bundles/io.uplink.api.jar", "bundles/io.uplink.transport.os.jar",
+                    "bundles/io.uplink.credentials.jar");
             assertThat(manifest.getEntries().keySet()).containsExactlyInAnyOrderElementsOf(entries);
         }
     }
@@ -117,6 +118,9 @@ class DeploymentPackageIT {
                 "(transport.kind=os)");
         assertThat(transports).as("OS transport service from the installed package; services now: %s",
                 describeServices(context)).hasSize(1);
+        assertThat(bundleState(context, "io.uplink.credentials")).isEqualTo(Bundle.ACTIVE);
+        assertThat(context.getAllServiceReferences("io.uplink.credentials.CredentialStore", null))
+                .as("credential store service from the installed package").hasSize(1);
 
         // Installing the same version again is a no-op, not a failure (a retried OTA must be harmless).
         try (InputStream in = Files.newInputStream(FEATURES.resolve("uplink-core.dp"))) {

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class UplinkBundlesTest {
 
     /** The bundles this build must deliver; later bundles are covered by the prefix check below. */
-    private static final List<String> REQUIRED = List.of("io.uplink.api", "io.uplink.transport.os");
+    private static final List<String> REQUIRED = List.of("io.uplink.api", "io.uplink.transport.os",
+            "io.uplink.credentials");
 
     @InjectBundleContext
     BundleContext context;

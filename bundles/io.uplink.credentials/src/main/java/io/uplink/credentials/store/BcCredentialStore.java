@@ -123,12 +123,21 @@ public final class BcCredentialStore implements CredentialStore {
     @Override
     public ValidationReport inspect(List<byte[]> contents, char[] passphrase, ValidationContext context)
             throws CredentialException {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < contents.size(); i++) {
+            names.add(contents.size() == 1 ? "the content" : "content " + (i + 1));
+        }
+        return inspect(names, contents, passphrase, context);
+    }
+
+    /** {@link #inspect(List, char[], ValidationContext)} with a name per content (a file name) for the messages. */
+    public ValidationReport inspect(List<String> names, List<byte[]> contents, char[] passphrase,
+            ValidationContext context) throws CredentialException {
         List<X509Certificate> certs = new ArrayList<>();
         List<PrivateKey> keys = new ArrayList<>();
         List<Problem> readProblems = new ArrayList<>();
         for (int i = 0; i < contents.size(); i++) {
-            CredentialReader.Read read = reader.read(contents.size() == 1 ? "the content" : "content " + (i + 1),
-                    contents.get(i), passphrase);
+            CredentialReader.Read read = reader.read(names.get(i), contents.get(i), passphrase);
             certs.addAll(read.certificates());
             keys.addAll(read.keys());
             readProblems.addAll(read.problems());

@@ -204,9 +204,21 @@ final class CredentialValidator {
 
     private static void checkClientUse(X509Certificate leaf, List<Problem> problems) {
         if (leaf.getBasicConstraints() >= 0) {
-            problems.add(new Problem("ca-as-device", Severity.ERROR, "The certificate that matches the key, "
-                    + leaf.getSubjectX500Principal().getName(RFC1779) + ", is a CA certificate, not a device certificate.",
-                    "Import the device certificate and its own key; the CA's key must never be on a device."));
+            boolean[] usage = leaf.getKeyUsage();
+            boolean signsCertificates = usage != null && usage.length > 5 && usage[5];
+            boolean selfSigned = leaf.getSubjectX500Principal().equals(leaf.getIssuerX500Principal());
+            if (signsCertificates || !selfSigned) {
+                problems.add(new Problem("ca-as-device", Severity.ERROR, "The certificate that matches the key, "
+                        + leaf.getSubjectX500Principal().getName(RFC1779) + ", is a CA certificate, not a device "
+                        + "certificate.", "Import the device certificate and its own key; a CA's key must never be "
+                        + "on a device."));
+            } else {
+                problems.add(new Problem("ca-as-device", Severity.WARNING, "The self-signed certificate "
+                        + leaf.getSubjectX500Principal().getName(RFC1779) + " is marked as a CA (basicConstraints "
+                        + "CA:TRUE), as 'openssl req -x509' does by default; some brokers refuse such a client "
+                        + "certificate.", "Create it with -addext basicConstraints=critical,CA:FALSE, or have it "
+                        + "issued by your CA."));
+            }
         }
         boolean[] ku = leaf.getKeyUsage();
         if (ku != null && !ku[0]) {

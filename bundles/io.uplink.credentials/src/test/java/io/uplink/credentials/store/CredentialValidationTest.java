@@ -161,6 +161,17 @@ class CredentialValidationTest {
     }
 
     @Test
+    void aSelfSignedClientCertificateMarkedAsCaByOpensslDefaultsIsAWarning() throws Exception {
+        TestPki.Spec spec = TestPki.spec().subject("CN=openssl-x509");
+        spec.ca = true; // what 'openssl req -x509' writes, with the key usage and EKU of a client certificate
+        TestPki.Issued d = TestPki.issue(spec, null);
+        ValidationReport r = inspect(TestPki.pem(d.cert()), TestPki.pkcs8(d.key()));
+        assertThat(codes(r)).containsExactly("ca-as-device");
+        assertThat(r.isUsable()).isTrue();
+        assertThat(r.problems().get(0).fix()).contains("CA:FALSE");
+    }
+
+    @Test
     void keysTheTargetModemCannotUse() throws Exception {
         TestPki.Issued ed = TestPki.issue(TestPki.spec().ed25519(), null);
         ValidationReport r = inspect(new ValidationContext("", "", "quectel-bg9x", TestPki.NOW),
