@@ -48,10 +48,21 @@ public class TlsHandshakeException extends IOException {
     private final String alert;
     private final String fix;
     private final transient HandshakeTrace trace;
+    private final transient byte[] pcap;
 
     public TlsHandshakeException(Failure failure, String message, String fix, Side alertRaisedBy, String alert,
             HandshakeTrace trace, Throwable cause) {
+        this(failure, message, fix, alertRaisedBy, alert, trace, new byte[0], cause);
+    }
+
+    /**
+     * @param pcap the bytes exchanged until the failure as a pcap capture, empty when none was kept
+     * @since 1.1
+     */
+    public TlsHandshakeException(Failure failure, String message, String fix, Side alertRaisedBy, String alert,
+            HandshakeTrace trace, byte[] pcap, Throwable cause) {
         super(message, cause);
+        this.pcap = pcap == null ? new byte[0] : pcap.clone();
         this.failure = Objects.requireNonNull(failure, "failure");
         this.fix = Objects.requireNonNullElse(fix, "");
         this.alertRaisedBy = Objects.requireNonNull(alertRaisedBy, "alertRaisedBy");
@@ -78,5 +89,14 @@ public class TlsHandshakeException extends IOException {
 
     public HandshakeTrace trace() {
         return trace;
+    }
+
+    /**
+     * The bytes exchanged until the failure, as a pcap capture (see {@link TlsSession#writePcap}); empty when none.
+     *
+     * @since 1.1
+     */
+    public byte[] pcap() {
+        return pcap.clone();
     }
 }

@@ -32,4 +32,13 @@ public interface TlsSession extends Connection {
 
     /** Every handshake message and alert so far, in order. */
     HandshakeTrace trace();
+
+    /**
+     * Writes the bytes exchanged so far (the handshake, and application data up to a bounded amount) as a pcap
+     * capture with synthetic IPv4/TCP framing, which Wireshark dissects as TLS (on port 443 or 8883 by default,
+     * else with "Decode As").
+     *
+     * @since 1.1
+     */
+    void writePcap(java.io.OutputStream out) throws java.io.IOException;
 }

@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param offset time since the handshake started
  * @param direction who sent it
  * @param type message type, e.g. {@code ClientHello}, {@code Certificate}, {@code Alert}
- * @param size bytes on the wire (record framing included), 0 when unknown
+ * @param size bytes on the wire for it, record framing and encryption included; when several messages arrive in one
+ *        record, the first carries the record's bytes and the others 0, so the sizes add up to the wire total
  * @param detail decoded meaning in plain words (suites offered, subjects, alert description)
  * @since 1.0
  */
