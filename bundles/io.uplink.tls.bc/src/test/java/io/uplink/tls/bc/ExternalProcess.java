@@ -31,7 +31,12 @@ final class ExternalProcess implements AutoCloseable {
 
     /** Starts the command (with {@code {port}} replaced) and waits until the port accepts connections. */
     static ExternalProcess start(Path dir, List<String> command, Map<String, String> env) throws Exception {
-        int port = freePort();
+        return startOnPort(dir, command, env, freePort());
+    }
+
+    /** As {@link #start}, for a port already chosen (and written into the program's configuration). */
+    static ExternalProcess startOnPort(Path dir, List<String> command, Map<String, String> env, int port)
+            throws Exception {
         List<String> cmd = command.stream().map(s -> s.replace("{port}", String.valueOf(port))).toList();
         Path log = Files.createTempFile(dir, cmd.get(0), ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
@@ -60,10 +65,15 @@ final class ExternalProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
             process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }
