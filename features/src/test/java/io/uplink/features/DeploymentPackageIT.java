@@ -100,7 +100,7 @@ class DeploymentPackageIT {
                         .isEqualTo(bundle.getMainAttributes().getValue("Bundle-Version"));
             }
             assertThat(entries).containsExactly("bundles/io.uplink.api.jar", "bundles/io.uplink.transport.os.jar",
-                    "bundles/io.uplink.credentials.jar");
+                    "bundles/io.uplink.credentials.jar", "bundles/io.uplink.tls.bc.jar");
             assertThat(manifest.getEntries().keySet()).containsExactlyInAnyOrderElementsOf(entries);
         }
     }
@@ -121,6 +121,8 @@ class DeploymentPackageIT {
         assertThat(bundleState(context, "io.uplink.credentials")).isEqualTo(Bundle.ACTIVE);
         assertThat(context.getAllServiceReferences("io.uplink.credentials.CredentialStore", null))
                 .as("credential store service from the installed package").hasSize(1);
+        assertThat(context.getAllServiceReferences("io.uplink.tls.TlsEngine", null))
+                .as("TLS engine service from the installed package").hasSize(1);
 
         // Installing the same version again is a no-op, not a failure (a retried OTA must be harmless).
         try (InputStream in = Files.newInputStream(FEATURES.resolve("uplink-core.dp"))) {
