@@ -35,6 +35,7 @@ public final class TlsClientProfile {
     private final boolean verifyHostname;
     private final boolean resumeSessions;
     private final Duration handshakeTimeout;
+    private final java.util.function.Consumer<String> keyLog;
 
     private TlsClientProfile(Builder b) {
         this.serverName = b.serverName;
@@ -48,6 +49,7 @@ public final class TlsClientProfile {
         this.verifyHostname = b.verifyHostname;
         this.resumeSessions = b.resumeSessions;
         this.handshakeTimeout = b.handshakeTimeout;
+        this.keyLog = b.keyLog;
     }
 
     /** A builder for a connection to {@code serverName}, which is sent as SNI and checked against the certificate. */
@@ -107,12 +109,23 @@ public final class TlsClientProfile {
         return handshakeTimeout;
     }
 
+    /**
+     * Where to send the session's secrets as NSS key log lines (the SSLKEYLOGFILE format Wireshark reads), if
+     * requested. Anyone holding these lines can decrypt the session: for diagnosis only, never on by default.
+     *
+     * @since 1.1
+     */
+    public Optional<java.util.function.Consumer<String>> keyLog() {
+        return Optional.ofNullable(keyLog);
+    }
+
     @Override
     public String toString() {
         return "TlsClientProfile[serverName=" + serverName + ", alpn=" + alpn + ", versions=" + versions
                 + ", cipherPolicy=" + cipherPolicy + ", maxFragmentLength=" + maxFragmentLength + ", trustAnchors="
                 + trustAnchors.size() + ", clientIdentity=" + clientIdentity + ", verifyHostname=" + verifyHostname
-                + ", resumeSessions=" + resumeSessions + ", handshakeTimeout=" + handshakeTimeout + "]";
+                + ", resumeSessions=" + resumeSessions + ", handshakeTimeout=" + handshakeTimeout
+                + (keyLog != null ? ", keyLog=ON" : "") + "]";
     }
 
     /** Builds a {@link TlsClientProfile}. Not thread-safe. */
@@ -128,6 +141,7 @@ public final class TlsClientProfile {
         private boolean verifyHostname = true;
         private boolean resumeSessions = true;
         private Duration handshakeTimeout = Duration.ofSeconds(30);
+        private java.util.function.Consumer<String> keyLog;
 
         private Builder(String serverName) {
             Objects.requireNonNull(serverName, "serverName");
@@ -199,6 +213,16 @@ public final class TlsClientProfile {
                 throw new IllegalArgumentException("handshake timeout must be positive");
             }
             this.handshakeTimeout = value;
+            return this;
+        }
+
+        /**
+         * Sends the session secrets as NSS key log lines to {@code lines} (see {@link TlsClientProfile#keyLog()}).
+         *
+         * @since 1.1
+         */
+        public Builder keyLog(java.util.function.Consumer<String> lines) {
+            this.keyLog = lines;
             return this;
         }
 

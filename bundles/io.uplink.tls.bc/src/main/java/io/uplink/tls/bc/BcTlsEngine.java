@@ -62,6 +62,10 @@ public final class BcTlsEngine implements TlsEngine {
             LOG.warn("TLS to {}: host name verification is OFF (diagnosis only); any certificate from a trusted CA "
                     + "is accepted", connection.remote());
         }
+        if (profile.keyLog().isPresent()) {
+            LOG.warn("TLS to {}: session secrets are being written to a key log (diagnosis only): anyone holding it "
+                    + "can decrypt this session", connection.remote());
+        }
         List<X509Certificate> anchors = profile.trustAnchors().isEmpty() ? defaultAnchors : profile.trustAnchors();
         HandshakeRecorder recorder = new HandshakeRecorder();
         TracingClientProtocol protocol = new TracingClientProtocol(recorder);

@@ -30,6 +30,9 @@ final class TracingClientProtocol extends TlsClientProtocol {
     @Override
     protected void handle13HandshakeMessage(short type, HandshakeMessageInput buf) throws IOException {
         recorder.received(name(type), (buf.available() + 4) + "-byte message");
+        if (type == HandshakeType.encrypted_extensions && tlsClient instanceof UplinkTlsClient client) {
+            client.handshakeKeysReady(); // the first message under the handshake traffic keys
+        }
         super.handle13HandshakeMessage(type, buf);
     }
 

@@ -224,9 +224,16 @@ final class UplinkTlsClient extends DefaultTlsClient {
                 && TlsClientProfile.TLS_1_2.equals(negotiatedVersion)) {
             sessions.put(endpointKey, session);
         }
+        profile.keyLog().ifPresent(out -> KeyLog.sessionSecrets(context.getSecurityParametersConnection(),
+                TlsClientProfile.TLS_1_3.equals(negotiatedVersion), out));
         recorder.annotate("Finished", (resumed ? "resumed session; " : "") + "handshake complete: "
                 + negotiatedVersion + ", " + negotiatedSuite + ", " + recorder.sentTotal() + " bytes sent, "
                 + recorder.receivedTotal() + " received so far");
+    }
+
+    /** TLS 1.3: called when the handshake traffic secrets exist. */
+    void handshakeKeysReady() {
+        profile.keyLog().ifPresent(out -> KeyLog.handshakeSecrets(context.getSecurityParametersHandshake(), out));
     }
 
     @Override
