@@ -3,6 +3,8 @@ package io.uplink.modem;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -24,15 +26,17 @@ public final class AtCommand {
     private final String prompt;
     private final String rawDataPrefix;
     private final boolean sensitive;
+    private final Map<String, FinalResult.Kind> extraFinals;
 
     private AtCommand(String line, Duration timeout, byte[] payload, String prompt, String rawDataPrefix,
-            boolean sensitive) {
+            boolean sensitive, Map<String, FinalResult.Kind> extraFinals) {
         this.line = line;
         this.timeout = timeout;
         this.payload = payload;
         this.prompt = prompt;
         this.rawDataPrefix = rawDataPrefix;
         this.sensitive = sensitive;
+        this.extraFinals = extraFinals;
     }
 
     /**
@@ -46,7 +50,7 @@ public final class AtCommand {
             throw new IllegalArgumentException("An AT command line must be non-empty and must not contain CR or LF: "
                     + Arrays.toString(line.getBytes(StandardCharsets.US_ASCII)));
         }
-        return new AtCommand(line, DEFAULT_TIMEOUT, null, null, null, false);
+        return new AtCommand(line, DEFAULT_TIMEOUT, null, null, null, false, Map.of());
     }
 
     /** The maximum time from sending the line to the final result (the manual's maximum response time). */
@@ -54,7 +58,7 @@ public final class AtCommand {
         if (value == null || value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException("timeout must be positive");
         }
-        return new AtCommand(line, value, payload, prompt, rawDataPrefix, sensitive);
+        return new AtCommand(line, value, payload, prompt, rawDataPrefix, sensitive, extraFinals);
     }
 
     /**
@@ -64,7 +68,7 @@ public final class AtCommand {
     public AtCommand withPayload(String prompt, byte[] data) {
         Objects.requireNonNull(prompt, "prompt");
         Objects.requireNonNull(data, "data");
-        return new AtCommand(line, timeout, data.clone(), prompt, rawDataPrefix, sensitive);
+        return new AtCommand(line, timeout, data.clone(), prompt, rawDataPrefix, sensitive, extraFinals);
     }
 
     /**
@@ -73,12 +77,35 @@ public final class AtCommand {
      */
     public AtCommand withRawData(String prefix) {
         Objects.requireNonNull(prefix, "prefix");
-        return new AtCommand(line, timeout, payload, prompt, prefix, sensitive);
+        return new AtCommand(line, timeout, payload, prompt, prefix, sensitive, extraFinals);
     }
 
     /** Marks the line or payload as secret (APN password, SIM PIN, key material): logs show it masked. */
     public AtCommand sensitive() {
-        return new AtCommand(line, timeout, payload, prompt, rawDataPrefix, true);
+        return new AtCommand(line, timeout, payload, prompt, rawDataPrefix, true, extraFinals);
+    }
+
+    /**
+     * A dialect line that ends this command like a final result code, e.g. {@code SEND OK} / {@code SEND FAIL}
+     * after Quectel's {@code AT+QISEND} data. Matched exactly.
+     *
+     * @since 1.1
+     */
+    public AtCommand withFinalResult(String resultLine, FinalResult.Kind kind) {
+        Objects.requireNonNull(resultLine, "resultLine");
+        Objects.requireNonNull(kind, "kind");
+        Map<String, FinalResult.Kind> m = new LinkedHashMap<>(extraFinals);
+        m.put(resultLine, kind);
+        return new AtCommand(line, timeout, payload, prompt, rawDataPrefix, sensitive, Map.copyOf(m));
+    }
+
+    /**
+     * The dialect result lines declared with {@link #withFinalResult}.
+     *
+     * @since 1.1
+     */
+    public Map<String, FinalResult.Kind> extraFinalResults() {
+        return extraFinals;
     }
 
     public String line() {

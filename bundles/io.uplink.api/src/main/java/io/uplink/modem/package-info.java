@@ -12,9 +12,11 @@
  * <p>Errors are {@link io.uplink.modem.ModemException}s that keep the modem's raw text, the dialect's code and an
  * explanation with a fix.
  *
+ * <p>1.1: {@link io.uplink.modem.AtCommand#withFinalResult} for dialect result lines such as {@code SEND OK}.
+ *
  * @since 1.0
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package io.uplink.modem;
 

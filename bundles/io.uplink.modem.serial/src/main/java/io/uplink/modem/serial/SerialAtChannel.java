@@ -1,0 +1,447 @@
+package io.uplink.modem.serial;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.ToIntFunction;
+
+import io.uplink.modem.AtChannel;
+import io.uplink.modem.AtCommand;
+import io.uplink.modem.AtResponse;
+import io.uplink.modem.FinalResult;
+import io.uplink.modem.ModemException;
+import io.uplink.modem.UrcListener;
+import io.uplink.modem.UrcSubscription;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link AtChannel} over a {@link SerialLink}. One reader thread owns the input: it frames bytes ({@link AtFramer}),
+ * completes the command in flight and calls URC listeners. Callers queue on a fair lock and write their own command,
+ * then wait (no polling) for the reader to complete it. After a timeout the next command first re-synchronises with
+ * a bare {@code AT}, so a late answer is never taken for the next command's.
+ */
+public final class SerialAtChannel implements AtChannel, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SerialAtChannel.class);
+    private static final Duration RESYNC_TIMEOUT = Duration.ofSeconds(2);
+
+    private final SerialLink link;
+    private final AtFramer framer;
+    private final Thread reader;
+    private final ReentrantLock queue = new ReentrantLock(true);
+    private final Object monitor = new Object();
+    private final Map<String, List<UrcListener>> urcListeners = new ConcurrentHashMap<>();
+    private final Map<String, ToIntFunction<String>> payloadUrcs = new ConcurrentHashMap<>();
+    private Pending pending;
+    private String urcAwaitingPayload;
+    private volatile boolean open = true;
+    private volatile boolean numeric;
+    private volatile String failure;
+    private boolean resyncNeeded;
+
+    public SerialAtChannel(SerialLink link) {
+        this.link = link;
+        this.framer = new AtFramer(new Sink());
+        this.reader = new Thread(this::readLoop, "uplink-at-" + link.name());
+        this.reader.setDaemon(true);
+        this.reader.start();
+    }
+
+    /** A command in flight; guarded by {@link #monitor}. */
+    private static final class Pending {
+        final AtCommand command;
+        final String responsePrefix;
+        final List<String> lines = new ArrayList<>();
+        final ByteArrayOutputStream data = new ByteArrayOutputStream();
+        final long started = System.nanoTime();
+        boolean echoSeen;
+        boolean promptSeen;
+        FinalResult result;
+        /** ATV0/ATV1 themselves may be answered in either form. */
+        final boolean switchesVerbosity;
+
+        Pending(AtCommand command) {
+            this.command = command;
+            String upper = command.line().toUpperCase();
+            this.switchesVerbosity = upper.contains("V0") || upper.contains("V1");
+            String line = command.line();
+            int end = 2;
+            while (end < line.length() && "=?".indexOf(line.charAt(end)) < 0) {
+                end++;
+            }
+            this.responsePrefix = line.length() > 2 && (line.charAt(2) == '+' || line.charAt(2) == '%'
+                    || line.charAt(2) == '#') ? line.substring(2, end) + ":" : null;
+        }
+
+        boolean awaitsPrompt() {
+            return command.prompt() != null && !promptSeen;
+        }
+    }
+
+    /**
+     * Declares a URC that carries raw bytes after its line (e.g. Quectel direct push {@code +QIURC: "recv",0,5}):
+     * {@code length} tells how many, 0 for none.
+     */
+    public void declarePayloadUrc(String prefix, ToIntFunction<String> length) {
+        payloadUrcs.put(prefix, length);
+    }
+
+    @Override
+    public AtResponse execute(AtCommand command) throws ModemException {
+        try {
+            queue.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModemException("Interrupted while waiting to send " + command, "", "", "");
+        }
+        try {
+            checkOpen(command);
+            if (resyncNeeded) {
+                resync();
+            }
+            return run(command);
+        } finally {
+            queue.unlock();
+        }
+    }
+
+    private AtResponse run(AtCommand command) throws ModemException {
+        Pending p = new Pending(command);
+        synchronized (monitor) {
+            pending = p;
+        }
+        try {
+            LOG.debug("AT> {}", command);
+            write((command.line() + "\r").getBytes(StandardCharsets.ISO_8859_1), command);
+            long deadline = p.started + command.timeout().toNanos();
+            if (command.prompt() != null) {
+                awaitPromptOrResult(p, deadline);
+                if (p.result == null) {
+                    byte[] payload = command.payload();
+                    LOG.debug("AT> [{} bytes of data{}]", payload.length, command.isSensitive() ? ", secret" : "");
+                    write(payload, command);
+                }
+            }
+            awaitResult(p, deadline);
+            trackModes(command, p.result);
+            AtResponse r = new AtResponse(command, p.lines, p.data.toByteArray(), p.result,
+                    Duration.ofNanos(System.nanoTime() - p.started));
+            LOG.debug("AT< {} ({} ms)", p.result.text(), r.elapsed().toMillis());
+            return r;
+        } finally {
+            synchronized (monitor) {
+                pending = null;
+            }
+        }
+    }
+
+    private void awaitPromptOrResult(Pending p, long deadline) throws ModemException {
+        synchronized (monitor) {
+            while (!p.promptSeen && p.result == null) {
+                waitUntil(p, deadline, "'" + p.command.prompt() + "' prompt");
+            }
+        }
+    }
+
+    private void awaitResult(Pending p, long deadline) throws ModemException {
+        synchronized (monitor) {
+            while (p.result == null) {
+                waitUntil(p, deadline, "final result");
+            }
+        }
+    }
+
+    /** Waits on the monitor until notified or the deadline; fails the command at the deadline. */
+    private void waitUntil(Pending p, long deadline, String what) throws ModemException {
+        if (!open) {
+            throw closedException(p.command);
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            resyncNeeded = true;
+            String seen = String.join(" | ", p.lines);
+            throw new ModemException("The modem on " + link.name() + " sent no " + what + " for " + p.command
+                    + " within " + p.command.timeout().toMillis() + " ms.", seen, "",
+                    "Check that the modem is powered and on this port at the configured baud rate; a busy modem "
+                            + "(e.g. during AT+QIACT) needs the longer timeout its manual gives.");
+        }
+        try {
+            TimeUnit.NANOSECONDS.timedWait(monitor, left);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            resyncNeeded = true;
+            throw new ModemException("Interrupted while waiting for the answer to " + p.command, "", "", "");
+        }
+    }
+
+    private void resync() throws ModemException {
+        try {
+            framer.reset();
+            AtResponse r = run(AtCommand.of("AT").withTimeout(RESYNC_TIMEOUT));
+            if (r.isOk()) {
+                resyncNeeded = false;
+            }
+        } catch (ModemException e) {
+            throw new ModemException("The modem on " + link.name() + " does not answer AT any more.", e.rawText(), "",
+                    "Check power and cabling; the modem may have reset or crashed (power-cycle it).", e);
+        }
+    }
+
+    private void trackModes(AtCommand c, FinalResult r) {
+        if (r.isSuccess()) {
+            String l = c.line().toUpperCase();
+            if (l.contains("V0")) {
+                numeric = true;
+            } else if (l.contains("V1") || l.equals("ATZ")) {
+                numeric = false;
+            }
+        }
+    }
+
+    private void write(byte[] bytes, AtCommand c) throws ModemException {
+        try {
+            link.output().write(bytes);
+            link.output().flush();
+        } catch (IOException e) {
+            fail("write failed: " + e.getMessage());
+            throw new ModemException("Cannot write to the modem on " + link.name() + ": " + e.getMessage(), "", "",
+                    "Check that the port still exists (USB modems re-enumerate after a reset).", e);
+        }
+    }
+
+    private void checkOpen(AtCommand c) throws ModemException {
+        if (!open) {
+            throw closedException(c);
+        }
+    }
+
+    private ModemException closedException(AtCommand c) {
+        return new ModemException("The AT channel on " + link.name() + " is closed" + (failure == null ? ""
+                : " (" + failure + ")") + "; " + c + " was not sent.", "", "",
+                "Re-open the modem (it re-attaches by itself when its port comes back).");
+    }
+
+    @Override
+    public UrcSubscription onUrc(String prefix, UrcListener listener) {
+        urcListeners.computeIfAbsent(prefix, k -> new CopyOnWriteArrayList<>()).add(listener);
+        return () -> {
+            List<UrcListener> l = urcListeners.get(prefix);
+            if (l != null) {
+                l.remove(listener);
+            }
+        };
+    }
+
+    @Override
+    public String portName() {
+        return link.name();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void close() {
+        fail(null);
+        try {
+            link.close();
+        } catch (IOException e) {
+            LOG.debug("closing {}: {}", link.name(), e.toString());
+        }
+        if (Thread.currentThread() != reader) {
+            try {
+                reader.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void fail(String why) {
+        synchronized (monitor) {
+            if (open && why != null) {
+                failure = why;
+            }
+            open = false;
+            monitor.notifyAll();
+        }
+    }
+
+    // --- reader thread -------------------------------------------------------------------------------------
+
+    private void readLoop() {
+        byte[] buf = new byte[4096];
+        try {
+            InputStream in = link.input();
+            while (open) {
+                int n = in.read(buf);
+                if (n < 0) {
+                    fail("the port reached end of stream");
+                    break;
+                }
+                if (n > 0) {
+                    framer.feed(buf, 0, n);
+                }
+            }
+        } catch (IOException e) {
+            if (open) {
+                LOG.warn("Reading from {} failed: {}", link.name(), e.toString());
+            }
+            fail("read failed: " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("The AT reader of {} stopped on an unexpected error", link.name(), e);
+            fail("reader error: " + e);
+        }
+    }
+
+    private final class Sink implements AtFramer.Sink {
+        @Override
+        public void line(String line, int dataFollows) {
+            if (dataFollows == 0 && isNoise(line)) {
+                // Modem lines are printable ASCII; anything else is line noise or a baud-rate mismatch.
+                LOG.debug("Dropped noise on {}: {} characters", link.name(), line.length());
+                return;
+            }
+            LOG.debug("AT< {}", line);
+            synchronized (monitor) {
+                Pending p = pending;
+                if (p != null && p.result == null) {
+                    if (!p.echoSeen && line.equals(p.command.line())) {
+                        p.echoSeen = true;
+                        return;
+                    }
+                    if (p.awaitsPrompt() && "CONNECT".equals(p.command.prompt()) && line.startsWith("CONNECT")) {
+                        p.promptSeen = true;
+                        monitor.notifyAll();
+                        return;
+                    }
+                    FinalResult.Kind extra = p.command.extraFinalResults().get(line);
+                    FinalResult f = extra != null ? new FinalResult(extra, -1, line)
+                            : ResultCodes.parse(line, numeric || p.switchesVerbosity, true);
+                    if (f != null) {
+                        p.result = f;
+                        monitor.notifyAll();
+                        return;
+                    }
+                    if (p.responsePrefix != null && line.startsWith(p.responsePrefix)
+                            || p.command.rawDataPrefix() != null && line.startsWith(p.command.rawDataPrefix())) {
+                        p.lines.add(line);
+                        return;
+                    }
+                }
+                if (urcPrefix(line) != null) {
+                    if (dataFollows > 0) {
+                        urcAwaitingPayload = line;
+                    } else {
+                        deliverUrc(line, new byte[0]);
+                    }
+                    return;
+                }
+                if (p != null && p.result == null) {
+                    p.lines.add(line); // information text without a prefix, e.g. the lines of ATI
+                    return;
+                }
+            }
+            LOG.debug("Unsolicited line nobody listens to on {}: {}", link.name(), line);
+        }
+
+        @Override
+        public void prompt(char c) {
+            synchronized (monitor) {
+                Pending p = pending;
+                if (p != null && p.awaitsPrompt()) {
+                    p.promptSeen = true;
+                    monitor.notifyAll();
+                }
+            }
+        }
+
+        @Override
+        public void data(byte[] data) {
+            String urc;
+            synchronized (monitor) {
+                urc = urcAwaitingPayload;
+                urcAwaitingPayload = null;
+                if (urc == null) {
+                    Pending p = pending;
+                    if (p != null) {
+                        p.data.write(data, 0, data.length);
+                    }
+                    return;
+                }
+            }
+            deliverUrc(urc, data);
+        }
+
+        @Override
+        public int rawLengthAfter(String line) {
+            synchronized (monitor) {
+                Pending p = pending;
+                if (p != null && p.command.rawDataPrefix() != null && line.startsWith(p.command.rawDataPrefix())) {
+                    return Math.max(0, ResultCodes.firstNumber(line, p.command.rawDataPrefix()));
+                }
+            }
+            for (Map.Entry<String, ToIntFunction<String>> e : payloadUrcs.entrySet()) {
+                if (line.startsWith(e.getKey())) {
+                    return Math.max(0, e.getValue().applyAsInt(line));
+                }
+            }
+            return 0;
+        }
+
+        @Override
+        public boolean promptExpected(char c) {
+            synchronized (monitor) {
+                Pending p = pending;
+                return p != null && p.awaitsPrompt() && p.command.prompt().charAt(0) == c;
+            }
+        }
+    }
+
+    static boolean isNoise(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c < 0x20 && c != '\t' || c > 0x7E) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String urcPrefix(String line) {
+        for (String prefix : urcListeners.keySet()) {
+            if (line.startsWith(prefix) && !urcListeners.get(prefix).isEmpty()) {
+                return prefix;
+            }
+        }
+        return null;
+    }
+
+    /** Calls the listeners of every matching prefix; a failing listener is logged and the others still run. */
+    private void deliverUrc(String line, byte[] data) {
+        for (Map.Entry<String, List<UrcListener>> e : urcListeners.entrySet()) {
+            if (line.startsWith(e.getKey())) {
+                for (UrcListener l : e.getValue()) {
+                    try {
+                        l.onUrc(line, data.clone());
+                    } catch (RuntimeException ex) {
+                        LOG.warn("URC listener for '{}' failed on '{}': {}", e.getKey(), line, ex.toString());
+                    }
+                }
+            }
+        }
+    }
+}
