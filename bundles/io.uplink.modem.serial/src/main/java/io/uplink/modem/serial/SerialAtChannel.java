@@ -1,5 +1,7 @@
 package io.uplink.modem.serial;
 
+import io.uplink.modem.SerialLink;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,0 +1,45 @@
+package io.uplink.modem.emulator;
+
+/**
+ * Faults the emulator injects, each switchable; all off by default.
+ *
+ * @param closeAfterBytes close a socket at random once it has carried about this many bytes (seed 000: ~877), 0 = off
+ * @param sendFailWhenFull answer SEND FAIL when the send buffer is full (the manual's behaviour; off = block instead)
+ * @param urcInsideResponses percent of responses that get a pending or harmless URC inside them, before the result
+ * @param slowResponseMillis delay before each final result
+ * @param garbagePercent percent of responses preceded by a line of binary noise
+ * @param resetAfterCommands reboot (RDY, APP RDY; sockets and PDP lost) after this many commands, 0 = off
+ * @param seed random seed, so a failing run can be repeated
+ */
+public record Faults(int closeAfterBytes, boolean sendFailWhenFull, int urcInsideResponses, int slowResponseMillis,
+        int garbagePercent, int resetAfterCommands, long seed) {
+
+    public static final Faults NONE = new Faults(0, true, 0, 0, 0, 0, 1);
+
+    public Faults {
+        if (closeAfterBytes < 0 || urcInsideResponses < 0 || urcInsideResponses > 100 || slowResponseMillis < 0
+                || garbagePercent < 0 || garbagePercent > 100 || resetAfterCommands < 0) {
+            throw new IllegalArgumentException("fault settings out of range");
+        }
+    }
+
+    public Faults withUrcInsideResponses(int percent) {
+        return new Faults(closeAfterBytes, sendFailWhenFull, percent, slowResponseMillis, garbagePercent,
+                resetAfterCommands, seed);
+    }
+
+    public Faults withSlowResponses(int millis) {
+        return new Faults(closeAfterBytes, sendFailWhenFull, urcInsideResponses, millis, garbagePercent,
+                resetAfterCommands, seed);
+    }
+
+    public Faults withCloseAfterBytes(int bytes) {
+        return new Faults(bytes, sendFailWhenFull, urcInsideResponses, slowResponseMillis, garbagePercent,
+                resetAfterCommands, seed);
+    }
+
+    public Faults withGarbage(int percent) {
+        return new Faults(closeAfterBytes, sendFailWhenFull, urcInsideResponses, slowResponseMillis, percent,
+                resetAfterCommands, seed);
+    }
+}
