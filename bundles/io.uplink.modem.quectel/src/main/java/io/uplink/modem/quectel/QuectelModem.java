@@ -1,0 +1,145 @@
+package io.uplink.modem.quectel;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import io.uplink.modem.AtChannel;
+import io.uplink.modem.AtCommand;
+import io.uplink.modem.ModemException;
+import io.uplink.modem.Modem;
+import io.uplink.modem.ModemIdentity;
+import io.uplink.modem.ModemTlsCapabilities;
+import io.uplink.modem.RegistrationState;
+import io.uplink.modem.UrcSubscription;
+import io.uplink.transport.Transport;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** An attached BG95/BG96/BG77: routes socket URCs to the sockets, tracks registration, releases on detach. */
+final class QuectelModem implements Modem {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QuectelModem.class);
+
+    private final AtChannel at;
+    private final ModemIdentity identity;
+    private final int context;
+    private final QuectelSocketTransport transport;
+    private final List<UrcSubscription> subscriptions;
+    private volatile RegistrationState registration;
+    private volatile boolean detached;
+
+    QuectelModem(AtChannel at, ModemIdentity identity, int context, RegistrationState registration) {
+        this.at = at;
+        this.identity = identity;
+        this.context = context;
+        this.registration = registration;
+        this.transport = new QuectelSocketTransport(at, context, identity);
+        this.subscriptions = List.of(at.onUrc("+QIURC:", (line, data) -> qiurc(line)),
+                at.onUrc("+QIOPEN:", (line, data) -> qiopen(line)),
+                at.onUrc("+CEREG:", (line, data) -> creg(line)),
+                at.onUrc("+CGREG:", (line, data) -> creg(line)));
+    }
+
+    /** {@code +QIURC: "recv",0} / {@code "closed",0} / {@code "pdpdeact",1}. */
+    private void qiurc(String line) {
+        String[] p = line.substring("+QIURC:".length()).trim().split(",");
+        String type = p[0].replace("\"", "");
+        int n = p.length > 1 ? parse(p[1]) : -1;
+        switch (type) {
+        case "recv": {
+            QuectelSocket s = transport.socket(n);
+            if (s != null) {
+                s.urcRecv();
+            }
+            break;
+        }
+        case "closed": {
+            QuectelSocket s = transport.socket(n);
+            if (s != null) {
+                s.urcClosed(line);
+            }
+            break;
+        }
+        case "pdpdeact":
+            LOG.warn("{}: the network deactivated PDP context {} ({})", at.portName(), n, line);
+            transport.pdpLost(line);
+            break;
+        default:
+            LOG.debug("{}: unhandled {}", at.portName(), line);
+        }
+    }
+
+    private void qiopen(String line) {
+        String[] p = line.substring("+QIOPEN:".length()).trim().split(",");
+        if (p.length >= 2) {
+            QuectelSocket s = transport.socket(parse(p[0]));
+            if (s != null) {
+                s.urcOpened(parse(p[1]));
+            }
+        }
+    }
+
+    private void creg(String line) {
+        String[] p = line.substring(line.indexOf(':') + 1).trim().split(",");
+        // URC form is "+CEREG: <stat>[,...]"; the query form "+CEREG: <n>,<stat>" only comes as a response.
+        RegistrationState state = RegistrationState.of(parse(p[0]));
+        if (state != registration) {
+            LOG.info("{}: network registration {} -> {}", at.portName(), registration, state);
+            registration = state;
+        }
+    }
+
+    private static int parse(String s) {
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public ModemIdentity identity() {
+        return identity;
+    }
+
+    @Override
+    public String dialectFamily() {
+        return QuectelBg9xDialect.FAMILY_NAME;
+    }
+
+    @Override
+    public RegistrationState registration() {
+        return registration;
+    }
+
+    @Override
+    public Transport transport() {
+        return transport;
+    }
+
+    /**
+     * BG95/BG96 modem TLS: TLS 1.0-1.2 (sslversion 0-4). The full cipher-suite list is not published (the fact
+     * sheet's known gap), so none is claimed; SNI is available ({@code AT+QSSLCFG="sni"}).
+     */
+    @Override
+    public ModemTlsCapabilities tlsCapabilities() {
+        return new ModemTlsCapabilities(Set.of("TLSv1.2", "TLSv1.1", "TLSv1"), List.of(), true, 0);
+    }
+
+    @Override
+    public void detach() {
+        if (detached) {
+            return;
+        }
+        detached = true;
+        transport.closeAll("The modem on " + at.portName() + " was detached.");
+        subscriptions.forEach(UrcSubscription::close);
+        try {
+            at.execute(AtCommand.of("AT+QIDEACT=" + context).withTimeout(Duration.ofSeconds(40)));
+        } catch (ModemException e) {
+            LOG.debug("{}: deactivating PDP context {} on detach failed: {}", at.portName(), context, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.uplink.modem.quectel;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import io.uplink.modem.AtChannel;
+import io.uplink.modem.ModemIdentity;
+import io.uplink.transport.Connection;
+import io.uplink.transport.Transport;
+import io.uplink.transport.TransportException;
+import io.uplink.transport.TransportException.Reason;
+
+/** TCP connections through the module's 12 sockets (connectID 0-11) on one PDP context. */
+final class QuectelSocketTransport implements Transport {
+
+    static final int SOCKETS = 12;
+
+    private final AtChannel at;
+    private final int context;
+    private final ModemIdentity identity;
+    private final QuectelSocket[] sockets = new QuectelSocket[SOCKETS];
+    private volatile String unavailable;
+
+    QuectelSocketTransport(AtChannel at, int context, ModemIdentity identity) {
+        this.at = at;
+        this.context = context;
+        this.identity = identity;
+    }
+
+    @Override
+    public Connection connect(String host, int port, Duration connectTimeout) throws TransportException {
+        Objects.requireNonNull(host, "host");
+        if (host.isBlank() || host.contains("\"")) {
+            throw new IllegalArgumentException("host must be a name or address without quotes: " + host);
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port must be 1..65535: " + port);
+        }
+        if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw new IllegalArgumentException("connect timeout must be positive");
+        }
+        String down = unavailable;
+        if (down != null) {
+            throw new TransportException(Reason.UNREACHABLE, down, "The modem re-attaches by itself; retry later.");
+        }
+        QuectelSocket socket = allocate(host, port);
+        try {
+            socket.open(host, port, connectTimeout);
+            return socket;
+        } catch (TransportException | RuntimeException e) {
+            release(socket);
+            throw e;
+        }
+    }
+
+    private synchronized QuectelSocket allocate(String host, int port) throws TransportException {
+        for (int i = 0; i < SOCKETS; i++) {
+            if (sockets[i] == null) {
+                int id = i;
+                QuectelSocket s = new QuectelSocket(id, at, context, host, port, () -> release(id));
+                sockets[i] = s;
+                return s;
+            }
+        }
+        throw new TransportException(Reason.NO_RESOURCES, "All " + SOCKETS + " sockets of the modem are in use.",
+                "Close unused connections.");
+    }
+
+    private synchronized void release(QuectelSocket s) {
+        if (sockets[s.id] == s) {
+            sockets[s.id] = null;
+        }
+    }
+
+    private synchronized void release(int id) {
+        sockets[id] = null;
+    }
+
+    synchronized QuectelSocket socket(int id) {
+        return id >= 0 && id < SOCKETS ? sockets[id] : null;
+    }
+
+    /** The PDP context dropped: every socket is dead until the modem re-activates it. */
+    synchronized void pdpLost(String raw) {
+        for (QuectelSocket s : sockets) {
+            if (s != null) {
+                s.fail("The network deactivated the data session (" + raw + "): every socket on it is gone.", raw);
+            }
+        }
+    }
+
+    synchronized void closeAll(String why) {
+        unavailable = why;
+        for (QuectelSocket s : sockets) {
+            if (s != null) {
+                s.fail(why, "");
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "Quectel " + identity.model() + " on " + at.portName();
+    }
+
+    @Override
+    public int maxConnections() {
+        return SOCKETS;
+    }
+}

@@ -1,0 +1,55 @@
+package io.uplink.modem.serial;
+
+import java.util.List;
+
+import io.uplink.modem.AtChannel;
+import io.uplink.modem.AtCommand;
+import io.uplink.modem.AtResponse;
+import io.uplink.modem.ModemException;
+import io.uplink.modem.ModemIdentity;
+
+/**
+ * Asks a modem who it is: {@code ATI} (manufacturer, model, revision on most modules), with {@code AT+CGMI},
+ * {@code AT+CGMM}, {@code AT+CGMR} where ATI says less, and {@code AT+CGSN} for the IMEI.
+ */
+public final class ModemIdentification {
+
+    private ModemIdentification() {
+    }
+
+    public static ModemIdentity identify(AtChannel at) throws ModemException {
+        AtResponse echoOff = at.execute(AtCommand.of("ATE0"));
+        if (!echoOff.isOk()) {
+            throw new ModemException("The modem on " + at.portName() + " does not accept ATE0 ("
+                    + echoOff.result().text() + ").", echoOff.result().text(), "",
+                    "Check that this port is the modem's AT port (USB modems expose several).");
+        }
+        List<String> ati = at.execute(AtCommand.of("ATI")).lines();
+        String manufacturer = ati.size() > 0 ? ati.get(0) : ask(at, "AT+CGMI");
+        String model = ati.size() > 1 ? ati.get(1) : ask(at, "AT+CGMM");
+        String revision = ati.stream().filter(l -> l.startsWith("Revision:")).map(l -> l.substring(9).trim())
+                .findFirst().orElseGet(() -> askQuietly(at, "AT+CGMR"));
+        String imei = askQuietly(at, "AT+CGSN").replaceAll("[^0-9]", "");
+        manufacturer = manufacturer.replace("_Ltd", "").trim();
+        model = model.replaceFirst("^Quectel_", "").trim();
+        return new ModemIdentity(manufacturer, model, revision, imei);
+    }
+
+    private static String ask(AtChannel at, String cmd) throws ModemException {
+        AtResponse r = at.execute(AtCommand.of(cmd));
+        if (!r.isOk() || r.lines().isEmpty()) {
+            throw new ModemException("The modem on " + at.portName() + " did not say who it is (" + cmd + ": "
+                    + r.result().text() + ").", r.result().text(), "", "Check this is an AT command port.");
+        }
+        return r.lines().get(0).replaceFirst("^\\+\\w+:\\s*", "");
+    }
+
+    private static String askQuietly(AtChannel at, String cmd) {
+        try {
+            AtResponse r = at.execute(AtCommand.of(cmd));
+            return r.isOk() && !r.lines().isEmpty() ? r.lines().get(0).replaceFirst("^\\+\\w+:\\s*", "") : "";
+        } catch (ModemException e) {
+            return "";
+        }
+    }
+}
