@@ -20,7 +20,8 @@ class UplinkBundlesTest {
 
     /** The bundles this build must deliver; later bundles are covered by the prefix check below. */
     private static final List<String> REQUIRED = List.of("io.uplink.api", "io.uplink.transport.os",
-            "io.uplink.credentials", "io.uplink.tls.bc");
+            "io.uplink.credentials", "io.uplink.tls.bc", "io.uplink.modem.serial", "io.uplink.modem.emulator",
+            "io.uplink.modem.quectel");
 
     @InjectBundleContext
     BundleContext context;

@@ -15,6 +15,7 @@ import io.uplink.modem.ModemSettings;
 import io.uplink.modem.RegistrationState;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Quectel BG95/BG96/BG77/BG600L: SIM, registration (LTE-M/NB-IoT via +CEREG, 2G fallback via +CGREG), PDP context
  * (QICSGP/QIACT, up to 150 s), then TCP sockets through {@link QuectelSocketTransport}.
  */
-@Component(property = ModemDialect.FAMILY + "=" + QuectelBg9xDialect.FAMILY_NAME)
+@Component(property = ModemDialect.FAMILY + "=" + QuectelBg9xDialect.FAMILY_NAME,
+        configurationPolicy = ConfigurationPolicy.IGNORE)
 public final class QuectelBg9xDialect implements ModemDialect {
 
     static final String FAMILY_NAME = "quectel-bg9x";

@@ -1,0 +1,39 @@
+package io.uplink.modem.emulator;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(id = EmulatorConfig.PID, name = "Uplink modem emulator",
+        description = "The virtual Quectel BG95 behind modem ports named 'emulator:bg95'. Its sockets reach real "
+                + "hosts through the gateway's own network. For demos and tests; a real modem needs none of this.")
+@interface EmulatorConfig {
+
+    String PID = "io.uplink.modem.emulator";
+
+    @AttributeDefinition(name = "Cellular latency (ms)", min = "0", max = "5000",
+            description = "One-way latency added to socket data, in milliseconds. LTE-M is typically 50-150. "
+                    + "Range 0-5000. Default 50.")
+    int latency_ms() default 50;
+
+    @AttributeDefinition(name = "Cellular bandwidth (bytes/s)", min = "0",
+            description = "Throughput per direction in bytes per second; 0 = limited by the serial line only. "
+                    + "LTE-M Cat M1: about 40000-100000. Default 0.")
+    int bandwidth_bytes_per_s() default 0;
+
+    @AttributeDefinition(name = "Packet loss (%)", min = "0", max = "50",
+            description = "Share of chunks that need a retransmission (adds one retransmission timeout each). "
+                    + "Range 0-50. Default 0.")
+    int loss_percent() default 0;
+
+    @AttributeDefinition(name = "Close sockets after (bytes)", min = "0",
+            description = "Fault: close a socket at random around this many bytes (seed 000 saw ~877). 0 = off.")
+    int fault_close_after_bytes() default 0;
+
+    @AttributeDefinition(name = "URCs inside responses (%)", min = "0", max = "100",
+            description = "Fault: share of responses with a URC before their final result. Range 0-100. Default 0.")
+    int fault_urc_inside_percent() default 0;
+
+    @AttributeDefinition(name = "SIM PIN",
+            description = "If set, the emulated SIM asks for this PIN, as a locked SIM does. Default: no PIN.")
+    String sim_pin() default "";
+}

@@ -1,0 +1,70 @@
+package io.uplink.modem.emulator;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+import io.uplink.modem.SerialLink;
+import io.uplink.modem.SerialLinkProvider;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * Serves modem ports named {@code emulator:bg95}: each open starts an emulated BG95 behind a serial line paced at the
+ * configured baud rate; closing the link stops it.
+ */
+@Component(configurationPid = EmulatorConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        property = SerialLinkProvider.SCHEME + "=emulator")
+@Designate(ocd = EmulatorConfig.class)
+public final class EmulatorPortProvider implements SerialLinkProvider {
+
+    private final LinkModel cellular;
+    private final Faults faults;
+    private final String simPin;
+
+    @Activate
+    public EmulatorPortProvider(EmulatorConfig config) {
+        this.cellular = new LinkModel(0, Math.max(0, config.latency_ms()), Math.max(0,
+                config.bandwidth_bytes_per_s()), Math.min(50, Math.max(0, config.loss_percent())), 10 * 1024,
+                64 * 1024);
+        this.faults = Faults.NONE.withCloseAfterBytes(Math.max(0, config.fault_close_after_bytes()))
+                .withUrcInsideResponses(Math.min(100, Math.max(0, config.fault_urc_inside_percent())));
+        this.simPin = config.sim_pin();
+    }
+
+    @Override
+    public SerialLink open(String port, int baud) throws IOException {
+        if (!port.equalsIgnoreCase("emulator:bg95")) {
+            throw new IOException("Unknown emulated modem '" + port + "': the emulator offers 'emulator:bg95'.");
+        }
+        VirtualSerialLine line = new VirtualSerialLine(port, baud);
+        Bg95Emulator modem = new Bg95Emulator(line.modemEnd(), cellular.withBaud(baud), faults, simPin);
+        SerialLink gateway = line.gatewayEnd();
+        return new SerialLink() {
+            @Override
+            public InputStream input() {
+                return gateway.input();
+            }
+
+            @Override
+            public OutputStream output() {
+                return gateway.output();
+            }
+
+            @Override
+            public String name() {
+                return port;
+            }
+
+            @Override
+            public void close() throws IOException {
+                gateway.close();
+                modem.close();
+                line.close();
+            }
+        };
+    }
+}

@@ -1,0 +1,248 @@
+package io.uplink.modem.serial;
+
+import java.io.IOException;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import io.uplink.modem.Modem;
+import io.uplink.modem.ModemDialect;
+import io.uplink.modem.ModemException;
+import io.uplink.modem.ModemIdentity;
+import io.uplink.modem.ModemSettings;
+import io.uplink.modem.SerialLink;
+import io.uplink.modem.SerialLinkProvider;
+import io.uplink.transport.Transport;
+
+import org.osgi.framework.Constants;
+import org.osgi.service.component.ComponentFactory;
+import org.osgi.service.component.ComponentInstance;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One configured modem. A supervisor thread opens the port, identifies the modem, picks a dialect (configured or
+ * matched), attaches, and publishes {@link Modem} and {@link Transport} through the {@link AttachedModemComponent}
+ * factory. When the dialect goes away (its bundle stopped or updated), the port fails, or the modem stops answering,
+ * it detaches, withdraws the services, and attaches again with whatever dialect matches then, with backoff.
+ */
+@Component(configurationPid = ModemConfig.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {})
+@Designate(ocd = ModemConfig.class, factory = true)
+public final class ModemComponent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModemComponent.class);
+    private static final long MAX_BACKOFF_MILLIS = 300_000;
+
+    private final ModemConfig config;
+    private final String pid;
+    private final ComponentFactory<AttachedModemComponent> factory;
+    private final Map<ModemDialect, String> dialects = new ConcurrentHashMap<>();
+    private final Map<String, SerialLinkProvider> providers = new ConcurrentHashMap<>();
+    private final Object signal = new Object();
+    private final Thread supervisor;
+    private volatile boolean running = true;
+    private volatile ModemDialect inUse;
+    private volatile boolean changed;
+
+    @Activate
+    public ModemComponent(ModemConfig config, Map<String, Object> properties,
+            @Reference(target = "(component.factory=" + AttachedModemComponent.FACTORY + ")")
+            ComponentFactory<AttachedModemComponent> factory) {
+        this.config = config;
+        this.pid = String.valueOf(properties.get(Constants.SERVICE_PID));
+        this.factory = factory;
+        this.supervisor = new Thread(this::supervise, "uplink-modem-" + config.port());
+        this.supervisor.setDaemon(true);
+        this.supervisor.start();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addDialect(ModemDialect dialect) {
+        dialects.put(dialect, dialect.family());
+        if (inUse == null) {
+            wake("dialect " + dialect.family() + " arrived");
+        }
+    }
+
+    void removeDialect(ModemDialect dialect) {
+        dialects.remove(dialect);
+        if (dialect == inUse) {
+            wake("dialect " + dialect.family() + " went away");
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addLinkProvider(SerialLinkProvider provider, Map<String, Object> props) {
+        providers.put(String.valueOf(props.get(SerialLinkProvider.SCHEME)), provider);
+        if (inUse == null) {
+            wake("port provider arrived");
+        }
+    }
+
+    void removeLinkProvider(SerialLinkProvider provider, Map<String, Object> props) {
+        String scheme = String.valueOf(props.get(SerialLinkProvider.SCHEME));
+        providers.remove(scheme, provider);
+        if (config.port().startsWith(scheme + ":")) {
+            wake("the provider of " + config.port() + " went away");
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        running = false;
+        wake("stopping");
+        supervisor.interrupt();
+        try {
+            supervisor.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void wake(String why) {
+        synchronized (signal) {
+            changed = true;
+            signal.notifyAll();
+        }
+        LOG.debug("Modem {}: {}", config.port(), why);
+    }
+
+    // --- supervisor thread ---------------------------------------------------------------------------------
+
+    private void supervise() {
+        long backoff = 1000;
+        while (running) {
+            SerialLink link = null;
+            SerialAtChannel at = null;
+            Modem modem = null;
+            ComponentInstance<AttachedModemComponent> published = null;
+            try {
+                changed = false;
+                link = openPort();
+                at = new SerialAtChannel(link);
+                ModemIdentity identity = ModemIdentification.identify(at);
+                ModemDialect dialect = chooseDialect(identity);
+                if (dialect == null) {
+                    LOG.warn("Modem {} is {}: no dialect bundle drives it{}. Waiting for one.", config.port(), identity,
+                            config.dialect().equals("auto") ? "" : " (configured: " + config.dialect() + ")");
+                    awaitChange(at, Long.MAX_VALUE);
+                    continue;
+                }
+                inUse = dialect;
+                modem = dialect.attach(at, identity, settings());
+                published = factory.newInstance(serviceProperties(modem));
+                LOG.info("Modem {} attached: {} ({}), offering its sockets as transport '{}'", config.port(),
+                        identity, dialect.family(), pid);
+                backoff = 1000;
+                awaitChange(at, Long.MAX_VALUE);
+                LOG.info("Modem {} detaching: {}", config.port(), !running ? "its configuration was removed or "
+                        + "changed" : !at.isOpen() ? "the port closed or failed" : "its dialect went away");
+            } catch (ModemException e) {
+                LOG.error("Modem {}: {} Fix: {}{}", config.port(), e.getMessage(), e.fix(),
+                        e.rawText().isEmpty() ? "" : " (modem said: " + e.rawText() + ")");
+            } catch (IOException e) {
+                LOG.error("Modem {}: {}", config.port(), e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.error("Modem {}: unexpected failure", config.port(), e);
+            } finally {
+                inUse = null;
+                if (published != null) {
+                    published.dispose();
+                }
+                if (modem != null) {
+                    modem.detach();
+                }
+                if (at != null) {
+                    at.close();
+                } else if (link != null) {
+                    closeQuietly(link);
+                }
+            }
+            if (running && !changed) {
+                long sleep = backoff + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+                LOG.info("Modem {}: next attempt in {} s", config.port(), sleep / 1000);
+                awaitChange(null, sleep);
+                backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+            }
+        }
+    }
+
+    private SerialLink openPort() throws IOException {
+        String port = config.port().trim();
+        int colon = port.indexOf(':');
+        if (colon > 1 && !port.startsWith("/")) {
+            String scheme = port.substring(0, colon);
+            SerialLinkProvider provider = providers.get(scheme);
+            if (provider == null) {
+                throw new IOException("No provider for ports named '" + scheme + ":...' is running (for "
+                        + "emulator:bg95, start the io.uplink.modem.emulator bundle).");
+            }
+            return provider.open(port, config.baud());
+        }
+        return JSerialCommLink.open(port, config.baud(), "rts-cts".equals(config.flow_control()));
+    }
+
+    private ModemDialect chooseDialect(ModemIdentity identity) {
+        for (ModemDialect d : dialects.keySet()) {
+            if (config.dialect().equals("auto") ? d.matches(identity) : d.family().equals(config.dialect())) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    private ModemSettings settings() {
+        return new ModemSettings(config.apn(), config.apn_user(), config._apn_password(), config._sim_pin(),
+                config.pdp_context(), Map.of("registration.timeout.s",
+                        String.valueOf(Math.max(10, config.registration_timeout_s()))));
+    }
+
+    private Hashtable<String, Object> serviceProperties(Modem modem) {
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put(AttachedModemComponent.INSTANCE, modem);
+        p.put(Transport.KIND, Transport.KIND_MODEM);
+        p.put(Transport.MODEM_PID, pid);
+        p.put(ModemDialect.FAMILY, modem.dialectFamily());
+        p.put("modem.model", modem.identity().model());
+        p.put("modem.port", config.port());
+        return p;
+    }
+
+    /** Waits until something changed, the channel closed, the component stops, or the time is up. */
+    private void awaitChange(SerialAtChannel at, long millis) {
+        long deadline = millis == Long.MAX_VALUE ? Long.MAX_VALUE : System.currentTimeMillis() + millis;
+        synchronized (signal) {
+            while (running && !changed && (at == null || at.isOpen())) {
+                long left = deadline == Long.MAX_VALUE ? 1000 : Math.min(1000, deadline - System.currentTimeMillis());
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    signal.wait(left); // wakes at least every second to notice a closed channel
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private static void closeQuietly(SerialLink link) {
+        try {
+            link.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+}
