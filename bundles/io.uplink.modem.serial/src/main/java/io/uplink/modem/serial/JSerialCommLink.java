@@ -10,7 +10,7 @@ import com.fazecast.jSerialComm.SerialPortInvalidPortException;
 import io.uplink.modem.SerialLink;
 
 /** A serial port (or pseudo-terminal) opened by path with jSerialComm: 8N1, optional RTS/CTS. */
-final class JSerialCommLink implements SerialLink {
+public final class JSerialCommLink implements SerialLink {
 
     private final SerialPort port;
     private final String name;
@@ -20,7 +20,7 @@ final class JSerialCommLink implements SerialLink {
         this.name = name;
     }
 
-    static JSerialCommLink open(String path, int baud, boolean rtsCts) throws IOException {
+    public static JSerialCommLink open(String path, int baud, boolean rtsCts) throws IOException {
         SerialPort port;
         try {
             port = SerialPort.getCommPort(path);
