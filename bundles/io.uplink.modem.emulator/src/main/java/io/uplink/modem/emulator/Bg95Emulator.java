@@ -59,6 +59,16 @@ public final class Bg95Emulator implements AutoCloseable {
         this.thread.start();
     }
 
+    /**
+     * Fault: the network deactivates the data session, as an operator does after idle time or in a coverage gap:
+     * every socket dies and the module reports {@code +QIURC: "pdpdeact",<ctx>}.
+     */
+    public void networkDropsDataSession() {
+        pdpActive = false;
+        closeSockets();
+        urc("+QIURC: \"pdpdeact\",1");
+    }
+
     /** The module boots: RDY, then APP RDY, as after power-on. */
     public void boot() {
         urc("RDY");

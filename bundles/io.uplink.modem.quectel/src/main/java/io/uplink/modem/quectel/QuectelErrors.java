@@ -32,7 +32,7 @@ final class QuectelErrors {
             Map.entry(559, new Entry("socket read failed", "The connection is broken; reopen it.", Reason.CLOSED)),
             Map.entry(560, new Entry("socket accept failed", "Retry.", Reason.OTHER)),
             Map.entry(561, new Entry("opening the PDP context failed", "Check the APN, its user and password, and "
-                    + "the SIM's data plan; the module re-activates the context on the next connection.",
+                    + "the SIM's data plan; the transport re-activates the context before the next connection.",
                     Reason.UNREACHABLE)),
             Map.entry(562, new Entry("closing the PDP context failed", "Restart the module.", Reason.OTHER)),
             Map.entry(563, new Entry("the socket ID is in use", "Close it first (AT+QICLOSE); the transport picks "
@@ -48,7 +48,7 @@ final class QuectelErrors {
             Map.entry(569, new Entry("operation timeout", "Check coverage (AT+CSQ) and the server; raise the connect "
                     + "timeout on slow links.", Reason.TIMEOUT)),
             Map.entry(570, new Entry("the PDP context is broken", "The network dropped the data session; the "
-                    + "module re-activates it on the next connection.", Reason.UNREACHABLE)),
+                    + "transport re-activates it before the next connection.", Reason.UNREACHABLE)),
             Map.entry(571, new Entry("sending was cancelled", "Retry the send.", Reason.OTHER)),
             Map.entry(572, new Entry("operation not allowed", "The socket is in the wrong state; reopen it.",
                     Reason.INVALID_REQUEST)),

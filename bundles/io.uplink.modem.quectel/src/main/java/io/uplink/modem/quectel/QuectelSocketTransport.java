@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 import io.uplink.modem.AtChannel;
+import io.uplink.modem.AtCommand;
+import io.uplink.modem.AtResponse;
+import io.uplink.modem.ModemException;
 import io.uplink.modem.ModemIdentity;
 import io.uplink.transport.Connection;
 import io.uplink.transport.Transport;
@@ -20,6 +23,7 @@ final class QuectelSocketTransport implements Transport {
     private final ModemIdentity identity;
     private final QuectelSocket[] sockets = new QuectelSocket[SOCKETS];
     private volatile String unavailable;
+    private volatile boolean pdpLost;
 
     QuectelSocketTransport(AtChannel at, int context, ModemIdentity identity) {
         this.at = at;
@@ -42,6 +46,9 @@ final class QuectelSocketTransport implements Transport {
         String down = unavailable;
         if (down != null) {
             throw new TransportException(Reason.UNREACHABLE, down, "The modem re-attaches by itself; retry later.");
+        }
+        if (pdpLost) {
+            reactivatePdp();
         }
         QuectelSocket socket = allocate(host, port);
         try {
@@ -80,8 +87,30 @@ final class QuectelSocketTransport implements Transport {
         return id >= 0 && id < SOCKETS ? sockets[id] : null;
     }
 
-    /** The PDP context dropped: every socket is dead until the modem re-activates it. */
+    /** After {@code pdpdeact}: QIDEACT then QIACT (up to 150 s), before the next socket opens. */
+    private synchronized void reactivatePdp() throws TransportException {
+        if (!pdpLost) {
+            return;
+        }
+        try {
+            at.execute(AtCommand.of("AT+QIDEACT=" + context).withTimeout(Duration.ofSeconds(40)));
+            AtResponse r = at.execute(AtCommand.of("AT+QIACT=" + context).withTimeout(Duration.ofSeconds(150)));
+            if (!r.isOk()) {
+                throw new TransportException(Reason.UNREACHABLE, "The data session (PDP context " + context
+                        + ") was dropped by the network and could not be re-activated (" + r.result().text() + ").",
+                        "Check coverage and the SIM's data plan; the next connection tries again.",
+                        r.result().text(), null);
+            }
+            pdpLost = false;
+        } catch (ModemException e) {
+            throw new TransportException(Reason.TRANSPORT_GONE, "Re-activating the data session failed: "
+                    + e.getMessage(), e.fix(), e.rawText(), e);
+        }
+    }
+
+    /** The PDP context dropped: every socket is dead until the data session is re-activated. */
     synchronized void pdpLost(String raw) {
+        pdpLost = true;
         for (QuectelSocket s : sockets) {
             if (s != null) {
                 s.fail("The network deactivated the data session (" + raw + "): every socket on it is gone.", raw);

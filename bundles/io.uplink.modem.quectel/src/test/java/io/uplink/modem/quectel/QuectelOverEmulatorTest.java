@@ -163,6 +163,25 @@ class QuectelOverEmulatorTest {
     }
 
     @Test
+    void aDroppedDataSessionFailsTheSocketsAndIsReactivatedForTheNextConnection() throws Exception {
+        try (EmulatedModem m = new EmulatedModem(LinkModel.INSTANT, Faults.NONE, "")) {
+            Modem modem = m.attach(EmulatedModem.settings(""));
+            Connection c = modem.transport().connect("127.0.0.1", echoServer.getLocalPort(), Duration.ofSeconds(30));
+            c.setReadTimeout(Duration.ofSeconds(30));
+            m.emulator.networkDropsDataSession();
+            assertThatThrownBy(() -> c.input().read()).isInstanceOf(ModemException.class)
+                    .hasMessageContaining("deactivated the data session");
+            c.close();
+            try (Connection again = modem.transport().connect("127.0.0.1", echoServer.getLocalPort(),
+                    Duration.ofSeconds(30))) {
+                again.output().write("back".getBytes());
+                again.setReadTimeout(Duration.ofSeconds(30));
+                assertThat(again.input().readNBytes(4)).isEqualTo("back".getBytes());
+            }
+        }
+    }
+
+    @Test
     void aReadTimeoutLeavesTheSocketUsable() throws Exception {
         try (EmulatedModem m = new EmulatedModem(LinkModel.INSTANT, Faults.NONE, "")) {
             Modem modem = m.attach(EmulatedModem.settings(""));

@@ -118,6 +118,54 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
         }
     }
 
+    /**
+     * Leaves a transparent (online) data mode with the {@code +++} escape: at least {@code guard} of silence, the
+     * three characters, {@code guard} of silence again, then the modem's {@code OK}. The guard is the modem's S12
+     * register (in 20 ms units; default 50, i.e. 1 s). Nothing else is written meanwhile: the command queue is held.
+     *
+     * @throws ModemException when the modem does not answer OK (it may not be in data mode, or S12 differs)
+     */
+    public AtResponse escapeToCommandMode(Duration guard) throws ModemException {
+        AtCommand escape = AtCommand.of("+++").withTimeout(guard.multipliedBy(2).plusSeconds(5));
+        try {
+            queue.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModemException("Interrupted before the +++ escape", "", "", "");
+        }
+        try {
+            checkOpen(escape);
+            Pending p = new Pending(escape);
+            sleepGuard(guard.plusMillis(50));
+            synchronized (monitor) {
+                pending = p;
+            }
+            try {
+                LOG.debug("AT> +++ (guard {} ms)", guard.toMillis());
+                write("+++".getBytes(StandardCharsets.ISO_8859_1), escape);
+                long deadline = System.nanoTime() + escape.timeout().toNanos();
+                awaitResult(p, deadline);
+                return new AtResponse(escape, p.lines, new byte[0], p.result,
+                        Duration.ofNanos(System.nanoTime() - p.started));
+            } finally {
+                synchronized (monitor) {
+                    pending = null;
+                }
+            }
+        } finally {
+            queue.unlock();
+        }
+    }
+
+    private static void sleepGuard(Duration guard) throws ModemException {
+        try {
+            Thread.sleep(guard.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModemException("Interrupted during the +++ guard time", "", "", "");
+        }
+    }
+
     private AtResponse run(AtCommand command) throws ModemException {
         Pending p = new Pending(command);
         synchronized (monitor) {

@@ -212,6 +212,28 @@ class SerialAtChannelTest {
     }
 
     @Test
+    void plusPlusPlusEscapeKeepsTheGuardTimesAndAwaitsOk() throws Exception {
+        Duration guard = Duration.ofMillis(300);
+        exchange(AtCommand.of("AT+QISWTMD=0,2"), "AT+QISWTMD=0,2", "\r\nCONNECT\r\n");
+        long sentAt = System.nanoTime();
+        CompletableFuture<AtResponse> f = CompletableFuture.supplyAsync(() -> {
+            try {
+                return channel.escapeToCommandMode(guard);
+            } catch (ModemException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        byte[] escape = link.read(3);
+        long silenceBefore = System.nanoTime() - sentAt;
+        assertThat(new String(escape, StandardCharsets.ISO_8859_1)).isEqualTo("+++");
+        // The guard is a lower bound the modem relies on; being later is always safe.
+        assertThat(silenceBefore).isGreaterThanOrEqualTo(guard.toNanos());
+        link.say("\r\nOK\r\n");
+        assertThat(f.get(10, TimeUnit.SECONDS).isOk()).isTrue();
+        assertThat(exchange(AtCommand.of("AT"), "AT", "\r\nOK\r\n").isOk()).isTrue();
+    }
+
+    @Test
     void sensitiveCommandsAreMaskedInTheirDescription() {
         assertThat(AtCommand.of("AT+CPIN=\"1234\"").sensitive().toString()).isEqualTo("AT+CPIN=***");
     }
