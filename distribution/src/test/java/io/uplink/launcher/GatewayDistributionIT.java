@@ -61,6 +61,8 @@ class GatewayDistributionIT {
 
             // conf/*.cfg reaches the component; logs go to the rotating file as well as the console.
             gw.awaitOutput(s -> s.contains("connect timeout 4321 ms"), "the configuration from conf/");
+            // The embedded default: the emulated modem attaches and offers its sockets.
+            gw.awaitOutput(s -> s.contains("Modem emulator:bg95 attached"), "the emulated modem");
             assertThat(Files.readString(gw.home.resolve("logs/uplink.log"))).contains("OS transport ready");
             assertThat(Files.readString(gw.home.resolve("logs/uplink.log"))).doesNotContain(password);
 
