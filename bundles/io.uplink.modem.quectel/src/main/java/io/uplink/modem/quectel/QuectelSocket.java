@@ -215,8 +215,9 @@ final class QuectelSocket implements Connection {
         }
         AtResponse r = exec(AtCommand.of("AT+QIRD=" + id + "," + MAX_READ).withRawData("+QIRD:"), "read");
         if (!r.isOk()) {
-            fail("Reading socket " + id + " to " + remote + " failed: the modem answered " + r.result().text()
-                    + " (the socket is gone).", r.result().text());
+            String evidence = closeEvidence(r.result().text());
+            fail("The modem reports socket " + id + " to " + remote + " closed (" + evidence + ") after " + bytesSent
+                    + " bytes sent and " + bytesReceived + " received.", evidence);
             synchronized (lock) {
                 drainedAt = seen;
             }
@@ -277,10 +278,12 @@ final class QuectelSocket implements Connection {
                 return;
             }
             if (!text.equals("SEND FAIL")) {
-                fail("Sending to " + remote + " failed: the modem answered " + text + " (socket " + id
-                        + " is not connected).", text);
-                throw new ModemException("Sending to " + remote + " failed: the modem answered " + text
-                        + "; socket " + id + " is not connected any more.", text, "", "Reconnect.");
+                String evidence = closeEvidence(text);
+                fail("The modem reports socket " + id + " to " + remote + " closed (" + evidence + ").", evidence);
+                throw new ModemException("Cannot send to " + remote + ": the modem reports socket " + id
+                        + " closed (" + evidence + ") after " + bytesSent + " bytes sent and " + bytesReceived
+                        + " received: the server or the network ended the connection.", evidence, "closed",
+                        "Reconnect.");
             }
             // SEND FAIL: the module's send buffer is full; it drains at the cellular rate. Back off and retry.
             if (System.nanoTime() > deadline) {
@@ -290,6 +293,30 @@ final class QuectelSocket implements Connection {
             }
             sleep(backoff);
             backoff = Math.min(1000, backoff * 2);
+        }
+    }
+
+    /**
+     * Why a send or read got ERROR: the module answers ERROR for a socket it has closed, and its closed URC may come
+     * just after. Prefer that URC; else ask AT+QISTATE (no line: the socket is gone; state 4: closing).
+     */
+    private String closeEvidence(String result) {
+        synchronized (lock) {
+            if (peerClosed) {
+                return failureRaw;
+            }
+        }
+        try {
+            AtResponse st = at.execute(AtCommand.of("AT+QISTATE=1," + id));
+            synchronized (lock) {
+                if (peerClosed) {
+                    return failureRaw;
+                }
+            }
+            String line = st.line("+QISTATE:");
+            return result + "; " + (line == null ? "AT+QISTATE lists no socket " + id : line);
+        } catch (ModemException e) {
+            return result;
         }
     }
 
