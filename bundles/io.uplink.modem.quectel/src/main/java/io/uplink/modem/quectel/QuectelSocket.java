@@ -119,11 +119,17 @@ final class QuectelSocket implements Connection {
         }
         long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Duration.ofSeconds(150).toNanos());
         Integer result;
+        String gone;
         synchronized (lock) {
-            while (openResult == null && System.nanoTime() < deadline) {
+            while (openResult == null && failure == null && System.nanoTime() < deadline) {
                 waitLock(deadline);
             }
             result = openResult;
+            gone = failure;
+        }
+        if (result == null && gone != null) {
+            throw new TransportException(Reason.TRANSPORT_GONE, "Opening " + remote + " was abandoned: " + gone,
+                    "Retry: the modem is re-attaching and offers its transport again when ready.", failureRaw, null);
         }
         if (result == null) {
             closeQuietly();

@@ -54,6 +54,8 @@ public final class ModemComponent {
     private volatile boolean running = true;
     private volatile ModemDialect inUse;
     private volatile boolean changed;
+    /** Counts arrivals of dialects and port providers; a supervisor waiting without a modem wakes when it moves. */
+    private final java.util.concurrent.atomic.AtomicLong arrivals = new java.util.concurrent.atomic.AtomicLong();
 
     @Activate
     public ModemComponent(ModemConfig config, Map<String, Object> properties,
@@ -70,9 +72,7 @@ public final class ModemComponent {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addDialect(ModemDialect dialect) {
         dialects.put(dialect, dialect.family());
-        if (inUse == null) {
-            wake("dialect " + dialect.family() + " arrived");
-        }
+        arrived("dialect " + dialect.family());
     }
 
     void removeDialect(ModemDialect dialect) {
@@ -85,9 +85,7 @@ public final class ModemComponent {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addLinkProvider(SerialLinkProvider provider, Map<String, Object> props) {
         providers.put(String.valueOf(props.get(SerialLinkProvider.SCHEME)), provider);
-        if (inUse == null) {
-            wake("port provider arrived");
-        }
+        arrived("port provider " + props.get(SerialLinkProvider.SCHEME));
     }
 
     void removeLinkProvider(SerialLinkProvider provider, Map<String, Object> props) {
@@ -110,6 +108,15 @@ public final class ModemComponent {
         }
     }
 
+    /** A new service only matters to a supervisor that waits without a modem: it must not restart an attached one. */
+    private void arrived(String what) {
+        synchronized (signal) {
+            arrivals.incrementAndGet();
+            signal.notifyAll();
+        }
+        LOG.debug("Modem {}: {} arrived", config.port(), what);
+    }
+
     private void wake(String why) {
         synchronized (signal) {
             changed = true;
@@ -127,6 +134,7 @@ public final class ModemComponent {
             SerialAtChannel at = null;
             Modem modem = null;
             ComponentInstance<AttachedModemComponent> published = null;
+            long seen = arrivals.get();
             try {
                 changed = false;
                 link = openPort();
@@ -136,7 +144,7 @@ public final class ModemComponent {
                 if (dialect == null) {
                     LOG.warn("Modem {} is {}: no dialect bundle drives it{}. Waiting for one.", config.port(), identity,
                             config.dialect().equals("auto") ? "" : " (configured: " + config.dialect() + ")");
-                    awaitChange(at, Long.MAX_VALUE);
+                    awaitChange(at, Long.MAX_VALUE, seen);
                     continue;
                 }
                 inUse = dialect;
@@ -145,7 +153,7 @@ public final class ModemComponent {
                 LOG.info("Modem {} attached: {} ({}), offering its sockets as transport '{}'", config.port(),
                         identity, dialect.family(), pid);
                 backoff = 1000;
-                awaitChange(at, Long.MAX_VALUE);
+                awaitChange(at, Long.MAX_VALUE, -1);
                 LOG.info("Modem {} detaching: {}", config.port(), !running ? "its configuration was removed or "
                         + "changed" : !at.isOpen() ? "the port closed or failed" : "its dialect went away");
             } catch (ModemException e) {
@@ -172,7 +180,7 @@ public final class ModemComponent {
             if (running && !changed) {
                 long sleep = backoff + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
                 LOG.info("Modem {}: next attempt in {} s", config.port(), sleep / 1000);
-                awaitChange(null, sleep);
+                awaitChange(null, sleep, seen);
                 backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
             }
         }
@@ -219,11 +227,15 @@ public final class ModemComponent {
         return p;
     }
 
-    /** Waits until something changed, the channel closed, the component stops, or the time is up. */
-    private void awaitChange(SerialAtChannel at, long millis) {
+    /**
+     * Waits until something relevant changed, the channel closed, the component stops, or the time is up; with
+     * {@code arrivalsSeen} >= 0 also until a dialect or port provider arrived after that count was read.
+     */
+    private void awaitChange(SerialAtChannel at, long millis, long arrivalsSeen) {
         long deadline = millis == Long.MAX_VALUE ? Long.MAX_VALUE : System.currentTimeMillis() + millis;
         synchronized (signal) {
-            while (running && !changed && (at == null || at.isOpen())) {
+            while (running && !changed && (at == null || at.isOpen())
+                    && (arrivalsSeen < 0 || arrivals.get() == arrivalsSeen)) {
                 long left = deadline == Long.MAX_VALUE ? 1000 : Math.min(1000, deadline - System.currentTimeMillis());
                 if (left <= 0) {
                     return;
