@@ -1,7 +1,5 @@
 package io.uplink.modem.serial;
 
-import io.uplink.modem.SerialLink;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +19,7 @@ import io.uplink.modem.AtCommand;
 import io.uplink.modem.AtResponse;
 import io.uplink.modem.FinalResult;
 import io.uplink.modem.ModemException;
+import io.uplink.modem.SerialLink;
 import io.uplink.modem.UrcListener;
 import io.uplink.modem.UrcSubscription;
 

@@ -1,7 +1,5 @@
 package io.uplink.modem.serial;
 
-import io.uplink.modem.SerialLink;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,6 +7,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+
+import io.uplink.modem.SerialLink;
 
 /**
  * A loopback socket pair: the channel's side as a {@link SerialLink}, and the far end a test plays the modem on.
