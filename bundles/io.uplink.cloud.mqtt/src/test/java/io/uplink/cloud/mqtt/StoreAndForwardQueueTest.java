@@ -1,0 +1,107 @@
+package io.uplink.cloud.mqtt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import io.uplink.cloud.CloudException;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoreAndForwardQueueTest {
+
+    @TempDir
+    Path dir;
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void keepsOrderAndSkipsWhatIsInFlight() throws Exception {
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(dir.resolve("q.mv"), 100, 1 << 20)) {
+            long a = q.append("t/a", b("1"), 1, false);
+            long c = q.append("t/b", b("2"), 0, true);
+            long d = q.append("t/c", b("3"), 1, false);
+            assertThat(q.peek(10, Set.of()).stream().map(StoreAndForwardQueue.Message::id)).containsExactly(a, c, d);
+            assertThat(q.peek(10, Set.of(a)).get(0).topic()).isEqualTo("t/b");
+            assertThat(q.peek(10, Set.of()).get(1).retained()).isTrue();
+            q.remove(c);
+            assertThat(q.peek(10, Set.of()).stream().map(StoreAndForwardQueue.Message::id)).containsExactly(a, d);
+        }
+    }
+
+    @Test
+    void survivesARestartAndKeepsCountingIds() throws Exception {
+        long last;
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(dir.resolve("q.mv"), 100, 1 << 20)) {
+            q.append("t", b("one"), 1, false);
+            last = q.append("t", b("two"), 1, false);
+        }
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(dir.resolve("q.mv"), 100, 1 << 20)) {
+            List<StoreAndForwardQueue.Message> m = q.peek(10, Set.of());
+            assertThat(m).extracting(x -> new String(x.payload(), StandardCharsets.UTF_8)).containsExactly("one", "two");
+            assertThat(q.append("t", b("three"), 1, false)).isGreaterThan(last);
+        }
+    }
+
+    @Test
+    void whenFullNewMessagesAreRefusedAndNothingIsDropped() throws Exception {
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(dir.resolve("q.mv"), 3, 1 << 20)) {
+            for (int i = 0; i < 3; i++) {
+                q.append("t", b("m" + i), 1, false);
+            }
+            assertThatThrownBy(() -> q.append("t", b("m3"), 1, false)).isInstanceOfSatisfying(CloudException.class,
+                    e -> {
+                        assertThat(e.code()).isEqualTo("queue-full");
+                        assertThat(e.getMessage()).contains("Nothing queued was dropped");
+                    });
+            assertThat(q.size()).isEqualTo(3);
+        }
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(dir.resolve("b.mv"), 100, 200)) {
+            assertThatThrownBy(() -> q.append("t", new byte[500], 1, false)).isInstanceOf(CloudException.class);
+        }
+    }
+
+    @Test
+    void aProcessKilledWhileAppendingLosesNothingItAccepted() throws Exception {
+        Path file = dir.resolve("crash.mv");
+        int next = 0;
+        for (int round = 0; round < 4; round++) {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), QueueWriterProcess.class.getName(), file.toString(),
+                    String.valueOf(next)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            int lastAccepted = -1;
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith("accepted ")) {
+                        lastAccepted = Integer.parseInt(line.substring(9));
+                        if (lastAccepted >= next + 200 + round * 37) {
+                            break;
+                        }
+                    }
+                }
+                p.destroyForcibly(); // SIGKILL in the middle of the next append
+                assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            }
+            try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 1_000_000, 1L << 30)) {
+                List<StoreAndForwardQueue.Message> all = q.peek(1_000_000, Set.of());
+                assertThat(all.size()).as("messages after kill %d", round).isGreaterThanOrEqualTo(lastAccepted + 1);
+                for (int i = 0; i <= lastAccepted; i++) {
+                    assertThat(new String(all.get(i).payload(), StandardCharsets.UTF_8)).isEqualTo("msg-" + i);
+                }
+                next = all.size();
+            }
+        }
+    }
+}
