@@ -1,0 +1,74 @@
+package io.uplink.cloud.mqtt;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import io.uplink.cloud.EndpointProfile;
+
+/**
+ * One endpoint's settings, validated against its profile's rules before anything is sent.
+ *
+ * @param tlsMode {@code host} (the gateway's TLS engine), {@code none}, or {@code modem} (not yet available)
+ */
+record EndpointSettings(String endpointId, EndpointProfile profile, String host, int port, String clientId,
+        int keepAliveSeconds, boolean cleanSession, String username, char[] password, String tlsMode, String sni,
+        List<String> alpn, Duration connectTimeout, int inFlightWindow, int queueMaxMessages, long queueMaxBytes) {
+
+    /** Problems with these settings, in plain words; empty when they are usable. */
+    List<String> problems() {
+        List<String> p = new java.util.ArrayList<>();
+        if (profile.isRetired()) {
+            p.add("Google Cloud IoT Core was shut down on 2023-08-16: endpoints with profile gcp-iot cannot connect. "
+                    + "Move the devices to another broker (e.g. profile generic or hivemq-cloud).");
+        }
+        if (host.isBlank()) {
+            p.add("host is empty: set the broker's host name.");
+        }
+        if (port < 1 || port > 65535) {
+            p.add("port " + port + " is outside 1..65535.");
+        }
+        if (clientId.isBlank()) {
+            p.add("client.id is empty: brokers such as AWS IoT need the thing name or a unique id.");
+        }
+        if ("modem".equals(tlsMode)) {
+            p.add("TLS mode 'modem' (the modem's own TLS stack) is not available in this version: use 'host' (the "
+                    + "gateway's TLS engine, which also works through a modem).");
+        } else if (!"host".equals(tlsMode) && !"none".equals(tlsMode)) {
+            p.add("TLS mode '" + tlsMode + "' is unknown: use host or none.");
+        }
+        switch (profile) {
+        case AWS_IOT:
+            if (clientId.getBytes(StandardCharsets.UTF_8).length > 128) {
+                p.add("AWS IoT limits client ids to 128 bytes; this one has "
+                        + clientId.getBytes(StandardCharsets.UTF_8).length + ".");
+            }
+            if (keepAliveSeconds < 30 || keepAliveSeconds > 1200) {
+                p.add("AWS IoT accepts keep-alive 30-1200 s, not " + keepAliveSeconds + ".");
+            }
+            if ("none".equals(tlsMode)) {
+                p.add("AWS IoT accepts only TLS connections: set TLS mode host.");
+            }
+            if (port == 443 && !alpn.contains("x-amzn-mqtt-ca")) {
+                p.add("AWS IoT on port 443 needs ALPN x-amzn-mqtt-ca for MQTT with client certificates.");
+            }
+            break;
+        case AZURE_IOT_HUB:
+            if (!username.startsWith(host + "/" + clientId + "/")) {
+                p.add("Azure IoT Hub expects the user name '" + host + "/" + clientId + "/?api-version=2021-04-12'.");
+            }
+            break;
+        case HIVEMQ_CLOUD:
+            if ("none".equals(tlsMode)) {
+                p.add("HiveMQ Cloud accepts only TLS (port 8883) with SNI: set TLS mode host.");
+            }
+            break;
+        default:
+            break;
+        }
+        if (inFlightWindow < 1 || inFlightWindow > 100) {
+            p.add("in-flight window " + inFlightWindow + " is outside 1..100 (AWS IoT allows 100 unacknowledged).");
+        }
+        return p;
+    }
+}

@@ -1,0 +1,92 @@
+package io.uplink.cloud.mqtt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.uplink.cloud.EndpointProfile;
+import io.uplink.transport.os.OsSocketTransport;
+import io.uplink.transport.os.SocketSettings;
+
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Store-and-forward against a real broker that is restarted while messages flow: nothing is lost. */
+class StoreAndForwardMosquittoTest {
+
+    private static final int COUNT = 10_000;
+
+    @TempDir
+    Path dir;
+
+    static EndpointSettings settings(String id, int port) {
+        return new EndpointSettings(id, EndpointProfile.GENERIC, "127.0.0.1", port, "uplink-" + id, 30, true, "",
+                null, "none", "", List.of(), Duration.ofSeconds(10), 8, 1_000_000, 1L << 30);
+    }
+
+    @Test
+    void tenThousandQos1MessagesSurviveTwoBrokerRestarts() throws Exception {
+        try (Mosquitto broker = new Mosquitto(dir)) {
+            Set<Integer> received = ConcurrentHashMap.newKeySet();
+            AtomicInteger deliveries = new AtomicInteger();
+            MqttClient subscriber = new MqttClient("tcp://127.0.0.1:" + broker.port, "counter", new MemoryPersistence());
+            MqttConnectOptions so = new MqttConnectOptions();
+            so.setCleanSession(false);
+            so.setAutomaticReconnect(true);
+            so.setMaxReconnectDelay(1000);
+            subscriber.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallbackExtended() {
+                @Override
+                public void connectComplete(boolean reconnect, String serverURI) {
+                }
+
+                @Override
+                public void connectionLost(Throwable cause) {
+                }
+
+                @Override
+                public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage message) {
+                    deliveries.incrementAndGet();
+                    received.add(Integer.parseInt(new String(message.getPayload(), StandardCharsets.UTF_8)));
+                }
+
+                @Override
+                public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
+                }
+            });
+            subscriber.connect(so);
+            subscriber.subscribe("seq/#", 1);
+
+            OsSocketTransport os = new OsSocketTransport(SocketSettings.DEFAULTS);
+            try (MqttCloudConnection c = new MqttCloudConnection(settings("restarts", broker.port),
+                    dir.resolve("queue.mv"), () -> os, () -> null, () -> null)) {
+                for (int i = 0; i < COUNT; i++) {
+                    c.publish("seq/" + (i % 16), String.valueOf(i).getBytes(StandardCharsets.UTF_8), 1, false);
+                    if (i == COUNT * 3 / 10 || i == COUNT * 7 / 10) {
+                        broker.restart();
+                    }
+                }
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+                while (received.size() < COUNT && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                System.out.printf("10,000 QoS 1 messages, 2 broker restarts: %d received, %d deliveries "
+                        + "(%d duplicates), %d still queued%n", received.size(), deliveries.get(),
+                        deliveries.get() - received.size(), c.queued());
+                assertThat(received).as("distinct sequence numbers received").hasSize(COUNT);
+            } finally {
+                subscriber.disconnectForcibly();
+                subscriber.close();
+            }
+        }
+    }
+}
