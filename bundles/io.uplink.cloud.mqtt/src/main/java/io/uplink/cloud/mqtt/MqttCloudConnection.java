@@ -66,6 +66,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     private volatile ConnectionState state = ConnectionState.DISCONNECTED;
     private volatile MqttAsyncClient client;
     private volatile String lastProblem = "";
+    private volatile boolean retryRequested;
 
     private record Sub(int qos, MessageHandler handler) {
     }
@@ -204,13 +205,16 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
                     LOG.info("Endpoint '{}' connected to {}:{} ({} queued)", settings.endpointId(), settings.host(),
                             settings.port(), queue.size());
                 } catch (Exception e) {
+                    if (!running) {
+                        break; // closing: the attempt was interrupted on purpose
+                    }
                     state = ConnectionState.WAITING_TO_RETRY;
                     lastProblem = explain(e);
                     long cap = Math.min(BACKOFF_CAP_MILLIS, BACKOFF_BASE_MILLIS << Math.min(attempt, 20));
                     long sleep = ThreadLocalRandom.current().nextLong(cap / 10, cap + 1);
                     attempt++;
                     LOG.warn("Endpoint '{}': {} Next attempt in {} ms.", settings.endpointId(), lastProblem, sleep);
-                    pause(sleep);
+                    backOff(sleep);
                     continue;
                 }
             }
@@ -239,7 +243,11 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         c.setCallback(new MqttCallback() {
             @Override
             public void connectionLost(Throwable cause) {
-                lastProblem = "connection lost: " + explain(cause);
+                lastProblem = "connection lost: " + explain(cause) + (settings.profile() == EndpointProfile.AWS_IOT
+                        ? " If this happens right after CONNECT, AWS IoT refused the session: check the policy allows "
+                                + "iot:Connect for this client id, the certificate is ACTIVE, and the SNI is the "
+                                + "endpoint."
+                        : "");
                 LOG.warn("Endpoint '{}': {}", settings.endpointId(), lastProblem);
                 state = ConnectionState.WAITING_TO_RETRY;
                 wake();
@@ -276,8 +284,9 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     private Connection open(String host, int port, Duration timeout) throws IOException {
         Transport t = transport.get();
         if (t == null) {
-            throw new IOException("no transport is available for endpoint '" + settings.endpointId() + "' (the modem "
-                    + "may still be attaching)");
+            throw new IOException("the transport configured for endpoint '" + settings.endpointId() + "' is not "
+                    + "running: for 'os' start io.uplink.transport.os; a modem's transport appears once the modem has "
+                    + "attached to the network (see its log)");
         }
         Connection c = t.connect(host, port, timeout);
         if (!"host".equals(settings.tlsMode())) {
@@ -377,8 +386,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
             case MqttException.REASON_CODE_BROKER_UNAVAILABLE:
                 return "the broker is unavailable (CONNACK 3).";
             case MqttException.REASON_CODE_CONNECTION_LOST:
-                return "connection lost (Paho 32109). Right after CONNECT to AWS IoT this means a policy, "
-                        + "certificate-activation or client-id fault.";
+                return "connection lost (Paho 32109).";
             case MqttException.REASON_CODE_MAX_INFLIGHT:
                 return "too many publishes in progress (Paho 32202).";
             default:
@@ -393,6 +401,35 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     private void wake() {
         synchronized (signal) {
             signal.notifyAll();
+        }
+    }
+
+    /**
+     * Tells the connection a transport, TLS engine or credential store appeared: a waiting reconnect is tried now
+     * instead of at the end of its backoff.
+     */
+    public void retryNow() {
+        retryRequested = true;
+        wake();
+    }
+
+    /** Waits out a backoff; publishes do not cut it short (that would hammer the broker), {@link #retryNow} does. */
+    private void backOff(long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        synchronized (signal) {
+            while (running && !retryRequested) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    signal.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    running = false;
+                }
+            }
+            retryRequested = false;
         }
     }
 

@@ -1,0 +1,59 @@
+package io.uplink.cloud.mqtt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.uplink.cloud.ConnectionState;
+import io.uplink.transport.Connection;
+import io.uplink.transport.Transport;
+import io.uplink.transport.TransportException;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The reconnect backoff holds while applications keep publishing. */
+class ReconnectBackoffTest {
+
+    /** A transport whose every connect fails, counting the attempts. */
+    private static final class Refusing implements Transport {
+        final AtomicInteger attempts = new AtomicInteger();
+
+        @Override
+        public Connection connect(String host, int port, Duration connectTimeout) throws TransportException {
+            attempts.incrementAndGet();
+            throw new TransportException(TransportException.Reason.UNREACHABLE, "no network (test)", "none");
+        }
+
+        @Override
+        public String describe() {
+            return "refusing test transport";
+        }
+
+        @Override
+        public int maxConnections() {
+            return 1;
+        }
+    }
+
+    @Test
+    void publishingDoesNotDefeatTheBackoff(@TempDir Path dir) throws Exception {
+        Refusing transport = new Refusing();
+        try (MqttCloudConnection c = new MqttCloudConnection(StoreAndForwardMosquittoTest.settings("backoff", 1883),
+                dir.resolve("q"), () -> transport, () -> null, null)) {
+            // 200 publishes over about 2 s, each of which wakes the worker to drain
+            for (int i = 0; i < 200; i++) {
+                c.publish("t/backoff", ("m" + i).getBytes(StandardCharsets.UTF_8), 1, false);
+                Thread.sleep(10);
+            }
+            // backoff caps of 1 s, 2 s, 4 s...: a handful of attempts, not one per publish
+            assertThat(transport.attempts.get()).isBetween(1, 8);
+            assertThat(c.state()).isEqualTo(ConnectionState.WAITING_TO_RETRY);
+            assertThat(c.queued()).isEqualTo(200);
+
+        }
+    }
+}
