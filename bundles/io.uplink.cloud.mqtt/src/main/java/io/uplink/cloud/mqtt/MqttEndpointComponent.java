@@ -1,0 +1,217 @@
+package io.uplink.cloud.mqtt;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.uplink.cloud.CloudConnection;
+import io.uplink.cloud.CloudException;
+import io.uplink.cloud.ConnectionState;
+import io.uplink.cloud.DeliveryReceipt;
+import io.uplink.cloud.EndpointProfile;
+import io.uplink.cloud.MessageHandler;
+import io.uplink.cloud.Subscription;
+import io.uplink.credentials.ClientIdentity;
+import io.uplink.credentials.CredentialStore;
+import io.uplink.tls.TlsClientProfile;
+import io.uplink.tls.TlsEngine;
+import io.uplink.transport.Transport;
+
+/**
+ * One configured endpoint as a {@link CloudConnection} service, immediate so that queued messages drain from start-up
+ * even before any application asks for the service. Transports, the TLS engine and the credential store
+ * are tracked dynamically and looked up on every connection attempt: when a modem or the TLS bundle goes away the
+ * connection waits and retries, and applications keep their service reference throughout.
+ */
+@Component(service = CloudConnection.class, configurationPid = EndpointConfig.FACTORY_PID, immediate = true,
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = EndpointConfig.class, factory = true)
+public final class MqttEndpointComponent implements CloudConnection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttEndpointComponent.class);
+    private static final Pattern ENDPOINT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    private record Tracked<T>(T service, Map<String, Object> properties) {
+    }
+
+    private final List<Tracked<Transport>> transports = new CopyOnWriteArrayList<>();
+    private final List<TlsEngine> engines = new CopyOnWriteArrayList<>();
+    private volatile CredentialStore credentials;
+    private volatile MqttCloudConnection connection;
+
+    /** Called after DS bound the references present now, so the first attempt already sees them. */
+    @Activate
+    void activate(EndpointConfig config, BundleContext context) throws IOException {
+        if (!ENDPOINT_ID.matcher(config.cloud_endpoint_id()).matches()) {
+            throw new IllegalArgumentException("Endpoint id '" + config.cloud_endpoint_id() + "' must be 1-64 letters, "
+                    + "digits, - or _ (it names the queue file and the service property cloud.endpoint.id).");
+        }
+        EndpointSettings settings = settings(config);
+        Path queueFile = queueDirectory(context).resolve(config.cloud_endpoint_id() + ".queue");
+        String transport = config.transport().trim();
+        String sni = config.sni().isBlank() ? config.host().trim() : config.sni().trim();
+        this.connection = new MqttCloudConnection(settings, queueFile, () -> pickTransport(transport),
+                () -> engines.isEmpty() ? null : engines.get(0),
+                "host".equals(settings.tlsMode()) ? () -> tlsProfile(config, sni) : null);
+        LOG.info("Endpoint '{}' ({}) configured: {}:{} via transport '{}', TLS {}", config.cloud_endpoint_id(),
+                config.profile(), config.host(), config.port(), transport, config.tls_mode());
+    }
+
+    static EndpointSettings settings(EndpointConfig config) {
+        String password = config._password();
+        return new EndpointSettings(config.cloud_endpoint_id(), EndpointProfile.fromId(config.profile().trim()),
+                config.host().trim(), config.port(), config.client_id().trim(), config.keepalive_seconds(),
+                config.clean_session(), config.username(), password.isEmpty() ? null : password.toCharArray(),
+                config.tls_mode().trim(), config.sni().trim(), List.of(config.alpn()),
+                Duration.ofSeconds(config.connect_timeout_seconds()), config.in_flight_window(),
+                config.queue_max_messages(), (long) config.queue_max_mib() << 20);
+    }
+
+    private static Path queueDirectory(BundleContext context) {
+        String home = context.getProperty("uplink.home");
+        if (home != null && !home.isBlank()) {
+            return Path.of(home, "data", "mqtt");
+        }
+        File data = context.getDataFile("queues");
+        return data != null ? data.toPath() : Path.of("mqtt-queues").toAbsolutePath();
+    }
+
+    private Transport pickTransport(String wanted) {
+        for (Tracked<Transport> t : transports) {
+            Object kind = t.properties().get(Transport.KIND);
+            Object modemPid = t.properties().get(Transport.MODEM_PID);
+            if ("os".equals(wanted) ? Transport.KIND_OS.equals(kind) : wanted.equals(modemPid)) {
+                return t.service();
+            }
+        }
+        return null;
+    }
+
+    private TlsClientProfile.Builder tlsProfile(EndpointConfig config, String serverName) {
+        TlsClientProfile.Builder b = TlsClientProfile.builder(serverName).alpn(List.of(config.alpn()));
+        boolean needsStore = !config.credentials_alias().isBlank() || !config.trust_alias().isBlank();
+        CredentialStore store = credentials;
+        if (needsStore && store == null) {
+            throw new IllegalStateException("the credential store is not running (start io.uplink.credentials)");
+        }
+        if (!config.trust_alias().isBlank()) {
+            List<java.security.cert.X509Certificate> anchors = store.trustAnchors(config.trust_alias().trim());
+            if (anchors.isEmpty()) {
+                throw new IllegalStateException("the credential store has no CA certificates under alias '"
+                        + config.trust_alias().trim() + "': import them (bin/uplink creds import) or fix the alias");
+            }
+            b.trustAnchors(anchors);
+        }
+        if (!config.credentials_alias().isBlank()) {
+            ClientIdentity id = store.clientIdentity(config.credentials_alias().trim())
+                    .orElseThrow(() -> new IllegalStateException("the credential store has no client certificate "
+                            + "with its key under alias '" + config.credentials_alias().trim()
+                            + "': import it (bin/uplink creds import) or fix the alias"));
+            b.clientIdentity(id);
+        }
+        return b;
+    }
+
+    @Deactivate
+    void deactivate() {
+        MqttCloudConnection c = connection;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addTransport(Transport transport, Map<String, Object> properties) {
+        transports.add(new Tracked<>(transport, properties));
+        MqttCloudConnection c = connection;
+        if (c != null) {
+            c.retryNow();
+        }
+    }
+
+    void removeTransport(Transport transport) {
+        transports.removeIf(t -> t.service() == transport);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addTlsEngine(TlsEngine engine) {
+        engines.add(engine);
+        MqttCloudConnection c = connection;
+        if (c != null) {
+            c.retryNow();
+        }
+    }
+
+    void removeTlsEngine(TlsEngine engine) {
+        engines.remove(engine);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setCredentialStore(CredentialStore store) {
+        credentials = store;
+        MqttCloudConnection c = connection;
+        if (c != null) {
+            c.retryNow();
+        }
+    }
+
+    void unsetCredentialStore(CredentialStore store) {
+        if (credentials == store) {
+            credentials = null;
+        }
+    }
+
+    // --- CloudConnection, delegated -------------------------------------------------------------------------
+
+    @Override
+    public String endpointId() {
+        return connection.endpointId();
+    }
+
+    @Override
+    public EndpointProfile profile() {
+        return connection.profile();
+    }
+
+    @Override
+    public ConnectionState state() {
+        return connection.state();
+    }
+
+    /** Why the last attempt failed, in plain words; empty while connected. */
+    public String lastProblem() {
+        return connection.lastProblem();
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<DeliveryReceipt> publish(String topic, byte[] payload, int qos,
+            boolean retained) throws CloudException {
+        return connection.publish(topic, payload, qos, retained);
+    }
+
+    @Override
+    public Subscription subscribe(String topicFilter, int qos, MessageHandler handler) throws CloudException {
+        return connection.subscribe(topicFilter, qos, handler);
+    }
+}
