@@ -1,0 +1,118 @@
+package io.uplink.cloud.mqtt;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import io.uplink.transport.os.OsSocketTransport;
+import io.uplink.transport.os.SocketSettings;
+
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/**
+ * Benchmark, not a test: QoS 1 throughput to a real mosquitto on loopback, the Uplink connector (every message synced
+ * to the on-disk queue before publish returns, deleted on PUBACK) against raw Paho with in-memory persistence and the
+ * same in-flight window, alternating in the same run. Prints both rates and their ratio.
+ *
+ * <p>Run: {@code mvn -Pbenchmark verify -pl bundles/io.uplink.cloud.mqtt} (needs mosquitto on the PATH), or
+ * {@code main(messages, rounds)} from the test class path.
+ */
+final class ThroughputBenchmark {
+
+    private static final int WINDOW = 10;
+    private static final byte[] PAYLOAD = new byte[100];
+
+    @org.junit.jupiter.api.Test
+    void measure() throws Exception {
+        main(new String[0]);
+    }
+
+    public static void main(String[] args) throws Exception {
+        int messages = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        Path dir = Files.createTempDirectory("uplink-bench");
+        try (Mosquitto broker = new Mosquitto(dir)) {
+            rawPaho(broker.port, 2_000); // warm-up of both paths, not counted
+            uplink(broker.port, dir.resolve("warm.queue"), 2_000);
+            double[] raw = new double[rounds];
+            double[] ours = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                raw[r] = rawPaho(broker.port, messages);
+                ours[r] = uplink(broker.port, dir.resolve("round" + r + ".queue"), messages);
+                System.out.printf("round %d: raw Paho %.0f msg/s, Uplink %.0f msg/s%n", r + 1, raw[r], ours[r]);
+            }
+            double rawMedian = median(raw);
+            double ourMedian = median(ours);
+            System.out.printf("QoS 1, %d x %d-byte messages, window %d, loopback mosquitto: raw Paho (memory) median "
+                    + "%.0f msg/s, Uplink (durable) median %.0f msg/s, ratio %.2f%n", messages, PAYLOAD.length, WINDOW,
+                    rawMedian, ourMedian, ourMedian / rawMedian);
+        }
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    private static double rawPaho(int port, int messages) throws Exception {
+        MqttAsyncClient c = new MqttAsyncClient("tcp://127.0.0.1:" + port, "bench-raw", new MemoryPersistence());
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setCleanSession(true);
+        o.setMaxInflight(WINDOW + 2);
+        c.connect(o).waitForCompletion(10_000);
+        Semaphore window = new Semaphore(WINDOW);
+        IMqttActionListener release = new IMqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+                window.release();
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable e) {
+                window.release();
+            }
+        };
+        long start = System.nanoTime();
+        for (int i = 0; i < messages; i++) {
+            window.acquire();
+            c.publish("bench/raw", PAYLOAD, 1, false, null, release);
+        }
+        window.acquire(WINDOW);
+        long elapsed = System.nanoTime() - start;
+        c.disconnect().waitForCompletion(10_000);
+        c.close();
+        return messages / (elapsed / 1e9);
+    }
+
+    private static double uplink(int port, Path queue, int messages) throws Exception {
+        OsSocketTransport os = new OsSocketTransport(SocketSettings.DEFAULTS);
+        EndpointSettings s = StoreAndForwardMosquittoTest.settings("bench", port);
+        EndpointSettings settings = new EndpointSettings(s.endpointId(), s.profile(), s.host(), s.port(),
+                "bench-uplink", s.keepAliveSeconds(), true, "", null, "none", "", List.of(), s.connectTimeout(),
+                WINDOW, messages + 1, 1L << 30);
+        try (MqttCloudConnection c = new MqttCloudConnection(settings, queue, () -> os, () -> null, null)) {
+            long connectDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (c.state() != io.uplink.cloud.ConnectionState.CONNECTED && System.nanoTime() < connectDeadline) {
+                Thread.sleep(5);
+            }
+            List<CompletableFuture<?>> receipts = new ArrayList<>(messages);
+            long start = System.nanoTime();
+            for (int i = 0; i < messages; i++) {
+                receipts.add(c.publish("bench/uplink", PAYLOAD, 1, false).toCompletableFuture());
+            }
+            CompletableFuture.allOf(receipts.toArray(new CompletableFuture<?>[0])).get(10, TimeUnit.MINUTES);
+            long elapsed = System.nanoTime() - start;
+            return messages / (elapsed / 1e9);
+        }
+    }
+}
