@@ -89,4 +89,81 @@ class StoreAndForwardMosquittoTest {
             }
         }
     }
+
+    @Test
+    void killMinus9OfTheGatewayMidRunLosesNothing() throws Exception {
+        try (Mosquitto broker = new Mosquitto(dir)) {
+            Set<Integer> received = ConcurrentHashMap.newKeySet();
+            MqttClient subscriber = new MqttClient("tcp://127.0.0.1:" + broker.port, "counter-kill",
+                    new MemoryPersistence());
+            MqttConnectOptions so = new MqttConnectOptions();
+            so.setCleanSession(false); // the broker keeps what arrives while the counter reconnects
+            so.setAutomaticReconnect(true);
+            so.setMaxReconnectDelay(1000);
+            subscriber.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
+                @Override
+                public void connectionLost(Throwable cause) {
+                }
+
+                @Override
+                public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage message) {
+                    received.add(Integer.parseInt(new String(message.getPayload(), StandardCharsets.UTF_8)));
+                }
+
+                @Override
+                public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
+                }
+            });
+            subscriber.connect(so);
+            subscriber.subscribe("seq/#", 1);
+            try {
+                Path queue = dir.resolve("gateway.queue");
+                // first run: the broker goes down at 30 %, the gateway is SIGKILLed at 50 % with a backlog queued
+                Process first = gateway(queue, broker.port, 0, COUNT);
+                int lastAccepted = -1;
+                try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                        first.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = out.readLine()) != null) {
+                        if (line.startsWith("accepted ")) {
+                            lastAccepted = Integer.parseInt(line.substring(9));
+                            if (lastAccepted == COUNT * 3 / 10) {
+                                broker.stop(); // so that a backlog is queued on disk when the kill comes
+                            }
+                            if (lastAccepted >= COUNT / 2) {
+                                break;
+                            }
+                        }
+                    }
+                    first.destroyForcibly(); // SIGKILL: no shutdown hooks, no close of the store
+                    first.waitFor(30, TimeUnit.SECONDS);
+                }
+                int atKill = received.size();
+                broker.start();
+                assertThat(lastAccepted).as("messages accepted before the kill").isGreaterThanOrEqualTo(COUNT / 2);
+                // second run: the application carries on after the last publish it saw return
+                Process second = gateway(queue, broker.port, lastAccepted + 1, COUNT);
+                String tail = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(second.waitFor(5, TimeUnit.MINUTES)).isTrue();
+                assertThat(tail).contains("drained");
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+                while (received.size() < COUNT && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                System.out.printf("kill -9 after %d of %d accepted (%d delivered at the kill): %d distinct received "
+                        + "after the restart%n", lastAccepted + 1, COUNT, atKill, received.size());
+                assertThat(received).as("distinct sequence numbers received").hasSize(COUNT);
+            } finally {
+                subscriber.disconnectForcibly();
+                subscriber.close();
+            }
+        }
+    }
+
+    private static Process gateway(Path queue, int port, int from, int to) throws java.io.IOException {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), GatewayProcess.class.getName(), queue.toString(),
+                String.valueOf(port), String.valueOf(from), String.valueOf(to))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
 }
