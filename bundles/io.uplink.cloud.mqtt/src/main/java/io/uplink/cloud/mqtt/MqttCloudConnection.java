@@ -24,6 +24,7 @@ import io.uplink.cloud.Subscription;
 import io.uplink.tls.TlsClientProfile;
 import io.uplink.tls.TlsEngine;
 import io.uplink.transport.Connection;
+import io.uplink.transport.ConnectionSocketFactory;
 import io.uplink.transport.Transport;
 
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
@@ -228,7 +229,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         MqttAsyncClient c = new MqttAsyncClient("tcp://" + settings.host() + ":" + settings.port(),
                 settings.clientId(), new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
-        o.setSocketFactory(new ConnectionSocket(this::open));
+        o.setSocketFactory(new ConnectionSocketFactory(this::open));
         o.setCleanSession(settings.cleanSession());
         o.setKeepAliveInterval(settings.keepAliveSeconds());
         o.setConnectionTimeout((int) Math.max(1, settings.connectTimeout().toSeconds()));

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import io.uplink.tls.TlsClientProfile;
 import io.uplink.tls.TlsSession;
 import io.uplink.tls.TraceEvent;
+import io.uplink.transport.ConnectionSocketFactory;
 import io.uplink.transport.os.OsSocketTransport;
 import io.uplink.transport.os.SocketSettings;
 
@@ -64,7 +65,8 @@ class MosquittoTlsTest {
         };
         MqttClient client = new MqttClient("tcp://127.0.0.1:" + port, "uplink-test-" + port, new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
-        options.setSocketFactory(new TlsSocketFactory(recordingEngine, transport, profile));
+        options.setSocketFactory(new ConnectionSocketFactory((host, p, timeout) -> recordingEngine.handshake(
+                transport.connect(host, p, timeout), profile)));
         options.setCleanSession(true);
         options.setConnectionTimeout(15);
         BlockingQueue<String> received = new ArrayBlockingQueue<>(4);

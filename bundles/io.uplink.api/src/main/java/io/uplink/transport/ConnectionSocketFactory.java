@@ -1,4 +1,4 @@
-package io.uplink.cloud.mqtt;
+package io.uplink.transport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,24 +12,29 @@ import java.time.Duration;
 
 import javax.net.SocketFactory;
 
-import io.uplink.transport.Connection;
-
 /**
- * A {@link SocketFactory} for Paho whose sockets are Uplink {@link Connection}s (a modem or OS socket, with TLS from
- * the TLS engine in host mode). Paho calls the unconnected {@link #createSocket()}, then
- * {@code connect(address, timeout)} and {@code setSoTimeout(1000)}; use a {@code tcp://} URI.
+ * A {@link SocketFactory} whose sockets are Uplink {@link Connection}s: a modem or OS socket, with TLS from a
+ * {@code TlsEngine} inside if the opener runs a handshake. Made for socket-based clients such as Eclipse Paho, which
+ * calls the unconnected {@link #createSocket()}, then {@code connect(address, timeout)} and
+ * {@code setSoTimeout(1000)}; use it with a {@code tcp://} URI (the sockets are not {@code SSLSocket}s).
+ *
+ * @since 1.1
  */
-final class ConnectionSocket extends SocketFactory {
+public final class ConnectionSocketFactory extends SocketFactory {
 
-    /** Opens the connection (transport, then TLS if wanted) to host:port. */
-    interface Opener {
+    /** Opens the connection to host:port, e.g. a transport's connection, then a TLS handshake over it. */
+    @FunctionalInterface
+    public interface Opener {
+        /**
+         * @param timeout the caller's connect timeout (30 s when it gave none)
+         */
         Connection open(String host, int port, Duration timeout) throws IOException;
     }
 
     private final Opener opener;
 
-    ConnectionSocket(Opener opener) {
-        this.opener = opener;
+    public ConnectionSocketFactory(Opener opener) {
+        this.opener = java.util.Objects.requireNonNull(opener, "opener");
     }
 
     @Override
