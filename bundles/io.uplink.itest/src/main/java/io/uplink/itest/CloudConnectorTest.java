@@ -60,6 +60,7 @@ class CloudConnectorTest {
     private int port;
     private Configuration endpoint;
     private Configuration modem;
+    private Configuration emulator;
 
     @BeforeEach
     void broker() throws Exception {
@@ -93,6 +94,9 @@ class CloudConnectorTest {
         if (modem != null) {
             modem.delete();
         }
+        if (emulator != null) {
+            emulator.delete();
+        }
         mosquitto.destroy();
         mosquitto.waitFor(20, TimeUnit.SECONDS);
     }
@@ -100,40 +104,9 @@ class CloudConnectorTest {
     @Test
     void publishesThroughARestartOfTheModemDialectBundleWithoutLoss() throws Exception {
         Set<String> received = ConcurrentHashMap.newKeySet();
-        MqttClient subscriber = new MqttClient("tcp://127.0.0.1:" + port, "itest-sub", new MemoryPersistence());
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setCleanSession(true);
-        subscriber.connect(o);
-        subscriber.subscribe("itest/seq", 1,
-                (topic, message) -> received.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
-
-        modem = configAdmin.createFactoryConfiguration("io.uplink.modem", "?");
-        Dictionary<String, Object> modemProps = new Hashtable<>();
-        modemProps.put("port", "emulator:bg95");
-        modemProps.put("baud", 921600);
-        modemProps.put("apn", "iot.emulated");
-        modem.update(modemProps);
-        ServiceTracker<Transport, Transport> modemTransport = new ServiceTracker<>(context, context.createFilter(
-                "(&(objectClass=" + Transport.class.getName() + ")(" + Transport.MODEM_PID + "=" + modem.getPid()
-                        + "))"), null);
-        modemTransport.open();
-
-        endpoint = configAdmin.createFactoryConfiguration("io.uplink.cloud.mqtt", "?");
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put("cloud.endpoint.id", "itest");
-        props.put("profile", "generic");
-        props.put("host", "127.0.0.1");
-        props.put("port", port);
-        props.put("client.id", "uplink-itest");
-        props.put("tls.mode", "none");
-        props.put("transport", modem.getPid());
-        props.put("keepalive.seconds", 30);
-        endpoint.update(props);
-
-        ServiceTracker<CloudConnection, CloudConnection> tracker = new ServiceTracker<>(context,
-                context.createFilter("(&(objectClass=" + CloudConnection.class.getName() + ")("
-                        + CloudConnection.ENDPOINT_ID + "=itest))"), null);
-        tracker.open();
+        MqttClient subscriber = subscriber(received);
+        ServiceTracker<Transport, Transport> modemTransport = configureModem();
+        ServiceTracker<CloudConnection, CloudConnection> tracker = configureEndpoint();
         try {
             CloudConnection cloud = tracker.waitForService(WAIT_MILLIS);
             assertThat(cloud).as("CloudConnection for the configured endpoint").isNotNull();
@@ -164,6 +137,80 @@ class CloudConnectorTest {
             if (quectel.getState() != Bundle.ACTIVE) {
                 quectel.start(); // leave the framework as the other tests expect it
             }
+            tracker.close();
+            modemTransport.close();
+            subscriber.disconnect();
+            subscriber.close();
+        }
+    }
+
+    private MqttClient subscriber(Set<String> received) throws Exception {
+        MqttClient subscriber = new MqttClient("tcp://127.0.0.1:" + port, "itest-sub", new MemoryPersistence());
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setCleanSession(true);
+        subscriber.connect(o);
+        subscriber.subscribe("itest/seq", 1,
+                (topic, message) -> received.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
+        return subscriber;
+    }
+
+    private ServiceTracker<Transport, Transport> configureModem() throws Exception {
+        modem = configAdmin.createFactoryConfiguration("io.uplink.modem", "?");
+        Dictionary<String, Object> modemProps = new Hashtable<>();
+        modemProps.put("port", "emulator:bg95");
+        modemProps.put("baud", 921600);
+        modemProps.put("apn", "iot.emulated");
+        modem.update(modemProps);
+        ServiceTracker<Transport, Transport> modemTransport = new ServiceTracker<>(context, context.createFilter(
+                "(&(objectClass=" + Transport.class.getName() + ")(" + Transport.MODEM_PID + "=" + modem.getPid()
+                        + "))"), null);
+        modemTransport.open();
+        return modemTransport;
+    }
+
+    private ServiceTracker<CloudConnection, CloudConnection> configureEndpoint() throws Exception {
+        endpoint = configAdmin.createFactoryConfiguration("io.uplink.cloud.mqtt", "?");
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("cloud.endpoint.id", "itest");
+        props.put("profile", "generic");
+        props.put("host", "127.0.0.1");
+        props.put("port", port);
+        props.put("client.id", "uplink-itest");
+        props.put("tls.mode", "none");
+        props.put("transport", modem.getPid());
+        props.put("keepalive.seconds", 30);
+        endpoint.update(props);
+        ServiceTracker<CloudConnection, CloudConnection> tracker = new ServiceTracker<>(context,
+                context.createFilter("(&(objectClass=" + CloudConnection.class.getName() + ")("
+                        + CloudConnection.ENDPOINT_ID + "=itest))"), null);
+        tracker.open();
+        return tracker;
+    }
+
+    @Test
+    void publishesThroughAModemLinkThatKeepsDroppingWithoutLoss() throws Exception {
+        emulator = configAdmin.getConfiguration("io.uplink.modem.emulator", "?");
+        Dictionary<String, Object> link = new Hashtable<>();
+        link.put("latency.ms", 20);
+        link.put("loss.percent", 5);
+        link.put("fault.close.after.bytes", 3000); // the module closes each socket at random around 3 KB
+        emulator.update(link);
+        Set<String> received = ConcurrentHashMap.newKeySet();
+        MqttClient subscriber = subscriber(received);
+        ServiceTracker<Transport, Transport> modemTransport = configureModem();
+        ServiceTracker<CloudConnection, CloudConnection> tracker = configureEndpoint();
+        try {
+            CloudConnection cloud = tracker.waitForService(WAIT_MILLIS);
+            assertThat(cloud).as("CloudConnection for the configured endpoint").isNotNull();
+            for (int i = 0; i < MESSAGES; i++) {
+                cloud.publish("itest/seq", Integer.toString(i).getBytes(StandardCharsets.UTF_8), 1, false);
+            }
+            awaitDelivered(received, MESSAGES);
+            assertThat(received).as("distinct messages at the subscriber").hasSize(MESSAGES);
+            long sessions = Files.readAllLines(dir.resolve("mosquitto.log")).stream()
+                    .filter(l -> l.contains("New client connected") && l.contains("uplink-itest")).count();
+            assertThat(sessions).as("MQTT sessions opened by the gateway (the link dropped)").isGreaterThan(1);
+        } finally {
             tracker.close();
             modemTransport.close();
             subscriber.disconnect();
