@@ -137,6 +137,14 @@ public final class ModemComponent {
             long seen = arrivals.get();
             try {
                 changed = false;
+                String scheme = providedScheme();
+                if (scheme != null && !providers.containsKey(scheme)) {
+                    // usually the providing bundle is still starting; it is worth an operator's look only if it stays
+                    LOG.warn("Modem {}: no provider for ports named '{}:...' is running yet (for emulator:bg95, the "
+                            + "io.uplink.modem.emulator bundle). Waiting for one.", config.port(), scheme);
+                    awaitChange(null, Long.MAX_VALUE, seen);
+                    continue;
+                }
                 link = openPort();
                 at = new SerialAtChannel(link);
                 ModemIdentity identity = ModemIdentification.identify(at);
@@ -186,11 +194,17 @@ public final class ModemComponent {
         }
     }
 
-    private SerialLink openPort() throws IOException {
+    /** The scheme of a provided port name such as emulator:bg95; null for a device path or COM port. */
+    private String providedScheme() {
         String port = config.port().trim();
         int colon = port.indexOf(':');
-        if (colon > 1 && !port.startsWith("/")) {
-            String scheme = port.substring(0, colon);
+        return colon > 1 && !port.startsWith("/") ? port.substring(0, colon) : null;
+    }
+
+    private SerialLink openPort() throws IOException {
+        String port = config.port().trim();
+        String scheme = providedScheme();
+        if (scheme != null) {
             SerialLinkProvider provider = providers.get(scheme);
             if (provider == null) {
                 throw new IOException("No provider for ports named '" + scheme + ":...' is running (for "
