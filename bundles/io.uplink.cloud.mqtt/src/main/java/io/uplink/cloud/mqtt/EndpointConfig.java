@@ -81,6 +81,17 @@ import org.osgi.service.metatype.annotations.Option;
             description = "MQTT password. Never logged.")
     String _password() default "";
 
+    @AttributeDefinition(name = "Azure device key", type = AttributeType.PASSWORD, required = false,
+            description = "Profile azure-iot-hub with symmetric-key devices: the device's primary key (Base64, from "
+                    + "the portal). A SAS token is made from it for every connection and used as the password. "
+                    + "Never logged. Leave empty for X.509 devices.")
+    String _azure_device_key() default "";
+
+    @AttributeDefinition(name = "Azure SAS validity (h)", min = "1", max = "8760", description = "How long each "
+            + "generated SAS token is valid, in hours (1-8760). The hub disconnects when it expires and a new token "
+            + "is made on reconnect. Default 24.")
+    int azure_sas_validity_hours() default 24;
+
     @AttributeDefinition(name = "SNI host name", required = false, description = "Server name sent in the TLS "
             + "handshake and checked against the certificate. Empty: the host. Only set it when connecting by IP "
             + "address or through a proxy; a wrong name makes AWS IoT drop the connection after CONNECT.")

@@ -57,6 +57,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     private final Supplier<Transport> transport;
     private final Supplier<TlsEngine> tls;
     private final Supplier<TlsClientProfile.Builder> tlsProfile;
+    private final Supplier<char[]> password;
     private final StoreAndForwardQueue queue;
     private final Map<Long, CompletableFuture<DeliveryReceipt>> futures = new ConcurrentHashMap<>();
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
@@ -77,6 +78,15 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
      */
     public MqttCloudConnection(EndpointSettings settings, Path queueFile, Supplier<Transport> transport,
             Supplier<TlsEngine> tls, Supplier<TlsClientProfile.Builder> tlsProfile) throws IOException {
+        this(settings, queueFile, transport, tls, tlsProfile, settings::password);
+    }
+
+    /**
+     * @param password asked on every connection attempt (e.g. a fresh Azure SAS token); null or empty for none
+     */
+    public MqttCloudConnection(EndpointSettings settings, Path queueFile, Supplier<Transport> transport,
+            Supplier<TlsEngine> tls, Supplier<TlsClientProfile.Builder> tlsProfile, Supplier<char[]> password)
+            throws IOException {
         List<String> problems = settings.problems();
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Endpoint '" + settings.endpointId() + "': " + String.join(" ", problems));
@@ -85,6 +95,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         this.transport = transport;
         this.tls = tls;
         this.tlsProfile = tlsProfile;
+        this.password = password;
         this.queue = new StoreAndForwardQueue(queueFile, settings.queueMaxMessages(), settings.queueMaxBytes());
         if (queue.size() > 0) {
             LOG.info("Endpoint '{}': {} messages from before the restart are queued and will be sent",
@@ -238,8 +249,9 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         if (!settings.username().isEmpty()) {
             o.setUserName(settings.username());
         }
-        if (settings.password() != null && settings.password().length > 0) {
-            o.setPassword(settings.password());
+        char[] secret = password.get();
+        if (secret != null && secret.length > 0) {
+            o.setPassword(secret);
         }
         c.setCallback(new MqttCallback() {
             @Override

@@ -70,7 +70,7 @@ public final class MqttEndpointComponent implements CloudConnection {
         String sni = config.sni().isBlank() ? config.host().trim() : config.sni().trim();
         this.connection = new MqttCloudConnection(settings, queueFile, () -> pickTransport(transport),
                 () -> engines.isEmpty() ? null : engines.get(0),
-                "host".equals(settings.tlsMode()) ? () -> tlsProfile(config, sni) : null);
+                "host".equals(settings.tlsMode()) ? () -> tlsProfile(config, sni) : null, password(config, settings));
         LOG.info("Endpoint '{}' ({}) configured: {}:{} via transport '{}', TLS {}", config.cloud_endpoint_id(),
                 config.profile(), config.host(), config.port(), transport, config.tls_mode());
     }
@@ -83,6 +83,26 @@ public final class MqttEndpointComponent implements CloudConnection {
                 config.tls_mode().trim(), config.sni().trim(), List.of(config.alpn()),
                 Duration.ofSeconds(config.connect_timeout_seconds()), config.in_flight_window(),
                 config.queue_max_messages(), (long) config.queue_max_mib() << 20);
+    }
+
+    /** The configured password, or for an Azure device key a fresh SAS token per connection attempt. */
+    static java.util.function.Supplier<char[]> password(EndpointConfig config, EndpointSettings settings) {
+        String deviceKey = config._azure_device_key();
+        if (deviceKey.isBlank()) {
+            return settings::password;
+        }
+        if (settings.profile() != EndpointProfile.AZURE_IOT_HUB) {
+            throw new IllegalArgumentException("An Azure device key is set but the profile is " + settings.profile().id()
+                    + ": set profile azure-iot-hub, or clear the key.");
+        }
+        if (config.azure_sas_validity_hours() < 1 || config.azure_sas_validity_hours() > 8760) {
+            throw new IllegalArgumentException("azure.sas.validity.hours " + config.azure_sas_validity_hours()
+                    + " is outside 1..8760.");
+        }
+        AzureSas.token(settings.host(), settings.clientId(), deviceKey, java.time.Instant.now()); // key check now
+        java.time.Duration validity = java.time.Duration.ofHours(config.azure_sas_validity_hours());
+        return () -> AzureSas.token(settings.host(), settings.clientId(), deviceKey,
+                java.time.Instant.now().plus(validity)).toCharArray();
     }
 
     private static Path queueDirectory(BundleContext context) {
