@@ -150,8 +150,9 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
                     "Publish to the endpoint's current service.");
         }
         CompletableFuture<DeliveryReceipt> f = new CompletableFuture<>();
-        long id = queue.append(topic, payload, qos, retained);
-        futures.put(id, f);
+        synchronized (queue) { // the drain (queue.peek) must not see the message before its future is registered
+            futures.put(queue.append(topic, payload, qos, retained), f);
+        }
         wake();
         return f;
     }
