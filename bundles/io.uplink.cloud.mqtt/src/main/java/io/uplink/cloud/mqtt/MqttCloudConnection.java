@@ -35,6 +35,7 @@ import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.MqttTopic;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -159,8 +160,11 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
 
     @Override
     public Subscription subscribe(String topicFilter, int qos, MessageHandler handler) throws CloudException {
-        if (topicFilter == null || topicFilter.isEmpty()) {
-            throw new CloudException("topic-invalid", "The topic filter is empty.", "Give a filter such as a/b/#.");
+        try {
+            MqttTopic.validate(topicFilter, true);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new CloudException("topic-invalid", "'" + topicFilter + "' is not a valid topic filter ("
+                    + e.getMessage() + ").", "Give a filter such as a/b/# or a/+/c: # only last, + a whole level.");
         }
         subscriptions.put(topicFilter, new Sub(Math.min(qos, settings.profile().maxQos()), handler));
         MqttAsyncClient c = client;
@@ -270,7 +274,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
             @Override
             public void messageArrived(String topic, MqttMessage message) {
                 for (Map.Entry<String, Sub> e : subscriptions.entrySet()) {
-                    if (matches(e.getKey(), topic)) {
+                    if (MqttTopic.isMatched(e.getKey(), topic)) {
                         try {
                             e.getValue().handler().onMessage(topic, message.getPayload(), message.getQos(),
                                     message.isRetained());
@@ -371,20 +375,6 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
             inFlight.remove(message.id()); // stays queued: sent again after the reconnect
             wake();
         }
-    }
-
-    static boolean matches(String filter, String topic) {
-        String[] f = filter.split("/", -1);
-        String[] t = topic.split("/", -1);
-        for (int i = 0; i < f.length; i++) {
-            if (f[i].equals("#")) {
-                return true;
-            }
-            if (i >= t.length || !f[i].equals("+") && !f[i].equals(t[i])) {
-                return false;
-            }
-        }
-        return f.length == t.length;
     }
 
     /** Paho's reason codes and our transports' exceptions in plain words. */

@@ -1,6 +1,7 @@
 package io.uplink.cloud.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -156,6 +157,28 @@ class StoreAndForwardMosquittoTest {
             } finally {
                 subscriber.disconnectForcibly();
                 subscriber.close();
+            }
+        }
+    }
+
+    @Test
+    void subscriptionsReceiveMatchingTopicsAndBadFiltersAreRefused() throws Exception {
+        try (Mosquitto broker = new Mosquitto(dir)) {
+            OsSocketTransport os = new OsSocketTransport(SocketSettings.DEFAULTS);
+            try (MqttCloudConnection c = new MqttCloudConnection(settings("subs", broker.port), dir.resolve("subs.q"),
+                    () -> os, () -> null, null)) {
+                java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+                c.subscribe("cmd/+/set", 1, (topic, payload, qos, retained) -> got.add(topic));
+                assertThatThrownBy(() -> c.subscribe("cmd/#/x", 1, (t, p, q, r) -> { }))
+                        .isInstanceOf(io.uplink.cloud.CloudException.class).hasMessageContaining("not a valid topic");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (c.state() != io.uplink.cloud.ConnectionState.CONNECTED && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                c.publish("cmd/a/b/set", new byte[] { 1 }, 1, false).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                c.publish("cmd/valve/set", new byte[] { 1 }, 1, false).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                assertThat(got.poll(30, TimeUnit.SECONDS)).isEqualTo("cmd/valve/set");
+                assertThat(got.poll(1, TimeUnit.SECONDS)).as("cmd/a/b/set does not match cmd/+/set").isNull();
             }
         }
     }
