@@ -3,10 +3,14 @@ package io.uplink.cloud.mqtt;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import org.osgi.framework.BundleContext;
@@ -86,7 +90,7 @@ public final class MqttEndpointComponent implements CloudConnection {
     }
 
     /** The configured password, or for an Azure device key a fresh SAS token per connection attempt. */
-    static java.util.function.Supplier<char[]> password(EndpointConfig config, EndpointSettings settings) {
+    static Supplier<char[]> password(EndpointConfig config, EndpointSettings settings) {
         String deviceKey = config._azure_device_key();
         if (deviceKey.isBlank()) {
             return settings::password;
@@ -99,10 +103,10 @@ public final class MqttEndpointComponent implements CloudConnection {
             throw new IllegalArgumentException("azure.sas.validity.hours " + config.azure_sas_validity_hours()
                     + " is outside 1..8760.");
         }
-        AzureSas.token(settings.host(), settings.clientId(), deviceKey, java.time.Instant.now()); // key check now
-        java.time.Duration validity = java.time.Duration.ofHours(config.azure_sas_validity_hours());
+        AzureSas.token(settings.host(), settings.clientId(), deviceKey, Instant.now()); // key check now
+        Duration validity = Duration.ofHours(config.azure_sas_validity_hours());
         return () -> AzureSas.token(settings.host(), settings.clientId(), deviceKey,
-                java.time.Instant.now().plus(validity)).toCharArray();
+                Instant.now().plus(validity)).toCharArray();
     }
 
     private static Path queueDirectory(BundleContext context) {
@@ -133,7 +137,7 @@ public final class MqttEndpointComponent implements CloudConnection {
             throw new IllegalStateException("the credential store is not running (start io.uplink.credentials)");
         }
         if (!config.trust_alias().isBlank()) {
-            List<java.security.cert.X509Certificate> anchors = store.trustAnchors(config.trust_alias().trim());
+            List<X509Certificate> anchors = store.trustAnchors(config.trust_alias().trim());
             if (anchors.isEmpty()) {
                 throw new IllegalStateException("the credential store has no CA certificates under alias '"
                         + config.trust_alias().trim() + "': import them (bin/uplink creds import) or fix the alias");
@@ -225,7 +229,7 @@ public final class MqttEndpointComponent implements CloudConnection {
     }
 
     @Override
-    public java.util.concurrent.CompletionStage<DeliveryReceipt> publish(String topic, byte[] payload, int qos,
+    public CompletionStage<DeliveryReceipt> publish(String topic, byte[] payload, int qos,
             boolean retained) throws CloudException {
         return connection.publish(topic, payload, qos, retained);
     }
