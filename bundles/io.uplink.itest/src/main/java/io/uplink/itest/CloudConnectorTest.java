@@ -113,17 +113,13 @@ class CloudConnectorTest {
             assertThat(cloud.endpointId()).isEqualTo("itest");
 
             assertThat(modemTransport.waitForService(WAIT_MILLIS)).as("the modem attached").isNotNull();
-            Bundle quectel = bundle("io.uplink.modem.quectel");
+            Bundle quectel = Fixtures.bundle(context, "io.uplink.modem.quectel");
             for (int i = 0; i < MESSAGES; i++) {
                 cloud.publish("itest/seq", Integer.toString(i).getBytes(StandardCharsets.UTF_8), 1, false);
                 if (i == MESSAGES / 4) {
                     awaitDelivered(received, i / 2); // the stream is flowing through the modem
                     quectel.stop();
-                    long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-                    while (modemTransport.getService() != null && System.currentTimeMillis() < deadline) {
-                        Thread.sleep(50);
-                    }
-                    assertThat(modemTransport.getService()).as("modem transport withdrawn").isNull();
+                    Fixtures.awaitGone(modemTransport, WAIT_MILLIS);
                 } else if (i == MESSAGES / 2) {
                     quectel.start();
                 }
@@ -133,7 +129,7 @@ class CloudConnectorTest {
             assertThat(cloud.state()).isEqualTo(ConnectionState.CONNECTED);
             assertThat(tracker.getService()).as("the same service object, kept across the swap").isSameAs(cloud);
         } finally {
-            Bundle quectel = bundle("io.uplink.modem.quectel");
+            Bundle quectel = Fixtures.bundle(context, "io.uplink.modem.quectel");
             if (quectel.getState() != Bundle.ACTIVE) {
                 quectel.start(); // leave the framework as the other tests expect it
             }
@@ -223,14 +219,5 @@ class CloudConnectorTest {
         while (received.size() < count && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
         }
-    }
-
-    private Bundle bundle(String symbolicName) {
-        for (Bundle b : context.getBundles()) {
-            if (symbolicName.equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        throw new AssertionError(symbolicName + " not installed");
     }
 }

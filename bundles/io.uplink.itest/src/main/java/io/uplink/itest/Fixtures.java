@@ -52,4 +52,24 @@ final class Fixtures {
         }
         return w.toString().getBytes(StandardCharsets.US_ASCII);
     }
+
+    /** The installed bundle with this symbolic name. */
+    static org.osgi.framework.Bundle bundle(org.osgi.framework.BundleContext context, String symbolicName) {
+        for (org.osgi.framework.Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError(symbolicName + " is not installed");
+    }
+
+    /** Waits up to the bound for the tracked service to go away, then asserts it did. */
+    static void awaitGone(org.osgi.util.tracker.ServiceTracker<?, ?> tracker, long waitMillis)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + waitMillis;
+        while (tracker.getService() != null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        org.assertj.core.api.Assertions.assertThat(tracker.getService()).as("service withdrawn").isNull();
+    }
 }

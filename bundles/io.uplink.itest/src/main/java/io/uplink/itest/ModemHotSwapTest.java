@@ -111,21 +111,21 @@ class ModemHotSwapTest {
             assertThat(context.getServiceReference(Modem.class)).isNotNull();
             roundTrip(t);
 
-            Bundle quectel = bundle("io.uplink.modem.quectel");
+            Bundle quectel = Fixtures.bundle(context, "io.uplink.modem.quectel");
             quectel.stop();
-            awaitGone(transports);
+            Fixtures.awaitGone(transports, WAIT_MILLIS);
             quectel.start();
             roundTrip(transports.waitForService(WAIT_MILLIS));
 
             quectel.update();
-            awaitGone(transports);
+            Fixtures.awaitGone(transports, WAIT_MILLIS);
             Transport afterUpdate = transports.waitForService(WAIT_MILLIS);
             assertThat(afterUpdate).as("modem transport after the dialect bundle was updated").isNotNull();
             roundTrip(afterUpdate);
 
             modemConfig.delete();
             modemConfig = null;
-            awaitGone(transports);
+            Fixtures.awaitGone(transports, WAIT_MILLIS);
             assertNoModemThreadsLeft();
         } finally {
             transports.close();
@@ -139,14 +139,6 @@ class ModemHotSwapTest {
             c.output().write("through the modem".getBytes());
             assertThat(new String(c.input().readNBytes(17))).isEqualTo("through the modem");
         }
-    }
-
-    private static void awaitGone(ServiceTracker<Transport, Transport> tracker) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        while (tracker.getService() != null && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(tracker.getService()).as("modem transport withdrawn").isNull();
     }
 
     private static void assertNoModemThreadsLeft() throws InterruptedException {
@@ -163,14 +155,5 @@ class ModemHotSwapTest {
             Thread.sleep(100);
         } while (System.currentTimeMillis() < deadline);
         assertThat(left).as("threads of a removed modem").isEmpty();
-    }
-
-    private Bundle bundle(String bsn) {
-        for (Bundle b : context.getBundles()) {
-            if (bsn.equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        throw new AssertionError(bsn + " is not installed");
     }
 }
