@@ -23,6 +23,7 @@ import io.uplink.cloud.MessageHandler;
 import io.uplink.cloud.Subscription;
 import io.uplink.tls.TlsClientProfile;
 import io.uplink.tls.TlsEngine;
+import io.uplink.tls.TlsSession;
 import io.uplink.transport.Connection;
 import io.uplink.transport.ConnectionSocketFactory;
 import io.uplink.transport.Transport;
@@ -70,6 +71,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     private volatile MqttAsyncClient client;
     private volatile String lastProblem = "";
     private volatile boolean retryRequested;
+    private volatile String path = "";
 
     private record Sub(int qos, MessageHandler handler) {
     }
@@ -127,6 +129,14 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     /** What went wrong last, in plain words; empty when nothing did. */
     public String lastProblem() {
         return lastProblem;
+    }
+
+    /**
+     * How the current (or last) connection runs, e.g. "modem BG95 ... / TLSv1.3 TLS_AES_128_GCM_SHA256"; empty
+     * before the first connection.
+     */
+    public String path() {
+        return path;
     }
 
     public int queued() {
@@ -219,8 +229,8 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
                     connectedSince = Instant.now();
                     state = ConnectionState.CONNECTED;
                     lastProblem = "";
-                    LOG.info("Endpoint '{}' connected to {}:{} ({} queued)", settings.endpointId(), settings.host(),
-                            settings.port(), queue.size());
+                    LOG.info("Endpoint '{}' connected to {}:{} over {} ({} queued)", settings.endpointId(),
+                            settings.host(), settings.port(), path, queue.size());
                 } catch (Exception e) {
                     if (!running) {
                         break; // closing: the attempt was interrupted on purpose
@@ -308,6 +318,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         }
         Connection c = t.connect(host, port, timeout);
         if (!"host".equals(settings.tlsMode())) {
+            path = t.describe() + ", no TLS";
             return c;
         }
         TlsEngine engine = tls.get();
@@ -315,7 +326,11 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
             c.close();
             throw new IOException("no TLS engine is running (start io.uplink.tls.bc)");
         }
-        return engine.handshake(c, tlsProfile.get().handshakeTimeout(timeout.plusSeconds(30)).build());
+        TlsSession session = engine.handshake(c, tlsProfile.get().handshakeTimeout(timeout.plusSeconds(30)).build());
+        path = t.describe() + ", " + session.protocol() + " " + session.cipherSuite()
+                + (session.applicationProtocol().isEmpty() ? "" : " ALPN " + session.applicationProtocol())
+                + (session.resumed() ? " (resumed)" : "");
+        return session;
     }
 
     private void subscribeNow(MqttAsyncClient c, String filter, Sub sub) {
