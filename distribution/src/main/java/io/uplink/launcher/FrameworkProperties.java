@@ -16,6 +16,14 @@ final class FrameworkProperties {
     }
 
     static Map<String, String> load(Path home, RunOptions options) throws IOException {
+        return load(home, options, home.resolve("data"), home.resolve("conf"));
+    }
+
+    /**
+     * @param data where the framework keeps its state (bundle cache, configurations, queues, credentials)
+     * @param conf the folder FileInstall applies configuration files from
+     */
+    static Map<String, String> load(Path home, RunOptions options, Path data, Path conf) throws IOException {
         Path file = home.resolve("conf/framework.properties");
         Properties p = new Properties();
         if (Files.isRegularFile(file)) {
@@ -45,11 +53,12 @@ final class FrameworkProperties {
             throw new IOException("org.osgi.service.http.port in " + file + " is invalid: " + e.getMessage());
         }
         // Owned by the launcher: where state lives. The Web Console user and password hash are added by RunCommand.
-        result.put("org.osgi.framework.storage", home.resolve("data/felix-cache").toString());
-        result.put("felix.cm.dir", home.resolve("data/config").toString());
-        result.put("felix.fileinstall.dir", home.resolve("conf").toString());
-        // Bundles keep their durable state (e.g. the credential store) under data/ when this is set.
+        result.put("org.osgi.framework.storage", data.resolve("felix-cache").toString());
+        result.put("felix.cm.dir", data.resolve("config").toString());
+        result.put("felix.fileinstall.dir", conf.toString());
+        // Bundles keep their durable state (the credential store, message queues) under uplink.data.
         result.put("uplink.home", home.toString());
+        result.put("uplink.data", data.toString());
         if (!options.shell() || System.console() == null) {
             result.put("gosh.args", "--nointeractive");
         }

@@ -110,6 +110,10 @@ public final class MqttEndpointComponent implements CloudConnection {
     }
 
     private static Path queueDirectory(BundleContext context) {
+        String dataDir = context.getProperty("uplink.data");
+        if (dataDir != null && !dataDir.isBlank()) {
+            return Path.of(dataDir, "mqtt");
+        }
         String home = context.getProperty("uplink.home");
         if (home != null && !home.isBlank()) {
             return Path.of(home, "data", "mqtt");

@@ -64,10 +64,17 @@ public final class CredentialStoreComponent implements CredentialStore {
         }
     }
 
-    /** The installation's data folder when launched by bin/uplink, else the bundle's data area (Kura). */
+    /**
+     * The launcher's data folder ({@code uplink.data}, else {@code uplink.home}/data) when launched by bin/uplink,
+     * else the bundle's data area (Kura).
+     */
     static Path storePath(CredentialStoreConfig config, BundleContext context) {
         if (!config.store_path().isBlank()) {
             return Path.of(config.store_path());
+        }
+        String dataDir = context.getProperty("uplink.data");
+        if (dataDir != null && !dataDir.isBlank()) {
+            return Path.of(dataDir, "credentials", "credentials.bcfks");
         }
         String home = context.getProperty("uplink.home");
         if (home != null && !home.isBlank()) {
