@@ -20,6 +20,7 @@ public final class Main {
             "Usage: uplink <command> [options]",
             "",
             "Commands:",
+            "  demo      Run the gateway on its embedded default: broker with TLS, emulated modem, telemetry",
             "  run       Start the gateway (Felix, Web Console, Uplink bundles) in the foreground",
             "  passwd    Set a new Web Console password for user 'admin'",
             "  creds     Check certificate and key files; manage the gateway's credential store",
@@ -56,6 +57,8 @@ public final class Main {
         switch (command) {
         case "run":
             return new RunCommand(home, out, err).execute(rest);
+        case "demo":
+            return new DemoCommand(home, out, err).execute(rest);
         case "passwd":
             return new PasswdCommand(home, out, err).execute(rest);
         case "creds":
@@ -63,7 +66,9 @@ public final class Main {
         case "help":
         case "-h":
         case "--help":
-            if (!rest.isEmpty() && rest.get(0).equals("run")) {
+            if (!rest.isEmpty() && rest.get(0).equals("demo")) {
+                out.println(DemoCommand.USAGE);
+            } else if (!rest.isEmpty() && rest.get(0).equals("run")) {
                 out.println(RunCommand.USAGE);
             } else if (!rest.isEmpty() && rest.get(0).equals("passwd")) {
                 out.println(PasswdCommand.USAGE);

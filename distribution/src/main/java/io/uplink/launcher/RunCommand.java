@@ -44,11 +44,29 @@ final class RunCommand {
     private final Path home;
     private final PrintStream out;
     private final PrintStream err;
+    private final Path data;
+    private final Path conf;
+    private final List<String> banner;
+    private final Runnable afterStop;
 
     RunCommand(Path home, PrintStream out, PrintStream err) {
+        this(home, out, err, home.resolve("data"), home.resolve("conf"), List.of(), () -> { });
+    }
+
+    /**
+     * A gateway with its state under {@code data} and configuration files from {@code conf} (the demo keeps both
+     * apart from the installation's own); {@code banner} lines are printed after the start, {@code afterStop} runs
+     * once the framework has stopped.
+     */
+    RunCommand(Path home, PrintStream out, PrintStream err, Path data, Path conf, List<String> banner,
+            Runnable afterStop) {
         this.home = home;
         this.out = out;
         this.err = err;
+        this.data = data;
+        this.conf = conf;
+        this.banner = banner;
+        this.afterStop = afterStop;
     }
 
     int execute(List<String> args) {
@@ -64,7 +82,11 @@ final class RunCommand {
             out.println(USAGE);
             return Main.EXIT_OK;
         }
-        long started = System.nanoTime();
+        return start(options, System.nanoTime());
+    }
+
+    /** Runs the gateway until it stops; the caller has parsed the options. */
+    int start(RunOptions options, long started) {
         try {
             return runFramework(options, started);
         } catch (IOException | BundleException | RuntimeException e) {
@@ -82,7 +104,7 @@ final class RunCommand {
             throw new IOException("no bundle/ folder under " + home
                     + ": run bin/uplink from an unpacked distribution (distribution/target/uplink), or set UPLINK_HOME");
         }
-        Map<String, String> properties = FrameworkProperties.load(home, options);
+        Map<String, String> properties = FrameworkProperties.load(home, options, data, conf);
         checkPortFree(properties.get("org.apache.felix.http.host"),
                 Integer.parseInt(properties.get("org.osgi.service.http.port")));
         ConsolePassword password = new ConsolePassword(home.resolve("data/secrets"));
@@ -116,7 +138,8 @@ final class RunCommand {
             out.println("    cat " + password.initialPasswordFile());
             out.println("Change it with 'bin/uplink passwd', which also deletes that file.");
         }
-        out.println("Logs: " + home.resolve("logs/uplink.log") + "    Configuration: " + home.resolve("conf"));
+        out.println("Logs: " + home.resolve("logs/uplink.log") + "    Configuration: " + conf);
+        banner.forEach(out::println);
         for (String problem : problems) {
             err.println("WARNING: " + problem);
         }
@@ -156,6 +179,12 @@ final class RunCommand {
             status = Main.EXIT_FAILURE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            status = Main.EXIT_FAILURE;
+        }
+        try {
+            afterStop.run();
+        } catch (RuntimeException e) {
+            err.println("uplink: error while stopping: " + e);
             status = Main.EXIT_FAILURE;
         }
         out.flush();

@@ -75,11 +75,18 @@ final class GatewayProcess implements AutoCloseable {
 
     /** Starts {@code uplink run} and waits for its start-up banner. */
     String start() throws IOException, InterruptedException {
-        output = Files.createTempFile(home, "run", ".out");
-        process = new ProcessBuilder(home.resolve("bin/uplink").toString(), "run", "--no-shell", "--http-port",
-                String.valueOf(port)).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        process.getOutputStream().close();
+        launch("run", "--no-shell", "--http-port", String.valueOf(port));
         return awaitOutput(s -> s.contains("bundles active."), "the start-up banner");
+    }
+
+    /** Starts {@code bin/uplink} with the arguments in the background; see {@link #awaitOutput}. */
+    void launch(String... args) throws IOException {
+        output = Files.createTempFile(home, "run", ".out");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(home.resolve("bin/uplink").toString());
+        cmd.addAll(List.of(args));
+        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        process.getOutputStream().close();
     }
 
     /** Waits until the output so far satisfies the condition; returns the output. */
@@ -135,7 +142,7 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
