@@ -11,12 +11,12 @@ import io.uplink.cloud.EndpointProfile;
  *
  * @param tlsMode {@code host} (the gateway's TLS engine), {@code none}, or {@code modem} (not yet available)
  */
-record EndpointSettings(String endpointId, EndpointProfile profile, String host, int port, String clientId,
+public record EndpointSettings(String endpointId, EndpointProfile profile, String host, int port, String clientId,
         int keepAliveSeconds, boolean cleanSession, String username, char[] password, String tlsMode, String sni,
         List<String> alpn, Duration connectTimeout, int inFlightWindow, int queueMaxMessages, long queueMaxBytes) {
 
     /** Problems with these settings, in plain words; empty when they are usable. */
-    List<String> problems() {
+    public List<String> problems() {
         List<String> p = new java.util.ArrayList<>();
         if (profile.isRetired()) {
             p.add("Google Cloud IoT Core was shut down on 2023-08-16: endpoints with profile gcp-iot cannot connect. "

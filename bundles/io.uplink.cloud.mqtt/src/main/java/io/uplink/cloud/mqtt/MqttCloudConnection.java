@@ -72,6 +72,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     private volatile String lastProblem = "";
     private volatile boolean retryRequested;
     private volatile String path = "";
+    private volatile boolean refused;
 
     private record Sub(int qos, MessageHandler handler) {
     }
@@ -137,6 +138,14 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
      */
     public String path() {
         return path;
+    }
+
+    /**
+     * Whether the last attempt ended in a CONNACK refusal (bad client id, user name or password, not authorized):
+     * retrying will not help until the configuration or the broker changes.
+     */
+    public boolean refusedByBroker() {
+        return refused;
     }
 
     public int queued() {
@@ -229,6 +238,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
                     connectedSince = Instant.now();
                     state = ConnectionState.CONNECTED;
                     lastProblem = "";
+                    refused = false;
                     LOG.info("Endpoint '{}' connected to {}:{} over {} ({} queued)", settings.endpointId(),
                             settings.host(), settings.port(), path, queue.size());
                 } catch (Exception e) {
@@ -237,6 +247,10 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
                     }
                     state = ConnectionState.WAITING_TO_RETRY;
                     lastProblem = explain(e);
+                    refused = e instanceof MqttException m && (m.getReasonCode()
+                            == MqttException.REASON_CODE_INVALID_CLIENT_ID || m.getReasonCode()
+                            == MqttException.REASON_CODE_FAILED_AUTHENTICATION || m.getReasonCode()
+                            == MqttException.REASON_CODE_NOT_AUTHORIZED);
                     long cap = Math.min(BACKOFF_CAP_MILLIS, BACKOFF_BASE_MILLIS << Math.min(attempt, 20));
                     long sleep = ThreadLocalRandom.current().nextLong(cap / 10, cap + 1);
                     attempt++;
@@ -271,7 +285,8 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         c.setCallback(new MqttCallback() {
             @Override
             public void connectionLost(Throwable cause) {
-                lastProblem = "connection lost: " + explain(cause) + (settings.profile() == EndpointProfile.AWS_IOT
+                String why = explain(cause);
+                lastProblem = (why.startsWith("connection lost") ? why : "connection lost: " + why) + (settings.profile() == EndpointProfile.AWS_IOT
                         ? " If this happens right after CONNECT, AWS IoT refused the session: check the policy allows "
                                 + "iot:Connect for this client id, the certificate is ACTIVE, and the SNI is the "
                                 + "endpoint."
@@ -405,7 +420,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
             case MqttException.REASON_CODE_BROKER_UNAVAILABLE:
                 return "the broker is unavailable (CONNACK 3).";
             case MqttException.REASON_CODE_CONNECTION_LOST:
-                return "connection lost (Paho 32109).";
+                return "connection lost (Paho 32109)" + (m.getCause() != null ? ": " + explain(m.getCause()) : ".");
             case MqttException.REASON_CODE_MAX_INFLIGHT:
                 return "too many publishes in progress (Paho 32202).";
             default:
