@@ -22,6 +22,8 @@ public final class Main {
             "Commands:",
             "  demo      Run the gateway on its embedded default: broker with TLS, emulated modem, telemetry",
             "  run       Start the gateway (Felix, Web Console, Uplink bundles) in the foreground",
+            "  pub       Publish MQTT messages through the Uplink path (like mosquitto_pub, with a durable queue)",
+            "  sub       Subscribe through the Uplink path and print what arrives (like mosquitto_sub)",
             "  passwd    Set a new Web Console password for user 'admin'",
             "  creds     Check certificate and key files; manage the gateway's credential store",
             "  help      Show this help, or 'uplink help <command>' for one command",
@@ -59,6 +61,10 @@ public final class Main {
             return new RunCommand(home, out, err).execute(rest);
         case "demo":
             return new DemoCommand(home, out, err).execute(rest);
+        case "pub":
+            return new PubCommand(home, out, err).execute(rest);
+        case "sub":
+            return new SubCommand(home, out, err).execute(rest);
         case "passwd":
             return new PasswdCommand(home, out, err).execute(rest);
         case "creds":
@@ -68,6 +74,10 @@ public final class Main {
         case "--help":
             if (!rest.isEmpty() && rest.get(0).equals("demo")) {
                 out.println(DemoCommand.USAGE);
+            } else if (!rest.isEmpty() && rest.get(0).equals("pub")) {
+                out.println(PubCommand.USAGE);
+            } else if (!rest.isEmpty() && rest.get(0).equals("sub")) {
+                out.println(SubCommand.USAGE);
             } else if (!rest.isEmpty() && rest.get(0).equals("run")) {
                 out.println(RunCommand.USAGE);
             } else if (!rest.isEmpty() && rest.get(0).equals("passwd")) {

@@ -114,6 +114,12 @@ final class GatewayProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** Kills the process with SIGKILL (kill -9): no shutdown hook runs. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
     /** Sends SIGTERM, as systemd or Ctrl+C would, and waits for the exit code. */
     int stop() throws InterruptedException {
         process.destroy();

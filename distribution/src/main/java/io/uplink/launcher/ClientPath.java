@@ -1,0 +1,237 @@
+package io.uplink.launcher;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import io.uplink.cloud.EndpointProfile;
+import io.uplink.cloud.mqtt.EndpointSettings;
+import io.uplink.cloud.mqtt.MqttCloudConnection;
+import io.uplink.credentials.ClientIdentity;
+import io.uplink.credentials.CredentialException;
+import io.uplink.credentials.store.BcCredentialStore;
+import io.uplink.modem.Modem;
+import io.uplink.modem.ModemException;
+import io.uplink.modem.ModemIdentity;
+import io.uplink.modem.ModemSettings;
+import io.uplink.modem.SerialLink;
+import io.uplink.modem.emulator.Bg95Emulator;
+import io.uplink.modem.emulator.Faults;
+import io.uplink.modem.emulator.LinkModel;
+import io.uplink.modem.emulator.VirtualSerialLine;
+import io.uplink.modem.quectel.QuectelBg9xDialect;
+import io.uplink.modem.serial.JSerialCommLink;
+import io.uplink.modem.serial.ModemIdentification;
+import io.uplink.modem.serial.SerialAtChannel;
+import io.uplink.tls.TlsClientProfile;
+import io.uplink.tls.TlsEngine;
+import io.uplink.tls.bc.BcTlsEngine;
+import io.uplink.transport.Transport;
+import io.uplink.transport.os.OsSocketTransport;
+import io.uplink.transport.os.SocketSettings;
+
+/**
+ * The whole Uplink client path for the command line, built from the same classes the gateway's bundles run: a
+ * transport (the OS network or a modem through its dialect), the Bouncy Castle TLS engine, credentials read by the
+ * credential store's reader, and the MQTT connection with its durable queue.
+ */
+final class ClientPath implements AutoCloseable {
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private Transport transport;
+    private String modemDescription = "";
+
+    /** Thrown for problems the user fixes by changing arguments, files or the modem set-up. */
+    static final class PathException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        PathException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Opens the transport: attaches the modem first when {@code --modem} was given. */
+    void openTransport(ClientOptions o) throws PathException {
+        if (o.modem.isEmpty()) {
+            transport = new OsSocketTransport(SocketSettings.DEFAULTS);
+            return;
+        }
+        SerialLink link;
+        try {
+            if (o.modem.startsWith("emulator:")) {
+                if (!o.modem.equals("emulator:bg95")) {
+                    throw new PathException("the emulator offers only 'emulator:bg95', not '" + o.modem + "'", null);
+                }
+                VirtualSerialLine line = new VirtualSerialLine("emulated-bg95", o.baud);
+                resources.add(line::close);
+                Bg95Emulator emulator = new Bg95Emulator(line.modemEnd(), LinkModel.DEFAULT.withBaud(o.baud),
+                        Faults.NONE, "");
+                resources.add(emulator);
+                link = line.gatewayEnd();
+            } else {
+                JSerialCommLink port = JSerialCommLink.open(o.modem, o.baud, false);
+                resources.add(port::close);
+                link = port;
+            }
+        } catch (IOException e) {
+            throw new PathException("cannot open the modem port " + o.modem + ": " + e.getMessage(), e);
+        }
+        SerialAtChannel at = new SerialAtChannel(link);
+        resources.add(at);
+        try {
+            ModemIdentity identity = ModemIdentification.identify(at);
+            QuectelBg9xDialect dialect = new QuectelBg9xDialect();
+            if (!dialect.matches(identity)) {
+                throw new PathException("the modem on " + o.modem + " is " + identity + "; this command line drives "
+                        + "Quectel BG95/BG96/BG77/BG600L (other dialects run inside the gateway)", null);
+            }
+            String apn = o.apn.isEmpty() && o.modem.startsWith("emulator:") ? "iot.emulated" : o.apn;
+            Modem modem = dialect.attach(at, identity, new ModemSettings(apn, "", "", "", 1,
+                    Map.of("registration.timeout.s", "180")));
+            resources.add(0, modem::detach);
+            transport = modem.transport();
+            modemDescription = identity.toString();
+        } catch (ModemException e) {
+            throw new PathException("the modem on " + o.modem + " did not attach: " + e.getMessage(), e);
+        }
+    }
+
+    String modemDescription() {
+        return modemDescription;
+    }
+
+    /** The MQTT connection for these options; its queue lives in {@code queueFile}. */
+    MqttCloudConnection connect(ClientOptions o, String endpointId, String clientId, boolean cleanSession,
+            Path queueFile, Path home) throws PathException, IOException {
+        char[] password = o.passwordStdin ? readPassword() : null;
+        EndpointProfile profile;
+        try {
+            profile = EndpointProfile.fromId(o.profile);
+        } catch (IllegalArgumentException e) {
+            throw new PathException("--profile: " + e.getMessage(), e);
+        }
+        boolean tls = o.tlsOn();
+        String sni = o.sni.isEmpty() ? o.host : o.sni;
+        EndpointSettings settings = new EndpointSettings(endpointId, profile, o.host, o.effectivePort(), clientId,
+                o.keepAlive, cleanSession, o.username, password, tls ? "host" : "none", sni, o.alpn,
+                Duration.ofSeconds(30), 10, 1_000_000, 256L << 20);
+        List<String> problems = settings.problems();
+        if (!problems.isEmpty()) {
+            throw new PathException(String.join(" ", problems), null);
+        }
+        Supplier<TlsClientProfile.Builder> profileBuilder = null;
+        TlsEngine engine = null;
+        if (tls) {
+            TlsClientProfile.Builder preset = tlsPreset(o, sni, home);
+            profileBuilder = () -> preset;
+            engine = new BcTlsEngine(List.of(), 8, Clock.systemUTC());
+        }
+        TlsEngine finalEngine = engine;
+        Transport t = transport;
+        MqttCloudConnection c = new MqttCloudConnection(settings, queueFile, () -> t, () -> finalEngine,
+                profileBuilder);
+        resources.add(0, c);
+        return c;
+    }
+
+    /** Server name, ALPN, anchors and identity, read and checked now so that a bad file fails before connecting. */
+    private static TlsClientProfile.Builder tlsPreset(ClientOptions o, String sni, Path home) throws PathException {
+        TlsClientProfile.Builder b = TlsClientProfile.builder(sni).alpn(o.alpn);
+        try {
+            if (o.caFile != null || o.certFile != null) {
+                Path scratch = Files.createTempDirectory("uplink-cli");
+                BcCredentialStore files = new BcCredentialStore(scratch.resolve("cli.bcfks"), new char[] { 'x' },
+                        Duration.ofDays(30), Clock.systemUTC(), (a, c) -> { });
+                try {
+                    if (o.caFile != null) {
+                        files.importCredential("cafile", Files.readAllBytes(o.caFile), null);
+                        b.trustAnchors(files.trustAnchors("cafile"));
+                    }
+                    if (o.certFile != null) {
+                        byte[] joined = join(o.certFile, o.keyFile);
+                        files.importCredential("identity", joined, null);
+                        b.clientIdentity(identity(files, "identity", o.certFile + " and " + o.keyFile));
+                    }
+                } finally {
+                    deleteTree(scratch);
+                }
+            }
+            if (!o.alias.isEmpty() || !o.trustAlias.isEmpty()) {
+                BcCredentialStore store = BcCredentialStore.open(home.resolve("data/credentials/credentials.bcfks"),
+                        "", "", Duration.ofDays(30), (a, c) -> { });
+                if (!o.trustAlias.isEmpty()) {
+                    List<java.security.cert.X509Certificate> anchors = store.trustAnchors(o.trustAlias);
+                    if (anchors.isEmpty()) {
+                        throw new PathException("the credential store has no CA certificates under '" + o.trustAlias
+                                + "': import them with 'uplink creds import --alias " + o.trustAlias + " --ca FILE'",
+                                null);
+                    }
+                    b.trustAnchors(anchors);
+                }
+                if (!o.alias.isEmpty()) {
+                    b.clientIdentity(identity(store, o.alias, "alias '" + o.alias + "'"));
+                }
+            }
+        } catch (CredentialException e) {
+            throw new PathException(e.getMessage(), e);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new PathException("cannot read " + e.getFile() + ": there is no such file", e);
+        } catch (IOException e) {
+            throw new PathException("cannot read a certificate or key file: " + e, e);
+        }
+        return b;
+    }
+
+    private static ClientIdentity identity(BcCredentialStore store, String alias, String what) throws PathException {
+        return store.clientIdentity(alias).orElseThrow(() -> new PathException(what + " holds no client certificate "
+                + "with its private key", null));
+    }
+
+    private static byte[] join(Path cert, Path key) throws IOException {
+        byte[] c = Files.readAllBytes(cert);
+        byte[] k = Files.readAllBytes(key);
+        byte[] all = new byte[c.length + 1 + k.length];
+        System.arraycopy(c, 0, all, 0, c.length);
+        all[c.length] = '\n';
+        System.arraycopy(k, 0, all, c.length + 1, k.length);
+        return all;
+    }
+
+    private static char[] readPassword() throws IOException {
+        String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        if (line == null) {
+            throw new IOException("--password-stdin was given but standard input is empty");
+        }
+        return line.toCharArray();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Closes the connection first, then the modem, then the port. */
+    @Override
+    public void close() {
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                // closing on the way out: nothing left to protect
+            }
+        }
+        resources.clear();
+    }
+}
