@@ -73,6 +73,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     private volatile boolean retryRequested;
     private volatile String path = "";
     private volatile boolean refused;
+    private final java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
 
     private record Sub(int qos, MessageHandler handler) {
     }
@@ -146,6 +147,11 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
      */
     public boolean refusedByBroker() {
         return refused;
+    }
+
+    /** How many times a connection was established since this object was made (reconnects = this - 1). */
+    public int connects() {
+        return connects.get();
     }
 
     public int queued() {
@@ -239,6 +245,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
                     state = ConnectionState.CONNECTED;
                     lastProblem = "";
                     refused = false;
+                    connects.incrementAndGet();
                     LOG.info("Endpoint '{}' connected to {}:{} over {} ({} queued)", settings.endpointId(),
                             settings.host(), settings.port(), path, queue.size());
                 } catch (Exception e) {
