@@ -73,6 +73,8 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     private volatile boolean retryRequested;
     private volatile String path = "";
     private volatile boolean refused;
+    private volatile Transport usedTransport;
+    private volatile TlsEngine usedEngine;
     private final java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
 
     private record Sub(int qos, MessageHandler handler) {
@@ -339,11 +341,14 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
                     + "attached to the network (see its log)");
         }
         Connection c = t.connect(host, port, timeout);
+        usedTransport = t;
+        usedEngine = null;
         if (!"host".equals(settings.tlsMode())) {
             path = t.describe() + ", no TLS";
             return c;
         }
         TlsEngine engine = tls.get();
+        usedEngine = engine;
         if (engine == null) {
             c.close();
             throw new IOException("no TLS engine is running (start io.uplink.tls.bc)");
@@ -443,6 +448,27 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         synchronized (signal) {
             signal.notifyAll();
         }
+    }
+
+    /**
+     * Tells the connection a transport or TLS engine went away. When the current connection runs over it, it is closed
+     * now (its code may belong to a bundle being stopped or updated) and made again over what is there; queued and
+     * in-flight messages stay queued.
+     */
+    public void serviceGone(Object service) {
+        if (service == null || service != usedTransport && service != usedEngine) {
+            return;
+        }
+        usedTransport = null;
+        usedEngine = null;
+        MqttAsyncClient c = client;
+        if (c != null && c.isConnected()) {
+            LOG.info("Endpoint '{}': {} went away: its connection is closed and made again as soon as one is available", settings.endpointId(),
+                    service instanceof TlsEngine ? "the TLS engine" : "the transport");
+            closeClient();
+            state = ConnectionState.WAITING_TO_RETRY;
+        }
+        wake();
     }
 
     /**

@@ -178,6 +178,10 @@ public final class MqttEndpointComponent implements CloudConnection {
 
     void removeTransport(Transport transport) {
         transports.removeIf(t -> t.service() == transport);
+        MqttCloudConnection c = connection;
+        if (c != null) {
+            c.serviceGone(transport);
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -192,6 +196,10 @@ public final class MqttEndpointComponent implements CloudConnection {
 
     void removeTlsEngine(TlsEngine engine) {
         engines.remove(engine);
+        MqttCloudConnection c = connection;
+        if (c != null) {
+            c.serviceGone(engine);
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
