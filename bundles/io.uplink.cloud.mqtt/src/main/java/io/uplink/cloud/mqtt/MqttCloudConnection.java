@@ -463,7 +463,8 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         usedEngine = null;
         MqttAsyncClient c = client;
         if (c != null && c.isConnected()) {
-            LOG.info("Endpoint '{}': {} went away: its connection is closed and made again as soon as one is available", settings.endpointId(),
+            LOG.info("Endpoint '{}': {} went away: its connection is closed and made again as soon as one is "
+                    + "available", settings.endpointId(),
                     service instanceof TlsEngine ? "the TLS engine" : "the transport");
             closeClient();
             state = ConnectionState.WAITING_TO_RETRY;
