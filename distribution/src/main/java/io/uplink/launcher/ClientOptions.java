@@ -16,6 +16,7 @@ final class ClientOptions {
             "  -p, --port PORT        Broker port (default 1883, or 8883 with TLS)",
             "  -i, --id ID            MQTT client id",
             "  -k, --keepalive S      Keep-alive in seconds (default 60)",
+            "  -V, --protocol-version 311|5  MQTT 3.1.1 (default) or 5 (also mqttv311, mqttv5)",
             "  -u, --username U       User name;  --password-stdin  reads the password from standard input",
             "  --profile P            generic (default), aws-iot, azure-iot-hub, hivemq-cloud: rules checked first",
             "TLS (the gateway's own TLS engine; the server is always verified):",
@@ -41,6 +42,7 @@ final class ClientOptions {
     Integer port;
     String clientId;
     int keepAlive = 60;
+    String mqttVersion = "3.1.1";
     String username = "";
     boolean passwordStdin;
     String profile = "generic";
@@ -76,6 +78,12 @@ final class ClientOptions {
             case "-i", "--id" -> o.clientId = value(list, ++i, a);
             case "-k", "--keepalive" -> o.keepAlive = number(value(list, ++i, a), a, 0, 65535);
             case "-u", "--username" -> o.username = value(list, ++i, a);
+            case "-V", "--protocol-version" -> o.mqttVersion = switch (value(list, ++i, a)) {
+                case "311", "mqttv311", "3.1.1" -> "3.1.1";
+                case "5", "mqttv5" -> "5";
+                default -> throw new IllegalArgumentException(a + " must be 311 or 5 (mqttv311, mqttv5), not '"
+                        + list.get(i) + "'");
+                };
             case "--password-stdin" -> o.passwordStdin = true;
             case "-P", "--pw", "--password" -> throw new IllegalArgumentException(a + " would leave the password in "
                     + "the shell history and the process list: use --password-stdin and pipe it in");

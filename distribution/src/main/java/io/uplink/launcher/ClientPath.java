@@ -123,7 +123,7 @@ final class ClientPath implements AutoCloseable {
         String sni = o.sni.isEmpty() ? o.host : o.sni;
         EndpointSettings settings = new EndpointSettings(endpointId, profile, o.host, o.effectivePort(), clientId,
                 o.keepAlive, cleanSession, o.username, password, tls ? "host" : "none", sni, o.alpn,
-                Duration.ofSeconds(30), 10, 1_000_000, 256L << 20);
+                Duration.ofSeconds(30), 10, 1_000_000, 256L << 20, o.mqttVersion);
         List<String> problems = settings.problems();
         if (!problems.isEmpty()) {
             throw new PathException(String.join(" ", problems), null);

@@ -41,6 +41,12 @@ import org.osgi.service.metatype.annotations.Option;
             + "device id, or any id unique on the broker. Two clients with the same id disconnect each other.")
     String client_id() default "";
 
+    @AttributeDefinition(name = "MQTT version", description = "3.1.1 works with every broker (and is the only one "
+            + "Azure IoT Hub devices use). 5 adds reason codes for refusals, and the broker's Receive Maximum then "
+            + "caps the in-flight window; AWS IoT, HiveMQ and mosquitto 1.6+ speak it.", options = {
+                @Option(label = "3.1.1", value = "3.1.1"), @Option(label = "5", value = "5") })
+    String mqtt_version() default "3.1.1";
+
     @AttributeDefinition(name = "Keep-alive (s)", min = "0", max = "65535", description = "Seconds between MQTT "
             + "PINGREQs when idle. Cellular NATs often drop idle mappings after 60-300 s, so stay below that. "
             + "AWS IoT accepts 30-1200.")

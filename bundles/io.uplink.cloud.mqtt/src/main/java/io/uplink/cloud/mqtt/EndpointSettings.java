@@ -10,10 +10,20 @@ import io.uplink.cloud.EndpointProfile;
  * One endpoint's settings, validated against its profile's rules before anything is sent.
  *
  * @param tlsMode {@code host} (the gateway's TLS engine), {@code none}, or {@code modem} (not yet available)
+ * @param mqttVersion {@code 3.1.1} or {@code 5}
  */
 public record EndpointSettings(String endpointId, EndpointProfile profile, String host, int port, String clientId,
         int keepAliveSeconds, boolean cleanSession, String username, char[] password, String tlsMode, String sni,
-        List<String> alpn, Duration connectTimeout, int inFlightWindow, int queueMaxMessages, long queueMaxBytes) {
+        List<String> alpn, Duration connectTimeout, int inFlightWindow, int queueMaxMessages, long queueMaxBytes,
+        String mqttVersion) {
+
+    /** MQTT 3.1.1. */
+    public EndpointSettings(String endpointId, EndpointProfile profile, String host, int port, String clientId,
+            int keepAliveSeconds, boolean cleanSession, String username, char[] password, String tlsMode, String sni,
+            List<String> alpn, Duration connectTimeout, int inFlightWindow, int queueMaxMessages, long queueMaxBytes) {
+        this(endpointId, profile, host, port, clientId, keepAliveSeconds, cleanSession, username, password, tlsMode,
+                sni, alpn, connectTimeout, inFlightWindow, queueMaxMessages, queueMaxBytes, "3.1.1");
+    }
 
     /** Problems with these settings, in plain words; empty when they are usable. */
     public List<String> problems() {
@@ -30,6 +40,9 @@ public record EndpointSettings(String endpointId, EndpointProfile profile, Strin
         }
         if (clientId.isBlank()) {
             p.add("client.id is empty: brokers such as AWS IoT need the thing name or a unique id.");
+        }
+        if (!"3.1.1".equals(mqttVersion) && !"5".equals(mqttVersion)) {
+            p.add("mqtt.version '" + mqttVersion + "' is unknown: use 3.1.1 or 5.");
         }
         if ("modem".equals(tlsMode)) {
             p.add("TLS mode 'modem' (the modem's own TLS stack) is not available in this version: use 'host' (the "
@@ -54,6 +67,10 @@ public record EndpointSettings(String endpointId, EndpointProfile profile, Strin
             }
             break;
         case AZURE_IOT_HUB:
+            if ("5".equals(mqttVersion)) {
+                p.add("Azure IoT Hub's device endpoint speaks MQTT 3.1.1 (its MQTT 5 support is a preview): set "
+                        + "mqtt.version 3.1.1.");
+            }
             if (!username.startsWith(host + "/" + clientId + "/")) {
                 p.add("Azure IoT Hub expects the user name '" + host + "/" + clientId + "/?api-version=2021-04-12'.");
             }

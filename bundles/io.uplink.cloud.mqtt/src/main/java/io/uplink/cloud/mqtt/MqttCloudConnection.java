@@ -28,21 +28,12 @@ import io.uplink.transport.Connection;
 import io.uplink.transport.ConnectionSocketFactory;
 import io.uplink.transport.Transport;
 
-import org.eclipse.paho.client.mqttv3.IMqttActionListener;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.IMqttToken;
-import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.MqttTopic;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link CloudConnection} on Paho's async v3 client over an Uplink {@link Transport} (and the {@link TlsEngine} in
+ * {@link CloudConnection} on Paho (MQTT 3.1.1 or 5, see {@link MqttSession}) over an Uplink {@link Transport} (and the {@link TlsEngine} in
  * host TLS mode). Messages go through the {@link StoreAndForwardQueue}: accepted means on disk; a bounded window is in
  * flight; QoS 1 messages leave the queue on PUBACK. One worker thread connects, reconnects (exponential backoff with
  * full jitter, capped, reset after a stable connection, the first connect included) and drains. The transport and the
@@ -68,7 +59,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     private final Thread worker;
     private volatile boolean running = true;
     private volatile ConnectionState state = ConnectionState.DISCONNECTED;
-    private volatile MqttAsyncClient client;
+    private volatile MqttSession session;
     private volatile String lastProblem = "";
     private volatile boolean retryRequested;
     private volatile String path = "";
@@ -151,6 +142,12 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         return refused;
     }
 
+    /** The in-flight window now: the configured one, lowered to the broker's Receive Maximum under MQTT 5. */
+    public int window() {
+        MqttSession s = session;
+        return s == null ? settings.inFlightWindow() : s.window(settings.inFlightWindow());
+    }
+
     /** How many times a connection was established since this object was made (reconnects = this - 1). */
     public int connects() {
         return connects.get();
@@ -194,7 +191,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
                     + e.getMessage() + ").", "Give a filter such as a/b/# or a/+/c: # only last, + a whole level.");
         }
         subscriptions.put(topicFilter, new Sub(Math.min(qos, settings.profile().maxQos()), handler));
-        MqttAsyncClient c = client;
+        MqttSession c = session;
         if (c != null && c.isConnected()) {
             subscribeNow(c, topicFilter, subscriptions.get(topicFilter));
         }
@@ -207,12 +204,12 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
             @Override
             public void close() {
                 subscriptions.remove(topicFilter);
-                MqttAsyncClient cl = client;
-                if (cl != null && cl.isConnected()) {
+                MqttSession cl = session;
+                if (cl != null) {
                     try {
                         cl.unsubscribe(topicFilter);
-                    } catch (MqttException e) {
-                        LOG.debug("unsubscribe {}: {}", topicFilter, e.toString());
+                    } catch (MqttSession.SessionException e) {
+                        LOG.debug("unsubscribe {}: {}", topicFilter, e.getMessage());
                     }
                 }
             }
@@ -233,7 +230,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         long attempt = 0;
         Instant connectedSince = null;
         while (running) {
-            MqttAsyncClient c = client;
+            MqttSession c = session;
             if (c == null || !c.isConnected()) {
                 if (connectedSince != null && Duration.between(connectedSince, Instant.now()).compareTo(STABLE) > 0) {
                     attempt = 0; // the last connection was stable: start the backoff again from the base
@@ -248,18 +245,17 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
                     lastProblem = "";
                     refused = false;
                     connects.incrementAndGet();
-                    LOG.info("Endpoint '{}' connected to {}:{} over {} ({} queued)", settings.endpointId(),
-                            settings.host(), settings.port(), path, queue.size());
+                    LOG.info("Endpoint '{}' connected to {}:{} over {}, MQTT {} ({} queued{})", settings.endpointId(),
+                            settings.host(), settings.port(), path, settings.mqttVersion(), queue.size(),
+                            window() < settings.inFlightWindow() ? ", in-flight window " + window()
+                                    + " as the broker's Receive Maximum asks" : "");
                 } catch (Exception e) {
                     if (!running) {
                         break; // closing: the attempt was interrupted on purpose
                     }
                     state = ConnectionState.WAITING_TO_RETRY;
-                    lastProblem = explain(e);
-                    refused = e instanceof MqttException m && (m.getReasonCode()
-                            == MqttException.REASON_CODE_INVALID_CLIENT_ID || m.getReasonCode()
-                            == MqttException.REASON_CODE_FAILED_AUTHENTICATION || m.getReasonCode()
-                            == MqttException.REASON_CODE_NOT_AUTHORIZED);
+                    lastProblem = e instanceof MqttSession.SessionException ? e.getMessage() : explain(e);
+                    refused = e instanceof MqttSession.SessionException se && se.refused();
                     long cap = Math.min(BACKOFF_CAP_MILLIS, BACKOFF_BASE_MILLIS << Math.min(attempt, 20));
                     long sleep = ThreadLocalRandom.current().nextLong(cap / 10, cap + 1);
                     attempt++;
@@ -273,62 +269,44 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         }
     }
 
-    private void connect() throws MqttException, IOException {
+    private void connect() throws MqttSession.SessionException {
         closeClient();
-        MqttAsyncClient c = new MqttAsyncClient("tcp://" + settings.host() + ":" + settings.port(),
-                settings.clientId(), new MemoryPersistence());
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setSocketFactory(new ConnectionSocketFactory(this::open));
-        o.setCleanSession(settings.cleanSession());
-        o.setKeepAliveInterval(settings.keepAliveSeconds());
-        o.setConnectionTimeout((int) Math.max(1, settings.connectTimeout().toSeconds()));
-        o.setAutomaticReconnect(false);
-        o.setMaxInflight(settings.inFlightWindow() + 2);
-        if (!settings.username().isEmpty()) {
-            o.setUserName(settings.username());
-        }
-        char[] secret = password.get();
-        if (secret != null && secret.length > 0) {
-            o.setPassword(secret);
-        }
-        c.setCallback(new MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {
-                String why = explain(cause);
-                lastProblem = (why.startsWith("connection lost") ? why : "connection lost: " + why) + (settings.profile() == EndpointProfile.AWS_IOT
-                        ? " If this happens right after CONNECT, AWS IoT refused the session: check the policy allows "
-                                + "iot:Connect for this client id, the certificate is ACTIVE, and the SNI is the "
-                                + "endpoint."
-                        : "");
-                LOG.warn("Endpoint '{}': {}", settings.endpointId(), lastProblem);
-                state = ConnectionState.WAITING_TO_RETRY;
-                wake();
-            }
+        MqttSession s = "5".equals(settings.mqttVersion()) ? new MqttV5Session() : new MqttV3Session();
+        session = s; // visible to close(), which may interrupt the attempt
+        s.connect(new MqttSession.Spec(settings.host(), settings.port(), settings.clientId(),
+                new ConnectionSocketFactory(this::open), settings.cleanSession(), settings.keepAliveSeconds(),
+                (int) Math.max(1, settings.connectTimeout().toSeconds()), settings.inFlightWindow() + 2,
+                settings.username(), password.get(), settings.connectTimeout().toMillis() + 5_000),
+                new MqttSession.Events() {
+                    @Override
+                    public void lost(String why) {
+                        lastProblem = (why.startsWith("connection lost") ? why : "connection lost: " + why)
+                                + (settings.profile() == EndpointProfile.AWS_IOT
+                                        ? " If this happens right after CONNECT, AWS IoT refused the session: check "
+                                                + "the policy allows iot:Connect for this client id, the certificate "
+                                                + "is ACTIVE, and the SNI is the endpoint."
+                                        : "");
+                        LOG.warn("Endpoint '{}': {}", settings.endpointId(), lastProblem);
+                        state = ConnectionState.WAITING_TO_RETRY;
+                        wake();
+                    }
 
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                for (Map.Entry<String, Sub> e : subscriptions.entrySet()) {
-                    if (MqttTopic.isMatched(e.getKey(), topic)) {
-                        try {
-                            e.getValue().handler().onMessage(topic, message.getPayload(), message.getQos(),
-                                    message.isRetained());
-                        } catch (RuntimeException ex) {
-                            LOG.warn("Endpoint '{}': a handler for {} failed: {}", settings.endpointId(), e.getKey(),
-                                    ex.toString());
+                    @Override
+                    public void message(String topic, byte[] payload, int qos, boolean retained) {
+                        for (Map.Entry<String, Sub> e : subscriptions.entrySet()) {
+                            if (MqttTopic.isMatched(e.getKey(), topic)) {
+                                try {
+                                    e.getValue().handler().onMessage(topic, payload, qos, retained);
+                                } catch (RuntimeException ex) {
+                                    LOG.warn("Endpoint '{}': a handler for {} failed: {}", settings.endpointId(),
+                                            e.getKey(), ex.toString());
+                                }
+                            }
                         }
                     }
-                }
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-                // completion is handled per message by its action listener
-            }
-        });
-        client = c;
-        c.connect(o).waitForCompletion(settings.connectTimeout().toMillis() + 5_000);
+                });
         for (Map.Entry<String, Sub> e : subscriptions.entrySet()) {
-            subscribeNow(c, e.getKey(), e.getValue());
+            subscribeNow(s, e.getKey(), e.getValue());
         }
     }
 
@@ -360,18 +338,18 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         return session;
     }
 
-    private void subscribeNow(MqttAsyncClient c, String filter, Sub sub) {
+    private void subscribeNow(MqttSession c, String filter, Sub sub) {
         try {
             c.subscribe(filter, sub.qos());
-        } catch (MqttException e) {
-            LOG.warn("Endpoint '{}': subscribing to {} failed: {}", settings.endpointId(), filter, explain(e));
+        } catch (MqttSession.SessionException e) {
+            LOG.warn("Endpoint '{}': subscribing to {} failed: {}", settings.endpointId(), filter, e.getMessage());
         }
     }
 
     private void drain() {
-        MqttAsyncClient c = client;
+        MqttSession c = session;
         while (running && c != null && c.isConnected()) {
-            int room = settings.inFlightWindow() - inFlight.size();
+            int room = c.window(settings.inFlightWindow()) - inFlight.size();
             if (room <= 0) {
                 return;
             }
@@ -382,18 +360,21 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
             for (StoreAndForwardQueue.Message m : next) {
                 inFlight.add(m.id());
                 try {
-                    c.publish(m.topic(), m.payload(), m.qos(), m.retained(), null, new Delivery(m));
-                } catch (MqttException e) {
+                    c.publish(m.topic(), m.payload(), m.qos(), m.retained(), new Delivery(m));
+                } catch (MqttSession.SessionException e) {
                     inFlight.remove(m.id());
-                    lastProblem = explain(e);
+                    lastProblem = e.getMessage();
                     return;
                 }
             }
         }
     }
 
-    /** Completes one message: removed from the queue on success, left for a resend on failure. */
-    private final class Delivery implements IMqttActionListener {
+    /**
+     * Completes one message: removed from the queue on acknowledgement, left for a resend on failure, removed and
+     * reported to the publisher when the broker refused it for good (MQTT 5 reason codes).
+     */
+    private final class Delivery implements MqttSession.Outcome {
         private final StoreAndForwardQueue.Message message;
 
         Delivery(StoreAndForwardQueue.Message message) {
@@ -401,7 +382,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         }
 
         @Override
-        public void onSuccess(IMqttToken token) {
+        public void acknowledged() {
             queue.remove(message.id());
             inFlight.remove(message.id());
             CompletableFuture<DeliveryReceipt> f = futures.remove(message.id());
@@ -413,35 +394,30 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         }
 
         @Override
-        public void onFailure(IMqttToken token, Throwable e) {
+        public void failed(String why) {
             inFlight.remove(message.id()); // stays queued: sent again after the reconnect
+            wake();
+        }
+
+        @Override
+        public void rejected(String why) {
+            LOG.warn("Endpoint '{}': message {} on '{}' removed from the queue: {}", settings.endpointId(),
+                    message.id(), message.topic(), why);
+            queue.remove(message.id());
+            inFlight.remove(message.id());
+            CompletableFuture<DeliveryReceipt> f = futures.remove(message.id());
+            if (f != null) {
+                f.completeExceptionally(new CloudException("rejected-by-broker", "The broker refused the message on '"
+                        + message.topic() + "': " + why, "Check what the broker allows this client to publish on "
+                                + "that topic (policy, size, payload format); sending it again would be refused too."));
+            }
             wake();
         }
     }
 
-    /** Paho's reason codes and our transports' exceptions in plain words. */
+    /** Paho's v3 reason codes and our transports' exceptions in plain words. */
     static String explain(Throwable e) {
-        if (e instanceof MqttException m) {
-            switch (m.getReasonCode()) {
-            case MqttException.REASON_CODE_FAILED_AUTHENTICATION:
-                return "the broker refused the user name or password (CONNACK 4).";
-            case MqttException.REASON_CODE_NOT_AUTHORIZED:
-                return "the broker refused the client as not authorized (CONNACK 5).";
-            case MqttException.REASON_CODE_INVALID_CLIENT_ID:
-                return "the broker rejected the client id (CONNACK 2).";
-            case MqttException.REASON_CODE_BROKER_UNAVAILABLE:
-                return "the broker is unavailable (CONNACK 3).";
-            case MqttException.REASON_CODE_CONNECTION_LOST:
-                return "connection lost (Paho 32109)" + (m.getCause() != null ? ": " + explain(m.getCause()) : ".");
-            case MqttException.REASON_CODE_MAX_INFLIGHT:
-                return "too many publishes in progress (Paho 32202).";
-            default:
-                Throwable cause = m.getCause();
-                return cause != null ? explain(cause) : m.getMessage() + " (Paho " + m.getReasonCode() + ").";
-            }
-        }
-        String msg = e.getMessage();
-        return (msg == null ? e.getClass().getSimpleName() : msg) + (msg != null && msg.endsWith(".") ? "" : ".");
+        return MqttV3Session.explain(e);
     }
 
     private void wake() {
@@ -461,7 +437,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         }
         usedTransport = null;
         usedEngine = null;
-        MqttAsyncClient c = client;
+        MqttSession c = session;
         if (c != null && c.isConnected()) {
             LOG.info("Endpoint '{}': {} went away: its connection is closed and made again as soon as one is "
                     + "available", settings.endpointId(),
@@ -513,17 +489,10 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     }
 
     private void closeClient() {
-        MqttAsyncClient c = client;
-        client = null;
-        if (c != null) {
-            try {
-                if (c.isConnected()) {
-                    c.disconnectForcibly(1000, 1000);
-                }
-                c.close();
-            } catch (MqttException e) {
-                LOG.debug("closing the Paho client: {}", e.toString());
-            }
+        MqttSession s = session;
+        session = null;
+        if (s != null) {
+            s.close();
         }
     }
 

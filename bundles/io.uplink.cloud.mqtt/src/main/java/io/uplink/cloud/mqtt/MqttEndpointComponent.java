@@ -86,7 +86,7 @@ public final class MqttEndpointComponent implements CloudConnection {
                 config.clean_session(), config.username(), password.isEmpty() ? null : password.toCharArray(),
                 config.tls_mode().trim(), config.sni().trim(), List.of(config.alpn()),
                 Duration.ofSeconds(config.connect_timeout_seconds()), config.in_flight_window(),
-                config.queue_max_messages(), (long) config.queue_max_mib() << 20);
+                config.queue_max_messages(), (long) config.queue_max_mib() << 20, config.mqtt_version().trim());
     }
 
     /** The configured password, or for an Azure device key a fresh SAS token per connection attempt. */

@@ -1,0 +1,241 @@
+package io.uplink.cloud.mqtt;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MQTT 5 on Paho's v5 async client (embedded in this bundle: Kura does not ship it, and its own manifest exports
+ * too little to be used as a bundle). The broker's Receive Maximum lowers our in-flight window; reason codes are
+ * explained, and a message the broker refuses by reason code is reported instead of being resent forever.
+ */
+final class MqttV5Session implements MqttSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttV5Session.class);
+    /** A session kept by the broker between connections, when clean sessions are off: one week. */
+    private static final long SESSION_EXPIRY_SECONDS = 7L * 24 * 3600;
+
+    /** MQTT 5 reason codes (OASIS MQTT 5.0, 2.4) in plain words. */
+    private static final Map<Integer, String> REASONS = Map.ofEntries(Map.entry(0x80, "unspecified error"),
+            Map.entry(0x81, "malformed packet"), Map.entry(0x82, "protocol error"),
+            Map.entry(0x83, "implementation-specific error"), Map.entry(0x84, "unsupported protocol version"),
+            Map.entry(0x85, "client identifier not valid"), Map.entry(0x86, "bad user name or password"),
+            Map.entry(0x87, "not authorized"), Map.entry(0x88, "server unavailable"), Map.entry(0x89, "server busy"),
+            Map.entry(0x8A, "banned"), Map.entry(0x8B, "server shutting down"),
+            Map.entry(0x8C, "bad authentication method"), Map.entry(0x8D, "keep-alive timeout"),
+            Map.entry(0x8E, "session taken over (another client connected with the same client id)"),
+            Map.entry(0x8F, "topic filter invalid"), Map.entry(0x90, "topic name invalid"),
+            Map.entry(0x91, "packet identifier in use"), Map.entry(0x93, "receive maximum exceeded"),
+            Map.entry(0x94, "topic alias invalid"), Map.entry(0x95, "packet too large"),
+            Map.entry(0x96, "message rate too high"), Map.entry(0x97, "quota exceeded"),
+            Map.entry(0x98, "administrative action"), Map.entry(0x99, "payload format invalid"),
+            Map.entry(0x9A, "retain not supported"), Map.entry(0x9B, "QoS not supported"),
+            Map.entry(0x9C, "use another server"), Map.entry(0x9D, "server moved"),
+            Map.entry(0x9F, "connection rate exceeded"));
+
+    private volatile MqttAsyncClient client;
+    private volatile int receiveMaximum = 65_535;
+
+    @Override
+    public void connect(Spec spec, Events events) throws SessionException {
+        try {
+            MqttAsyncClient c = new MqttAsyncClient("tcp://" + spec.host() + ":" + spec.port(), spec.clientId(),
+                    new MemoryPersistence());
+            MqttConnectionOptions o = new MqttConnectionOptions();
+            o.setSocketFactory(spec.sockets());
+            o.setCleanStart(spec.cleanSession());
+            o.setSessionExpiryInterval(spec.cleanSession() ? 0L : SESSION_EXPIRY_SECONDS);
+            o.setKeepAliveInterval(spec.keepAliveSeconds());
+            o.setConnectionTimeout(spec.connectTimeoutSeconds());
+            o.setAutomaticReconnect(false);
+            o.setReceiveMaximum(Math.max(1, spec.maxInflight()));
+            if (!spec.username().isEmpty()) {
+                o.setUserName(spec.username());
+            }
+            if (spec.password() != null && spec.password().length > 0) {
+                o.setPassword(new String(spec.password()).getBytes(StandardCharsets.UTF_8));
+            }
+            c.setCallback(new MqttCallback() {
+                @Override
+                public void disconnected(MqttDisconnectResponse response) {
+                    String why = response.getException() != null ? explain(response.getException())
+                            : "the broker disconnected: " + reason(response.getReturnCode())
+                                    + (response.getReasonString() == null ? "" : " (" + response.getReasonString()
+                                            + ")") + ".";
+                    events.lost(why);
+                }
+
+                @Override
+                public void mqttErrorOccurred(MqttException exception) {
+                    LOG.debug("MQTT 5 client error: {}", exception.toString());
+                }
+
+                @Override
+                public void messageArrived(String topic, MqttMessage message) {
+                    events.message(topic, message.getPayload(), message.getQos(), message.isRetained());
+                }
+
+                @Override
+                public void deliveryComplete(IMqttToken token) {
+                    // completion is handled per message by its action listener
+                }
+
+                @Override
+                public void connectComplete(boolean reconnect, String serverUri) {
+                    // the connection reports itself once connect() returns
+                }
+
+                @Override
+                public void authPacketArrived(int reasonCode, MqttProperties properties) {
+                    // enhanced authentication is not used
+                }
+            });
+            client = c;
+            IMqttToken token = c.connect(o);
+            token.waitForCompletion(spec.waitMillis());
+            MqttProperties p = token.getResponseProperties();
+            Integer max = p == null ? null : p.getReceiveMaximum();
+            receiveMaximum = max == null || max < 1 ? 65_535 : max;
+        } catch (MqttException e) {
+            throw new SessionException(explain(e), refusal(e.getReasonCode()), e);
+        }
+    }
+
+    private static boolean refusal(int code) {
+        return code == 0x85 || code == 0x86 || code == 0x87 || code == 0x8A || code == 0x8C || code == 0x84;
+    }
+
+    @Override
+    public boolean isConnected() {
+        MqttAsyncClient c = client;
+        return c != null && c.isConnected();
+    }
+
+    @Override
+    public int window(int wanted) {
+        return Math.min(wanted, receiveMaximum);
+    }
+
+    @Override
+    public void publish(String topic, byte[] payload, int qos, boolean retained, Outcome outcome)
+            throws SessionException {
+        MqttAsyncClient c = client;
+        if (c == null) {
+            throw new SessionException("not connected.", false, null);
+        }
+        try {
+            c.publish(topic, payload, qos, retained, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    int[] codes = token.getReasonCodes();
+                    int code = codes == null || codes.length == 0 ? 0 : codes[0];
+                    if (code < 0x80) {
+                        outcome.acknowledged(); // 0x00, or 0x10 "no matching subscribers": accepted all the same
+                    } else {
+                        settle(outcome, code);
+                    }
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    if (e instanceof MqttException m && m.getReasonCode() >= 0x80 && m.getReasonCode() <= 0xFF) {
+                        settle(outcome, m.getReasonCode());
+                    } else {
+                        outcome.failed(explain(e));
+                    }
+                }
+            });
+        } catch (MqttException e) {
+            throw new SessionException(explain(e), false, e);
+        }
+    }
+
+    /** Refusals that a resend cannot fix are final; the others (quota, busy) leave the message queued. */
+    private static void settle(Outcome outcome, int code) {
+        String why = "the broker refused the message: " + reason(code) + ".";
+        switch (code) {
+        case 0x87, 0x90, 0x95, 0x99, 0x9A, 0x9B -> outcome.rejected(why);
+        default -> outcome.failed(why);
+        }
+    }
+
+    @Override
+    public void subscribe(String filter, int qos) throws SessionException {
+        MqttAsyncClient c = client;
+        try {
+            if (c != null) {
+                IMqttToken t = c.subscribe(filter, qos);
+                t.waitForCompletion(30_000);
+                int[] codes = t.getReasonCodes();
+                if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+                    throw new SessionException("the broker refused the subscription to " + filter + ": "
+                            + reason(codes[0]) + ".", false, null);
+                }
+            }
+        } catch (MqttException e) {
+            throw new SessionException(explain(e), false, e);
+        }
+    }
+
+    @Override
+    public void unsubscribe(String filter) throws SessionException {
+        MqttAsyncClient c = client;
+        try {
+            if (c != null && c.isConnected()) {
+                c.unsubscribe(filter);
+            }
+        } catch (MqttException e) {
+            throw new SessionException(explain(e), false, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        MqttAsyncClient c = client;
+        client = null;
+        if (c != null) {
+            try {
+                if (c.isConnected()) {
+                    c.disconnectForcibly(1000);
+                }
+                c.close(true);
+            } catch (MqttException e) {
+                LOG.debug("closing the Paho v5 client: {}", e.toString());
+            }
+        }
+    }
+
+    static String reason(int code) {
+        String text = REASONS.get(code);
+        return String.format("%s (reason code 0x%02X)", text == null ? "reason unknown to MQTT 5.0" : text, code);
+    }
+
+    /** Paho v5's exceptions: a CONNACK or DISCONNECT reason code, or a client-side code, in plain words. */
+    static String explain(Throwable e) {
+        if (e instanceof MqttException m) {
+            int code = m.getReasonCode();
+            if (code >= 0x80 && code <= 0xFF) {
+                return "the broker refused the connection: " + reason(code) + ".";
+            }
+            if (code == MqttClientException.REASON_CODE_CONNECTION_LOST) {
+                return "connection lost (Paho 32109)" + (m.getCause() != null ? ": " + explain(m.getCause()) : ".");
+            }
+            Throwable cause = m.getCause();
+            return cause != null ? explain(cause) : m.getMessage() + " (Paho " + code + ").";
+        }
+        return MqttSession.plain(e);
+    }
+}
