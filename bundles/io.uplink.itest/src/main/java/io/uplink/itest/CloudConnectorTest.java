@@ -2,10 +2,7 @@ package io.uplink.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,20 +67,7 @@ class CloudConnectorTest {
         }
         Path conf = dir.resolve("mosquitto.conf");
         Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\nmax_queued_messages 100000\n");
-        mosquitto = new ProcessBuilder("mosquitto", "-c", conf.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                assertThat(mosquitto.isAlive()).as("mosquitto running: " + Files.readString(dir.resolve(
-                        "mosquitto.log"))).isTrue();
-                assertThat(System.nanoTime()).as("mosquitto listening").isLessThan(deadline);
-                Thread.sleep(50);
-            }
-        }
+        mosquitto = Fixtures.startMosquitto(conf, port);
     }
 
     @AfterEach
@@ -215,9 +199,6 @@ class CloudConnectorTest {
     }
 
     private static void awaitDelivered(Set<String> received, int count) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        while (received.size() < count && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
+        Fixtures.awaitSize(received, count, WAIT_MILLIS);
     }
 }

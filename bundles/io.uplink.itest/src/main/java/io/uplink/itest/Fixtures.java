@@ -72,4 +72,32 @@ final class Fixtures {
         }
         org.assertj.core.api.Assertions.assertThat(tracker.getService()).as("service withdrawn").isNull();
     }
+
+    /** Starts mosquitto with this configuration and waits until it listens on 127.0.0.1:port. */
+    static Process startMosquitto(java.nio.file.Path conf, int port) throws Exception {
+        java.nio.file.Path log = conf.resolveSibling("mosquitto.log");
+        Process p = new ProcessBuilder("mosquitto", "-c", conf.toString()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 200);
+                return p;
+            } catch (java.io.IOException notYet) {
+                org.assertj.core.api.Assertions.assertThat(p.isAlive())
+                        .as("mosquitto running: " + java.nio.file.Files.readString(log)).isTrue();
+                org.assertj.core.api.Assertions.assertThat(System.nanoTime()).as("mosquitto listening")
+                        .isLessThan(deadline);
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** Waits up to the bound until the set holds at least {@code count} entries. */
+    static void awaitSize(java.util.Set<?> received, int count, long waitMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + waitMillis;
+        while (received.size() < count && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+    }
 }
