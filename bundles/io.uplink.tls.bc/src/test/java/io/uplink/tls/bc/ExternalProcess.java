@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A real peer (openssl s_server, mosquitto) on a free loopback port, stopped on close. */
-final class ExternalProcess implements AutoCloseable {
+public final class ExternalProcess implements AutoCloseable {
 
-    final int port;
+    public final int port;
     private final Process process;
     private final Path log;
 
@@ -23,19 +23,19 @@ final class ExternalProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
     /** Starts the command (with {@code {port}} replaced) and waits until the port accepts connections. */
-    static ExternalProcess start(Path dir, List<String> command, Map<String, String> env) throws Exception {
+    public static ExternalProcess start(Path dir, List<String> command, Map<String, String> env) throws Exception {
         return startOnPort(dir, command, env, freePort());
     }
 
     /** As {@link #start}, for a port already chosen (and written into the program's configuration). */
-    static ExternalProcess startOnPort(Path dir, List<String> command, Map<String, String> env, int port)
+    public static ExternalProcess startOnPort(Path dir, List<String> command, Map<String, String> env, int port)
             throws Exception {
         List<String> cmd = command.stream().map(s -> s.replace("{port}", String.valueOf(port))).toList();
         Path log = Files.createTempFile(dir, cmd.get(0), ".log");
@@ -60,7 +60,7 @@ final class ExternalProcess implements AutoCloseable {
                 + Files.readString(log));
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.readString(log);
     }
 

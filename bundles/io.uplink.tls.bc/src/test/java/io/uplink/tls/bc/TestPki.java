@@ -34,27 +34,27 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Test certificates (RSA-2048 or ECDSA P-256 chains) written as PEM files that openssl and mosquitto read. */
-final class TestPki {
+public final class TestPki {
 
-    static final BouncyCastleProvider BC = new BouncyCastleProvider();
+    public static final BouncyCastleProvider BC = new BouncyCastleProvider();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A certificate with its key. */
-    record Issued(X509Certificate cert, PrivateKey key) {
+    public record Issued(X509Certificate cert, PrivateKey key) {
     }
 
     /** A CA and what it issued for one test. */
-    record Pki(Issued ca, Issued server, Issued client, Path dir) {
-        Path file(String name) {
+    public record Pki(Issued ca, Issued server, Issued client, Path dir) {
+        public Path file(String name) {
             return dir.resolve(name);
         }
 
-        ClientIdentity clientIdentity() {
+        public ClientIdentity clientIdentity() {
             return new ClientIdentity("test-client", List.of(client.cert()), client.key());
         }
     }
 
-    static KeyPair keys(boolean rsa) throws Exception {
+    public static KeyPair keys(boolean rsa) throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance(rsa ? "RSA" : "EC", BC);
         if (rsa) {
             g.initialize(2048, RANDOM);
@@ -64,7 +64,7 @@ final class TestPki {
         return g.generateKeyPair();
     }
 
-    static Issued issue(String subject, boolean rsa, Issued issuer, boolean ca, KeyPurposeId eku, String[] dns,
+    public static Issued issue(String subject, boolean rsa, Issued issuer, boolean ca, KeyPurposeId eku, String[] dns,
             Instant notBefore, Instant notAfter) throws Exception {
         KeyPair pair = keys(rsa);
         X500Name name = new X500Name(subject);
@@ -95,11 +95,11 @@ final class TestPki {
     }
 
     /** CA, server certificate for localhost/127.0.0.1 (or the names given), client certificate; all in files. */
-    static Pki create(Path dir, boolean rsa, String... serverNames) throws Exception {
+    public static Pki create(Path dir, boolean rsa, String... serverNames) throws Exception {
         return create(dir, rsa, Instant.now().plus(Duration.ofDays(365)), serverNames);
     }
 
-    static Pki create(Path dir, boolean rsa, Instant serverNotAfter, String... serverNames) throws Exception {
+    public static Pki create(Path dir, boolean rsa, Instant serverNotAfter, String... serverNames) throws Exception {
         Instant now = Instant.now();
         String[] names = serverNames.length == 0 ? new String[] { "localhost", "127.0.0.1" } : serverNames;
         Issued ca = issue("CN=Uplink Test CA " + (rsa ? "RSA" : "EC"), rsa, null, true, null, null,
@@ -124,7 +124,7 @@ final class TestPki {
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
     }
 
-    static String pem(Object o) throws Exception {
+    public static String pem(Object o) throws Exception {
         StringWriter w = new StringWriter();
         try (JcaPEMWriter pw = new JcaPEMWriter(w)) {
             pw.writeObject(o);
