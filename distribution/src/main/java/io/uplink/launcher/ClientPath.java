@@ -65,6 +65,11 @@ final class ClientPath implements AutoCloseable {
             transport = new OsSocketTransport(SocketSettings.DEFAULTS);
             return;
         }
+        attach(o, openChannel(o));
+    }
+
+    /** Opens the modem's port (or the emulator) and an AT channel on it; closed with this path. */
+    SerialAtChannel openChannel(ClientOptions o) throws PathException {
         SerialLink link;
         try {
             if (o.modem.startsWith("emulator:")) {
@@ -87,6 +92,11 @@ final class ClientPath implements AutoCloseable {
         }
         SerialAtChannel at = new SerialAtChannel(link);
         resources.add(at);
+        return at;
+    }
+
+    /** Identifies the module, attaches it with its dialect (PDP context up) and takes its sockets as transport. */
+    void attach(ClientOptions o, SerialAtChannel at) throws PathException {
         try {
             ModemIdentity identity = ModemIdentification.identify(at);
             QuectelBg9xDialect dialect = new QuectelBg9xDialect();
@@ -103,6 +113,10 @@ final class ClientPath implements AutoCloseable {
         } catch (ModemException e) {
             throw new PathException("the modem on " + o.modem + " did not attach: " + e.getMessage(), e);
         }
+    }
+
+    Transport transport() {
+        return transport;
     }
 
     String modemDescription() {

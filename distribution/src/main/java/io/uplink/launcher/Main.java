@@ -24,6 +24,7 @@ public final class Main {
             "  run       Start the gateway (Felix, Web Console, Uplink bundles) in the foreground",
             "  pub       Publish MQTT messages through the Uplink path (like mosquitto_pub, with a durable queue)",
             "  sub       Subscribe through the Uplink path and print what arrives (like mosquitto_sub)",
+            "  doctor    Find out why the gateway does not reach its broker, and how to fix it",
             "  passwd    Set a new Web Console password for user 'admin'",
             "  creds     Check certificate and key files; manage the gateway's credential store",
             "  help      Show this help, or 'uplink help <command>' for one command",
@@ -65,6 +66,8 @@ public final class Main {
             return new PubCommand(home, out, err).execute(rest);
         case "sub":
             return new SubCommand(home, out, err).execute(rest);
+        case "doctor":
+            return new DoctorCommand(home, out, err).execute(rest);
         case "passwd":
             return new PasswdCommand(home, out, err).execute(rest);
         case "creds":
@@ -78,6 +81,8 @@ public final class Main {
                 out.println(PubCommand.USAGE);
             } else if (!rest.isEmpty() && rest.get(0).equals("sub")) {
                 out.println(SubCommand.USAGE);
+            } else if (!rest.isEmpty() && rest.get(0).equals("doctor")) {
+                out.println(DoctorCommand.USAGE);
             } else if (!rest.isEmpty() && rest.get(0).equals("run")) {
                 out.println(RunCommand.USAGE);
             } else if (!rest.isEmpty() && rest.get(0).equals("passwd")) {

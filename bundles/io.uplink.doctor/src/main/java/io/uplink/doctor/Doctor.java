@@ -102,6 +102,11 @@ public final class Doctor {
                     + "opens the socket; a failure there shows in the TCP step.", "", List.of()));
             return;
         }
+        if (isIpLiteral(t.host())) {
+            walk.add(new Finding(Layer.DNS, Status.SKIPPED, "ok", t.host() + " is an IP address: nothing to resolve.",
+                    "", List.of()));
+            return;
+        }
         long started = System.nanoTime();
         try {
             InetAddress[] all = InetAddress.getAllByName(t.host());

@@ -1,0 +1,65 @@
+package io.uplink.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.uplink.launcher.demo.DemoPki;
+
+/** {@code bin/uplink doctor} as an operator runs it: a report, a JSON verdict, exit codes. */
+class DoctorIT {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void throughTheEmulatedModemToMosquittoEverythingPasses() throws Exception {
+        try (GatewayProcess gw = GatewayProcess.copyOfDistribution(temp)) {
+            int port = GatewayProcess.freePort();
+            Path conf = Files.writeString(temp.resolve("m.conf"), "listener " + port + " 127.0.0.1\n"
+                    + "allow_anonymous true\n");
+            Process broker = new ProcessBuilder("mosquitto", "-c", conf.toString()).start();
+            try {
+                Thread.sleep(500);
+                GatewayProcess.Result r = gw.command(null, "doctor", "--endpoint", "mqtt://127.0.0.1:" + port,
+                        "--modem", "emulator:bg95");
+                assertThat(r.exitCode()).as(r.output()).isZero();
+                assertThat(r.output()).contains("[PASS]    SIM").contains("[PASS]    PUBLISH").contains("Verdict: ok");
+            } finally {
+                broker.destroy();
+                broker.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void aKeyThatIsNotTheCertificatesIsNamedBeforeAnythingIsSent() throws Exception {
+        try (GatewayProcess gw = GatewayProcess.copyOfDistribution(temp)) {
+            DemoPki pki = DemoPki.loadOrCreate(temp.resolve("pki"));
+            GatewayProcess.Result r = gw.command(null, "doctor", "--endpoint", "mqtts://localhost:1", "--ca",
+                    pki.caFile().toString(), "--cert", pki.deviceCertFile().toString(), "--key",
+                    temp.resolve("pki/broker.key").toString(), "--json");
+            assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
+            assertThat(r.output()).startsWith("{\"verdict\":{\"cause\":\"credentials.key-mismatch\",\"layer\":\"tls\"")
+                    .contains("\"findings\":[").contains("\"trace\":[");
+        }
+    }
+
+    @Test
+    void badArgumentsExitWith2() throws Exception {
+        try (GatewayProcess gw = GatewayProcess.copyOfDistribution(temp)) {
+            assertThat(gw.command(null, "doctor").exitCode()).isEqualTo(2);
+            assertThat(gw.command(null, "doctor", "--endpoint", "https://x").exitCode()).isEqualTo(2);
+            assertThat(gw.command(null, "doctor", "--endpoint", "mqtts://x", "--cert", "a.pem").exitCode())
+                    .isEqualTo(2);
+            GatewayProcess.Result help = gw.command(null, "doctor", "--help");
+            assertThat(help.exitCode()).isZero();
+            assertThat(help.output()).contains("tls.client-cert-required").contains("--modem");
+        }
+    }
+}
