@@ -120,6 +120,8 @@ final class DoctorCommand {
             return Main.EXIT_USAGE;
         }
         Cli.logging(false);
+        // The report says what the engine would log as a warning; keep standard error for real trouble.
+        System.setProperty("org.slf4j.simpleLogger.log.io.uplink.tls.bc", "error");
         long started = System.nanoTime();
         List<Finding> earlier = new ArrayList<>();
         if (!o.json) {

@@ -78,11 +78,11 @@ public final class Doctor {
             }
         }
         Finding first = walk.firstFailure();
-        if (viaModem && osFallback != null && first != null
+        if (viaModem && osFallback != null && first != null && MODEM_SIDE.contains(first.cause())
                 && (first.layer() == Layer.TCP || first.layer() == Layer.TLS)) {
             Finding comparison = compareOverOs(target, osFallback, first);
             boolean serverFine = comparison.cause().equals("ok");
-            if (serverFine && MODEM_SIDE.contains(first.cause())) {
+            if (serverFine) {
                 walk.replace(first, new Finding(first.layer(), Status.FAIL, "modem.socket-closed", "The connection "
                         + "through the modem ended at the " + first.layer() + " step (" + first.summary() + ") while "
                         + "the same step over the gateway's own network succeeds: the modem or its network closed "
