@@ -25,6 +25,8 @@ public final class Main {
             "  pub       Publish MQTT messages through the Uplink path (like mosquitto_pub, with a durable queue)",
             "  sub       Subscribe through the Uplink path and print what arrives (like mosquitto_sub)",
             "  doctor    Find out why the gateway does not reach its broker, and how to fix it",
+            "  probe     What a broker's TLS accepts, and whether a modem's own TLS can talk to it",
+            "  explain   Explain raw modem and library codes (+QSSLOPEN, +CME ERROR, mbedTLS, Paho)",
             "  passwd    Set a new Web Console password for user 'admin'",
             "  creds     Check certificate and key files; manage the gateway's credential store",
             "  help      Show this help, or 'uplink help <command>' for one command",
@@ -68,6 +70,10 @@ public final class Main {
             return new SubCommand(home, out, err).execute(rest);
         case "doctor":
             return new DoctorCommand(home, out, err).execute(rest);
+        case "explain":
+            return new ExplainCommand(out, err).execute(rest);
+        case "probe":
+            return new ProbeCommand(out, err).execute(rest);
         case "passwd":
             return new PasswdCommand(home, out, err).execute(rest);
         case "creds":
@@ -83,6 +89,10 @@ public final class Main {
                 out.println(SubCommand.USAGE);
             } else if (!rest.isEmpty() && rest.get(0).equals("doctor")) {
                 out.println(DoctorCommand.USAGE);
+            } else if (!rest.isEmpty() && rest.get(0).equals("explain")) {
+                out.println(ExplainCommand.USAGE);
+            } else if (!rest.isEmpty() && rest.get(0).equals("probe")) {
+                out.println(ProbeCommand.USAGE);
             } else if (!rest.isEmpty() && rest.get(0).equals("run")) {
                 out.println(RunCommand.USAGE);
             } else if (!rest.isEmpty() && rest.get(0).equals("passwd")) {

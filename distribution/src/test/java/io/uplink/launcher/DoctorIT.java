@@ -51,6 +51,35 @@ class DoctorIT {
     }
 
     @Test
+    void probeAndExplainAnswerInPlainWords() throws Exception {
+        try (GatewayProcess gw = GatewayProcess.copyOfDistribution(temp)) {
+            DemoPki pki = DemoPki.loadOrCreate(temp.resolve("pki"));
+            int port = GatewayProcess.freePort();
+            Process server = new ProcessBuilder("openssl", "s_server", "-accept", "127.0.0.1:" + port, "-cert",
+                    temp.resolve("pki/broker.pem").toString(), "-key", temp.resolve("pki/broker.key").toString(),
+                    "-quiet").start();
+            try {
+                Thread.sleep(500);
+                GatewayProcess.Result r = gw.command(null, "probe", "localhost:" + port);
+                assertThat(r.exitCode()).as(r.output()).isZero();
+                assertThat(r.output()).contains("TLSv1.3: TLS_AES_128_GCM_SHA256")
+                        .contains("quectel-bc66: no cipher suite in common").contains("use host TLS");
+                GatewayProcess.Result j = gw.command(null, "probe", "localhost:" + port, "--json");
+                assertThat(j.output()).contains("\"quectel-bc66\":{\"shared_suites\":[],\"verdict\":\"use host TLS\"}");
+            } finally {
+                server.destroy();
+                server.waitFor(10, TimeUnit.SECONDS);
+            }
+            assertThat(pki.caFile()).exists();
+            GatewayProcess.Result e = gw.command(null, "explain", "+QSSLOPEN: 1,5,-9", "err:-0x7280");
+            assertThat(e.exitCode()).isZero();
+            assertThat(e.output()).contains("BC66").contains("not documented").contains("EOF");
+            assertThat(gw.command(null, "explain", "nonsense").exitCode()).isEqualTo(1);
+            assertThat(gw.command(null, "probe").exitCode()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void badArgumentsExitWith2() throws Exception {
         try (GatewayProcess gw = GatewayProcess.copyOfDistribution(temp)) {
             assertThat(gw.command(null, "doctor").exitCode()).isEqualTo(2);

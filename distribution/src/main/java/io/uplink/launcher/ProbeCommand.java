@@ -1,0 +1,135 @@
+package io.uplink.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.uplink.doctor.BrokerProbe;
+import io.uplink.tls.bc.BcTlsEngine;
+import io.uplink.transport.os.OsSocketTransport;
+import io.uplink.transport.os.SocketSettings;
+
+/** {@code uplink probe}: what a broker's TLS accepts, set against what modems' own TLS stacks offer. */
+final class ProbeCommand {
+
+    static final String USAGE = String.join("\n",
+            "Usage: uplink probe HOST[:PORT] [--timeout S] [--json]",
+            "",
+            "Ask a broker, one TLS handshake at a time, which TLS versions and cipher suites it accepts, whether it",
+            "needs SNI (and what it serves without), which chain it sends and whether it asks for a client",
+            "certificate; then say whether a modem's own TLS stack (BC66/BC660K: RSA key exchange with AES-CBC or",
+            "3DES only) can talk to it, or the gateway's TLS engine (host TLS) is needed. The server's certificate",
+            "is not checked here: the probe only asks what the server accepts (use 'uplink doctor' for that).",
+            "",
+            "Options:",
+            "  --timeout S   Bound of each handshake, 1-60 s (default 10)",
+            "  --json        Machine-readable report",
+            "  -h, --help    Show this help",
+            "",
+            "Exit codes: 0 probed, 1 the broker could not be reached, 2 bad arguments.");
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    ProbeCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    int execute(List<String> args) {
+        String target = null;
+        boolean json = false;
+        int timeout = 10;
+        try {
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i);
+                switch (a) {
+                case "-h", "--help" -> {
+                    out.println(USAGE);
+                    return Main.EXIT_OK;
+                }
+                case "--json" -> json = true;
+                case "--timeout" -> timeout = ClientOptions.number(ClientOptions.value(args, ++i, a), a, 1, 60);
+                default -> {
+                    if (a.startsWith("-") || target != null) {
+                        throw new IllegalArgumentException("unexpected '" + a + "'");
+                    }
+                    target = a;
+                }
+                }
+            }
+            if (target == null) {
+                throw new IllegalArgumentException("give the broker as HOST[:PORT]");
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("uplink probe: " + e.getMessage());
+            err.println("Run 'uplink probe --help' for the options.");
+            return Main.EXIT_USAGE;
+        }
+        String host = target.replaceFirst("^mqtts?://", "");
+        int port = 8883;
+        int colon = host.lastIndexOf(':');
+        if (colon > 0 && !host.endsWith("]")) {
+            try {
+                port = Integer.parseInt(host.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                err.println("uplink probe: '" + target + "': the port must be a number");
+                return Main.EXIT_USAGE;
+            }
+            host = host.substring(0, colon);
+        }
+        Cli.logging(false);
+        System.setProperty("org.slf4j.simpleLogger.log.io.uplink.tls.bc", "off");
+        if (!json) {
+            out.println("Probing " + host + ":" + port + " (about 20 handshakes) ...");
+        }
+        BrokerProbe.Report r;
+        try {
+            r = new BrokerProbe(new BcTlsEngine(List.of(), 0, Clock.systemUTC()), new OsSocketTransport(
+                    SocketSettings.DEFAULTS), Duration.ofSeconds(timeout)).probe(host, port);
+        } catch (IOException e) {
+            err.println("uplink probe: " + e.getMessage());
+            return Main.EXIT_FAILURE;
+        }
+        if (json) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("host", r.host());
+            j.put("port", r.port());
+            j.put("versions", r.versions());
+            j.put("sni", r.sni());
+            j.put("chain", r.chain());
+            j.put("client_certificate_requested", r.asksForClientCertificate());
+            Map<String, Object> modems = new LinkedHashMap<>();
+            r.modems().forEach((family, shared) -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("shared_suites", shared);
+                m.put("verdict", shared.isEmpty() ? "use host TLS" : "modem TLS possible");
+                modems.put(family, m);
+            });
+            j.put("modems", modems);
+            j.put("evidence", r.evidence());
+            out.println(Json.write(j));
+            return Main.EXIT_OK;
+        }
+        r.versions().forEach((v, suites) -> out.println(v + ": " + (suites.isEmpty() ? "refused"
+                : String.join(", ", suites))));
+        out.println("SNI: " + switch (r.sni()) {
+        case "needed" -> "needed: without a server name the server refuses the handshake";
+        case "same" -> "not needed: the same certificate is served without it";
+        case "unknown" -> "not tested (the host is an IP address)";
+        default -> "without a server name it serves another certificate: " + r.sni();
+        });
+        out.println("Chain: " + (r.chain().isEmpty() ? "(not seen)" : String.join(" <- ", r.chain())));
+        out.println("Client certificate: " + (r.asksForClientCertificate() ? "requested" : "not requested"));
+        out.println("Modems' own TLS:");
+        r.modems().forEach((family, shared) -> out.println("  " + family + ": " + (shared.isEmpty()
+                ? "no cipher suite in common: this modem's own TLS cannot talk to this broker; use host TLS "
+                        + "(tls.mode=host: the gateway's TLS engine over the modem's plain sockets)."
+                : "can connect with " + String.join(", ", shared) + " (no forward secrecy; host TLS is stronger).")));
+        return Main.EXIT_OK;
+    }
+}
