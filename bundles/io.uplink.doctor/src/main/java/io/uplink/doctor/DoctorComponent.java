@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -28,7 +29,7 @@ import io.uplink.transport.Transport;
  * {@link ConnectionDoctor} inside the gateway: the running transports (the OS one, and each attached modem's by its
  * PID), the TLS engine, and the credential store for CA and identity aliases.
  */
-@Component(service = ConnectionDoctor.class)
+@Component(service = ConnectionDoctor.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 public final class DoctorComponent implements ConnectionDoctor {
 
     private record Tracked<T>(T service, Map<String, Object> properties) {
