@@ -28,6 +28,35 @@ public interface CloudConnection {
     ConnectionState state();
 
     /**
+     * Messages accepted and not yet acknowledged by the broker (on disk, in flight or waiting); -1 when the
+     * implementation does not keep a queue.
+     *
+     * @since 1.1
+     */
+    default int queuedMessages() {
+        return -1;
+    }
+
+    /**
+     * What the current or last connection runs over, e.g. "Quectel BG95-M3 on /dev/ttyUSB2, TLSv1.3
+     * TLS_AES_128_GCM_SHA256"; empty before the first connection.
+     *
+     * @since 1.1
+     */
+    default String path() {
+        return "";
+    }
+
+    /**
+     * Why the last attempt failed, in plain words; empty while connected.
+     *
+     * @since 1.1
+     */
+    default String lastProblem() {
+        return "";
+    }
+
+    /**
      * Queues a message for delivery.
      *
      * @param qos 0, 1 (or 2 where the profile allows it)

@@ -122,6 +122,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     }
 
     /** What went wrong last, in plain words; empty when nothing did. */
+    @Override
     public String lastProblem() {
         return lastProblem;
     }
@@ -130,6 +131,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
      * How the current (or last) connection runs, e.g. "modem BG95 ... / TLSv1.3 TLS_AES_128_GCM_SHA256"; empty
      * before the first connection.
      */
+    @Override
     public String path() {
         return path;
     }
@@ -154,6 +156,11 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     }
 
     public int queued() {
+        return queue.size();
+    }
+
+    @Override
+    public int queuedMessages() {
         return queue.size();
     }
 

@@ -235,9 +235,19 @@ public final class MqttEndpointComponent implements CloudConnection {
         return connection.state();
     }
 
-    /** Why the last attempt failed, in plain words; empty while connected. */
+    @Override
     public String lastProblem() {
         return connection.lastProblem();
+    }
+
+    @Override
+    public int queuedMessages() {
+        return connection.queued();
+    }
+
+    @Override
+    public String path() {
+        return connection.path();
     }
 
     @Override
