@@ -1,0 +1,288 @@
+package io.uplink.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+import io.uplink.cloud.CloudConnection;
+import io.uplink.credentials.CredentialException;
+import io.uplink.credentials.CredentialStore;
+import io.uplink.credentials.Problem;
+import io.uplink.credentials.ValidationContext;
+import io.uplink.credentials.ValidationReport;
+import io.uplink.diagnostics.ConnectionDoctor;
+import io.uplink.diagnostics.Diagnosis;
+import io.uplink.diagnostics.DiagnosisRequest;
+import io.uplink.diagnostics.Finding;
+import io.uplink.modem.Modem;
+
+/**
+ * The Uplink page of the Web Console (so its users and its login protect it): status of modems and connections, the
+ * doctor, and credential checking and import, with JSON endpoints behind them ({@code status.json},
+ * {@code doctor.json}, {@code credentials/check.json}, {@code credentials/import.json}). POSTs must carry the header
+ * {@code X-Uplink: 1}, which a cross-site form cannot set.
+ */
+@Component(service = Servlet.class, configurationPolicy = ConfigurationPolicy.IGNORE, property = {
+    "felix.webconsole.label=" + UplinkConsolePlugin.LABEL, "felix.webconsole.title=Uplink",
+    "felix.webconsole.category=Uplink" })
+public final class UplinkConsolePlugin extends HttpServlet {
+
+    static final String LABEL = "uplink";
+    private static final long serialVersionUID = 1L;
+    private static final int MAX_UPLOAD = 256 * 1024;
+
+    private record Tracked<T>(T service, Map<String, Object> properties) {
+    }
+
+    private final transient List<Tracked<Modem>> modems = new CopyOnWriteArrayList<>();
+    private final transient List<CloudConnection> connections = new CopyOnWriteArrayList<>();
+    private transient volatile ConnectionDoctor doctor;
+    private transient volatile CredentialStore credentials;
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        String path = route(req);
+        if (path.equals("status.json")) {
+            json(res, 200, status());
+        } else if (path.isEmpty() || path.equals(LABEL)) {
+            res.setContentType("text/html;charset=UTF-8");
+            try (InputStream in = UplinkConsolePlugin.class.getResourceAsStream("page.html")) {
+                res.getWriter().write(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } else {
+            json(res, 404, Map.of("error", "no page '" + path + "' here"));
+        }
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        if (!"1".equals(req.getHeader("X-Uplink"))) {
+            json(res, 403, Map.of("error", "POST requests need the header X-Uplink: 1 (the page sends it; a form "
+                    + "on another site cannot)"));
+            return;
+        }
+        String path = route(req);
+        switch (path) {
+        case "doctor.json" -> doctor(req, res);
+        case "credentials/check.json" -> credentials(req, res, false);
+        case "credentials/import.json" -> credentials(req, res, true);
+        default -> json(res, 404, Map.of("error", "no endpoint '" + path + "' here"));
+        }
+    }
+
+    /** The path below the plugin's label, whatever the console put into servlet path and path info. */
+    private static String route(HttpServletRequest req) {
+        String uri = req.getRequestURI();
+        int at = uri.indexOf("/" + LABEL);
+        String rest = at < 0 ? "" : uri.substring(at + LABEL.length() + 1);
+        return rest.startsWith("/") ? rest.substring(1) : rest;
+    }
+
+    private Map<String, Object> status() {
+        List<Object> ms = new ArrayList<>();
+        for (Tracked<Modem> t : modems) {
+            Modem m = t.service();
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("pid", String.valueOf(t.properties().get(Modem.PID)));
+            try {
+                j.put("model", m.identity().manufacturer() + " " + m.identity().model());
+                j.put("revision", m.identity().revision());
+                j.put("dialect", m.dialectFamily());
+                j.put("registration", m.registration().name());
+                j.put("transport", m.transport().describe());
+            } catch (RuntimeException e) {
+                j.put("error", String.valueOf(e.getMessage()));
+            }
+            ms.add(j);
+        }
+        List<Object> cs = new ArrayList<>();
+        for (CloudConnection c : connections) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("endpoint", c.endpointId());
+            j.put("profile", c.profile().id());
+            j.put("state", c.state().name());
+            j.put("queued", c.queuedMessages());
+            j.put("path", c.path());
+            j.put("problem", c.lastProblem());
+            cs.add(j);
+        }
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("modems", ms);
+        all.put("connections", cs);
+        all.put("doctor", doctor != null);
+        all.put("credentials", credentials != null);
+        return all;
+    }
+
+    private void doctor(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        ConnectionDoctor d = doctor;
+        if (d == null) {
+            json(res, 503, Map.of("error", "the doctor is not running: start the io.uplink.doctor bundle"));
+            return;
+        }
+        String endpoint = param(req, "endpoint");
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String name : List.of("sni", "alpn", "client.id", "profile", "username", "topic", "ca.alias",
+                "identity.alias")) {
+            String v = param(req, name);
+            if (!v.isEmpty()) {
+                options.put(name, v);
+            }
+        }
+        try {
+            Diagnosis diagnosis = d.diagnose(new DiagnosisRequest(endpoint, param(req, "modem"), options),
+                    f -> { });
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("verdict", finding(diagnosis.verdict()));
+            List<Object> fs = new ArrayList<>();
+            diagnosis.findings().forEach(f -> fs.add(finding(f)));
+            j.put("findings", fs);
+            json(res, 200, j);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            json(res, 400, Map.of("error", String.valueOf(e.getMessage())));
+        }
+    }
+
+    private static Map<String, Object> finding(Finding f) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("layer", f.layer().name().toLowerCase(Locale.ROOT));
+        j.put("status", f.status().name().toLowerCase(Locale.ROOT));
+        j.put("cause", f.cause());
+        j.put("summary", f.summary());
+        j.put("fix", f.fix());
+        j.put("evidence", f.evidence());
+        return j;
+    }
+
+    private void credentials(HttpServletRequest req, HttpServletResponse res, boolean store) throws IOException {
+        CredentialStore s = credentials;
+        if (s == null) {
+            json(res, 503, Map.of("error", "the credential store is not running: start io.uplink.credentials"));
+            return;
+        }
+        String content = param(req, "content");
+        if (content.isBlank()) {
+            json(res, 400, Map.of("error", "paste or choose the certificate and key (PEM text)"));
+            return;
+        }
+        if (content.length() > MAX_UPLOAD) {
+            json(res, 413, Map.of("error", "more than " + MAX_UPLOAD / 1024 + " KiB: that is no certificate"));
+            return;
+        }
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        String passphrase = param(req, "passphrase");
+        char[] pass = passphrase.isEmpty() ? null : passphrase.toCharArray();
+        try {
+            ValidationReport r;
+            if (store) {
+                String alias = param(req, "alias");
+                if (alias.isBlank()) {
+                    json(res, 400, Map.of("error", "give an alias to store the credential under"));
+                    return;
+                }
+                r = s.importCredential(alias, bytes, pass);
+            } else {
+                r = s.inspect(List.of(bytes), pass, ValidationContext.atPresent());
+            }
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("stored", store);
+            j.put("usable", r.isUsable());
+            j.put("contents", r.contents());
+            j.put("problems", problems(r.problems()));
+            json(res, 200, j);
+        } catch (CredentialException e) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("stored", false);
+            j.put("refused", String.valueOf(e.getMessage()));
+            j.put("problems", problems(e.problems()));
+            json(res, 422, j);
+        }
+    }
+
+    private static List<Object> problems(List<Problem> problems) {
+        List<Object> ps = new ArrayList<>();
+        for (Problem p : problems) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("code", p.code());
+            j.put("severity", p.severity().name().toLowerCase(Locale.ROOT));
+            j.put("cause", p.cause());
+            j.put("fix", p.fix());
+            ps.add(j);
+        }
+        return ps;
+    }
+
+    private static String param(HttpServletRequest req, String name) {
+        String v = req.getParameter(name);
+        return v == null ? "" : v.trim();
+    }
+
+    private static void json(HttpServletResponse res, int status, Object body) throws IOException {
+        res.setStatus(status);
+        res.setContentType("application/json;charset=UTF-8");
+        res.setHeader("Cache-Control", "no-store");
+        res.getWriter().write(JsonText.write(body));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addModem(Modem m, Map<String, Object> properties) {
+        modems.add(new Tracked<>(m, properties));
+    }
+
+    void removeModem(Modem m) {
+        modems.removeIf(t -> t.service() == m);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addConnection(CloudConnection c) {
+        connections.add(c);
+    }
+
+    void removeConnection(CloudConnection c) {
+        connections.remove(c);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setDoctor(ConnectionDoctor d) {
+        doctor = d;
+    }
+
+    void unsetDoctor(ConnectionDoctor d) {
+        if (doctor == d) {
+            doctor = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setCredentials(CredentialStore s) {
+        credentials = s;
+    }
+
+    void unsetCredentials(CredentialStore s) {
+        if (credentials == s) {
+            credentials = null;
+        }
+    }
+}
