@@ -47,6 +47,12 @@ class DoctorIT {
             assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
             assertThat(r.output()).startsWith("{\"verdict\":{\"cause\":\"credentials.key-mismatch\",\"layer\":\"tls\"")
                     .contains("\"findings\":[").contains("\"trace\":[");
+            Path garbage = Files.writeString(temp.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\nnot base64 at all"
+                    + "\n-----END CERTIFICATE-----\n");
+            GatewayProcess.Result m = gw.command(null, "doctor", "--endpoint", "mqtts://localhost:1", "--ca",
+                    garbage.toString(), "--json");
+            assertThat(m.exitCode()).as(m.output()).isEqualTo(1);
+            assertThat(m.output()).startsWith("{\"verdict\":{\"cause\":\"credentials.malformed\"");
         }
     }
 

@@ -191,6 +191,9 @@ public final class Doctor {
     }
 
     static String tlsCause(TlsHandshakeException e, DoctorTarget t, boolean viaModem) {
+        if ("unrecognized_name".equals(e.alert())) {
+            return t.sni().isEmpty() && isIpLiteral(t.host()) ? "tls.sni-missing" : "tls.sni-wrong";
+        }
         return switch (e.failure()) {
         case VERSION_MISMATCH, PROTOCOL -> "tls.version-mismatch";
         case CIPHER_MISMATCH -> "tls.cipher-mismatch";
@@ -209,7 +212,8 @@ public final class Doctor {
     /** A server certificate "not yet valid", or a gateway clock before 2025, points at the clock, not the server. */
     private static boolean clockImplausible(TlsHandshakeException e) {
         String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-        return m.contains("not yet valid") || Instant.now().atZone(ZoneOffset.UTC).getYear() < 2025;
+        return m.contains("not yet valid") || m.contains("valid only from")
+                || Instant.now().atZone(ZoneOffset.UTC).getYear() < 2025;
     }
 
     static boolean isIpLiteral(String host) {

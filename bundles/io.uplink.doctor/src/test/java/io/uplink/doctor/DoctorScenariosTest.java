@@ -195,6 +195,40 @@ class DoctorScenariosTest {
     }
 
     @Test
+    void netTimeoutWhenNothingAnswersTheHandshake() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0)) { // accepts (the backlog does) and never speaks
+            run("net.timeout", new DoctorTarget("localhost", silent.getLocalPort(), true, "", List.of(),
+                    List.of(pki.ca().cert()), null, "c", EndpointProfile.GENERIC, "", null, "t", Duration.ofSeconds(2)));
+        }
+    }
+
+    @Test
+    void tlsVersionMismatchWithATls11OnlyServer() throws Exception {
+        try (ExternalProcess s = sServer("-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0")) {
+            run("tls.version-mismatch", trusted(s.port, null));
+        }
+    }
+
+    @Test
+    void tlsSniWrongWhenTheServerRefusesTheNameSent() throws Exception {
+        try (ExternalProcess s = sServer("-servername", "broker.example", "-servername_fatal", "-cert2",
+                pki.file("server.pem").toString(), "-key2", pki.file("server.key").toString())) {
+            run("tls.sni-wrong", trusted(s.port, null));
+        }
+    }
+
+    @Test
+    void tlsClockWrongWhenTheServerCertificateIsNotYetValid() throws Exception {
+        TestPki.Issued future = TestPki.issue("CN=localhost", false, pki.ca(), false, KeyPurposeId.id_kp_serverAuth,
+                new String[] { "localhost" }, Instant.now().plus(Duration.ofDays(30)),
+                Instant.now().plus(Duration.ofDays(400)));
+        try (ExternalProcess s = sServer(write("future.pem", TestPki.pem(future.cert())), write("future.key",
+                TestPki.pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(future.key(), null))))) {
+            run("tls.clock-wrong", trusted(s.port, null));
+        }
+    }
+
+    @Test
     void mqttConnackRefused() throws Exception {
         try (ExternalProcess m = mosquitto("allow_anonymous false")) {
             Finding f = run("mqtt.connack-refused", target("127.0.0.1", m.port, false, List.of(), null,
