@@ -177,9 +177,10 @@ final class DoctorCommand {
                     + "sockets are ready (" + path.modemDescription() + ").", "", List.of()));
             return path.transport();
         } catch (ClientPath.PathException e) {
-            earlier.add(new Finding(Layer.PDP, Status.FAIL, "modem.pdp", e.getMessage() + ".", "Check the APN "
-                    + "(--apn; your operator's IoT APN, not the phone one), the APN user and password if the operator "
-                    + "needs them, and that the SIM's plan includes data.", List.of()));
+            earlier.add(e.getCause() instanceof io.uplink.modem.ModemException me
+                    ? ModemRungs.attachFailed(me, o.modem.apn)
+                    : new Finding(Layer.PDP, Status.FAIL, "modem.pdp", e.getMessage() + ".", "Check the APN (--apn).",
+                            List.of()));
             return null;
         }
     }

@@ -94,6 +94,19 @@ public final class ModemRungs {
         return out;
     }
 
+    /** The PDP rung when the dialect's attach failed: its explanation, and the APN advice. */
+    public static Finding attachFailed(ModemException e, String apn) {
+        List<String> evidence = new ArrayList<>();
+        if (!e.rawText().isEmpty()) {
+            evidence.add("<- " + e.rawText());
+        }
+        return new Finding(Layer.PDP, Status.FAIL, "modem.pdp", "The data connection (PDP context) did not come up"
+                + (apn.isEmpty() ? "" : " with APN '" + apn + "'") + ": " + e.getMessage(), "Check the APN (your "
+                        + "operator's IoT APN, not the phone one), the APN user and password if the operator needs "
+                        + "them, and that the SIM's plan includes data." + (e.fix().isEmpty() ? "" : " " + e.fix()),
+                evidence);
+    }
+
     /** The {@code stat} field of a +CEREG:/+CREG: read answer ({@code n,stat[,...]}), or -1. */
     static int stat(AtResponse r, String prefix) {
         String line = r == null ? null : r.line(prefix);

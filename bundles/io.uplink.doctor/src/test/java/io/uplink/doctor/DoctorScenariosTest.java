@@ -308,6 +308,29 @@ class DoctorScenariosTest {
     }
 
     @Test
+    void modemNotRegisteredWithoutCoverage() {
+        try (Emulated m = new Emulated(Faults.NONE.withRegistration(2), "")) {
+            Finding f = run("modem.not-registered", trusted(1, null), os, true, ModemRungs.walk(m.at, "emulator:bg95"));
+            assertThat(f.summary()).contains("searching");
+        }
+    }
+
+    @Test
+    void modemPdpWhenTheNetworkRejectsTheApn() throws Exception {
+        try (Emulated m = new Emulated(Faults.NONE.withRequiredApn("iot.operator.example"), "")) {
+            List<Finding> rungs = new ArrayList<>(ModemRungs.walk(m.at, "emulator:bg95"));
+            try {
+                m.attach();
+                throw new AssertionError("the attach should fail with the wrong APN");
+            } catch (io.uplink.modem.ModemException e) {
+                rungs.add(ModemRungs.attachFailed(e, "iot.emulated"));
+            }
+            Finding f = run("modem.pdp", trusted(1, null), os, true, rungs);
+            assertThat(f.fix()).contains("APN");
+        }
+    }
+
+    @Test
     void serialNoResponse() {
         VirtualSerialLine line = new VirtualSerialLine("silent", 115200); // nothing on the modem's end
         try (SerialAtChannel at = new SerialAtChannel(line.gatewayEnd())) {

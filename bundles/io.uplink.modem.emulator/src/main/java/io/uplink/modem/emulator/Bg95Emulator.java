@@ -157,7 +157,7 @@ public final class Bg95Emulator implements AutoCloseable {
         case "&K3":
             if (query && name.endsWith("REG")) {
                 respond(true, name + ": " + (ceregUrcs && name.equals("+CEREG") ? 1 : 0) + ","
-                        + (simUnlocked ? 1 : 0));
+                        + (simUnlocked ? faults.registrationStat() : 0));
             } else {
                 if (name.equals("+CEREG")) {
                     ceregUrcs = !a.isEmpty() && !a.get(0).equals("0");
@@ -233,6 +233,11 @@ public final class Bg95Emulator implements AutoCloseable {
         }
         if (!simUnlocked) {
             cmeError(11);
+            return;
+        }
+        int stat = faults.registrationStat();
+        if (stat != 1 && stat != 5 || !faults.requiredApn().isEmpty() && !faults.requiredApn().equals(apn)) {
+            result(false); // not registered, or the network rejects the APN: plain ERROR, as modules answer
             return;
         }
         pdpActive = true;
@@ -478,7 +483,7 @@ public final class Bg95Emulator implements AutoCloseable {
                 }
             }
             if (ceregUrcs) {
-                write("\r\n+CEREG: 1\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                write(("\r\n+CEREG: " + faults.registrationStat() + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
             }
         }
     }

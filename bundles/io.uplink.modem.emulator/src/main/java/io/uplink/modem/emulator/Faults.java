@@ -10,36 +10,59 @@ package io.uplink.modem.emulator;
  * @param garbagePercent percent of responses preceded by a line of binary noise
  * @param resetAfterCommands reboot (RDY, APP RDY; sockets and PDP lost) after this many commands, 0 = off
  * @param seed random seed, so a failing run can be repeated
+ * @param registrationStat the 27.007 registration state reported once the SIM is ready: 1 home (default), 2 still
+ *            searching (no coverage), 3 denied, 5 roaming
+ * @param requiredApn when not empty, AT+QIACT fails (the network rejects the PDP context) unless this APN was set
  */
 public record Faults(int closeAfterBytes, boolean sendFailWhenFull, int urcInsideResponses, int slowResponseMillis,
-        int garbagePercent, int resetAfterCommands, long seed) {
+        int garbagePercent, int resetAfterCommands, long seed, int registrationStat, String requiredApn) {
+
+    public Faults(int closeAfterBytes, boolean sendFailWhenFull, int urcInsideResponses, int slowResponseMillis,
+            int garbagePercent, int resetAfterCommands, long seed) {
+        this(closeAfterBytes, sendFailWhenFull, urcInsideResponses, slowResponseMillis, garbagePercent,
+                resetAfterCommands, seed, 1, "");
+    }
 
     public static final Faults NONE = new Faults(0, true, 0, 0, 0, 0, 1);
 
     public Faults {
         if (closeAfterBytes < 0 || urcInsideResponses < 0 || urcInsideResponses > 100 || slowResponseMillis < 0
-                || garbagePercent < 0 || garbagePercent > 100 || resetAfterCommands < 0) {
+                || garbagePercent < 0 || garbagePercent > 100 || resetAfterCommands < 0 || registrationStat < 0
+                || registrationStat > 5) {
             throw new IllegalArgumentException("fault settings out of range");
         }
+        requiredApn = requiredApn == null ? "" : requiredApn;
     }
 
     public Faults withUrcInsideResponses(int percent) {
         return new Faults(closeAfterBytes, sendFailWhenFull, percent, slowResponseMillis, garbagePercent,
-                resetAfterCommands, seed);
+                resetAfterCommands, seed, registrationStat, requiredApn);
     }
 
     public Faults withSlowResponses(int millis) {
         return new Faults(closeAfterBytes, sendFailWhenFull, urcInsideResponses, millis, garbagePercent,
-                resetAfterCommands, seed);
+                resetAfterCommands, seed, registrationStat, requiredApn);
     }
 
     public Faults withCloseAfterBytes(int bytes) {
         return new Faults(bytes, sendFailWhenFull, urcInsideResponses, slowResponseMillis, garbagePercent,
-                resetAfterCommands, seed);
+                resetAfterCommands, seed, registrationStat, requiredApn);
     }
 
     public Faults withGarbage(int percent) {
         return new Faults(closeAfterBytes, sendFailWhenFull, urcInsideResponses, slowResponseMillis, percent,
-                resetAfterCommands, seed);
+                resetAfterCommands, seed, registrationStat, requiredApn);
+    }
+
+    /** The module stays unregistered: 2 searching (no coverage), 3 denied. */
+    public Faults withRegistration(int stat) {
+        return new Faults(closeAfterBytes, sendFailWhenFull, urcInsideResponses, slowResponseMillis, garbagePercent,
+                resetAfterCommands, seed, stat, requiredApn);
+    }
+
+    /** The network accepts a PDP context only with this APN. */
+    public Faults withRequiredApn(String apn) {
+        return new Faults(closeAfterBytes, sendFailWhenFull, urcInsideResponses, slowResponseMillis, garbagePercent,
+                resetAfterCommands, seed, registrationStat, apn);
     }
 }
