@@ -33,6 +33,19 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             description = "Fault: share of responses with a URC before their final result. Range 0-100. Default 0.")
     int fault_urc_inside_percent() default 0;
 
+    @AttributeDefinition(name = "Registration state", options = {
+        @org.osgi.service.metatype.annotations.Option(label = "1 registered, home network", value = "1"),
+        @org.osgi.service.metatype.annotations.Option(label = "5 registered, roaming", value = "5"),
+        @org.osgi.service.metatype.annotations.Option(label = "2 searching (no coverage)", value = "2"),
+        @org.osgi.service.metatype.annotations.Option(label = "3 registration denied", value = "3") },
+            description = "Fault: the 27.007 registration state the module reports once its SIM is ready. Anything "
+                    + "but 1 or 5 keeps it from attaching (try 'bin/uplink doctor --modem emulator:bg95').")
+    int fault_registration() default 1;
+
+    @AttributeDefinition(name = "Required APN", required = false, description = "Fault: when set, the network "
+            + "accepts a data connection only with this APN; any other makes AT+QIACT answer ERROR. Empty = any APN.")
+    String fault_required_apn() default "";
+
     @AttributeDefinition(name = "SIM PIN",
             description = "If set, the emulated SIM asks for this PIN, as a locked SIM does. Default: no PIN.")
     String sim_pin() default "";

@@ -31,8 +31,15 @@ public final class EmulatorPortProvider implements SerialLinkProvider {
                 config.bandwidth_bytes_per_s()), Math.min(50, Math.max(0, config.loss_percent())), 10 * 1024,
                 64 * 1024);
         this.faults = Faults.NONE.withCloseAfterBytes(Math.max(0, config.fault_close_after_bytes()))
-                .withUrcInsideResponses(Math.min(100, Math.max(0, config.fault_urc_inside_percent())));
+                .withUrcInsideResponses(Math.min(100, Math.max(0, config.fault_urc_inside_percent())))
+                .withRegistration(validRegistration(config.fault_registration()))
+                .withRequiredApn(config.fault_required_apn() == null ? "" : config.fault_required_apn().trim());
         this.simPin = config.sim_pin();
+    }
+
+    /** Out-of-range states become 1 (registered), so a typo cannot take the emulated network away silently. */
+    private static int validRegistration(int stat) {
+        return stat == 1 || stat == 2 || stat == 3 || stat == 5 ? stat : 1;
     }
 
     @Override
