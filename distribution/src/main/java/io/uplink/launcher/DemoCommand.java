@@ -100,16 +100,7 @@ final class DemoCommand {
         }
 
         private static int number(String text, String option, int min, int max) {
-            try {
-                int n = Integer.parseInt(text.trim());
-                if (n < min || n > max) {
-                    throw new IllegalArgumentException(option + " must be " + min + ".." + max + ", not " + n);
-                }
-                return n;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + " must be a number " + min + ".." + max + ", not '" + text
-                        + "'");
-            }
+            return ClientOptions.number(text, option, min, max);
         }
     }
 
