@@ -184,10 +184,25 @@ public final class Doctor {
             }
             return s;
         } catch (TlsHandshakeException e) {
-            walk.add(new Finding(Layer.TLS, Status.FAIL, tlsCause(e, t, viaModem), e.getMessage(), e.fix(),
-                    trace(e.trace().events())));
+            String cause = tlsCause(e, t, viaModem);
+            walk.add(new Finding(Layer.TLS, Status.FAIL, cause, e.getMessage(), sniFix(cause, e), trace(
+                    e.trace().events())));
             return null;
         }
+    }
+
+    /** The engine's fix, made specific where the doctor knows more (the name sent, or none). */
+    private static String sniFix(String cause, TlsHandshakeException e) {
+        return switch (cause) {
+        case "tls.sni-missing" -> "Connect by host name, not IP address, so that the gateway sends the server name "
+                + "(SNI), or give it with --sni / the endpoint's sni setting. Brokers that serve many names (AWS IoT, "
+                + "Azure IoT Hub, HiveMQ Cloud) hang up on a ClientHello without one.";
+        case "tls.sni-wrong" -> e.failure() == TlsHandshakeException.Failure.PEER_CLOSED ? "Use the exact endpoint "
+                + "host name your cloud console shows (AWS IoT: the ATS endpoint, xxxx-ats.iot.REGION.amazonaws.com) "
+                + "and check any SNI override. If the name is right, the server may have refused the client "
+                + "certificate silently: check it is registered and ACTIVE." : e.fix();
+        default -> e.fix();
+        };
     }
 
     static String tlsCause(TlsHandshakeException e, DoctorTarget t, boolean viaModem) {

@@ -217,6 +217,25 @@ class DoctorScenariosTest {
         }
     }
 
+    /** Multi-tenant brokers hang up on a ClientHello that names no server; connecting by IP address sends none. */
+    @Test
+    void tlsSniMissingWhenConnectingByAddressToAServerThatHangsUp() throws Exception {
+        try (ServerSocket server = new ServerSocket(0)) {
+            Thread peer = new Thread(() -> {
+                try (Socket s = server.accept()) {
+                    s.getInputStream().read(new byte[512]); // the ClientHello, without server_name: hang up
+                } catch (Exception e) {
+                    // the test asserts what the doctor saw
+                }
+            });
+            peer.start();
+            Finding f = run("tls.sni-missing", target("127.0.0.1", server.getLocalPort(), true, List.of(pki.ca().cert()),
+                    null, EndpointProfile.GENERIC));
+            assertThat(f.fix()).isNotBlank();
+            peer.join(10_000);
+        }
+    }
+
     @Test
     void tlsClockWrongWhenTheServerCertificateIsNotYetValid() throws Exception {
         TestPki.Issued future = TestPki.issue("CN=localhost", false, pki.ca(), false, KeyPurposeId.id_kp_serverAuth,
