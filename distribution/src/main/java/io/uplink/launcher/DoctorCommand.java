@@ -63,6 +63,7 @@ final class DoctorCommand {
             "  --modem PORT          Through a modem: emulator:bg95 or a serial port such as /dev/ttyUSB2",
             "  --baud N, --apn NAME  Serial speed and APN for --modem",
             "  --json                Machine-readable report: {verdict, findings, trace}",
+            "  --pcap F              Write the TLS bytes (also of a failed handshake) to F, for Wireshark",
             "  -v, --verbose         Show the evidence of every step, not only of the failing one",
             "  -h, --help            Show this help",
             "",
@@ -97,6 +98,7 @@ final class DoctorCommand {
         boolean passwordStdin;
         final ClientOptions modem = new ClientOptions();
         boolean json;
+        Path pcap;
         boolean verbose;
         boolean help;
     }
@@ -142,13 +144,25 @@ final class DoctorCommand {
             if (viaModem && earlier.isEmpty()) {
                 via = modemRungs(o, path, earlier);
             }
-            Diagnosis d = new Doctor(new BcTlsEngine(List.of(), 0, Clock.systemUTC())).diagnose(target,
+            Doctor doctor = new Doctor(new BcTlsEngine(List.of(), 0, Clock.systemUTC()));
+            Diagnosis d = doctor.diagnose(target,
                     via == null ? os : via, viaModem, os, earlier, f -> {
                         if (!o.json) {
                             printFinding(f, o.verbose);
                         }
                     });
             report(d, o, (System.nanoTime() - started) / 1e9);
+            if (o.pcap != null) {
+                byte[] pcap = doctor.lastCapture();
+                if (pcap.length == 0) {
+                    err.println("uplink doctor: no TLS step ran, so there is no capture for " + o.pcap);
+                } else {
+                    Files.write(o.pcap, pcap);
+                    if (!o.json) {
+                        out.println("TLS capture: " + o.pcap + " (" + pcap.length + " bytes; open with Wireshark)");
+                    }
+                }
+            }
             return d.verdict().status() == Status.PASS ? Main.EXIT_OK : Main.EXIT_FAILURE;
         } catch (IOException e) {
             err.println("uplink doctor: " + e.getMessage());
@@ -328,6 +342,7 @@ final class DoctorCommand {
                 }
                 switch (a) {
                 case "--endpoint" -> o.endpoint = v;
+                case "--pcap" -> o.pcap = Path.of(v);
                 case "--ca", "--cafile" -> o.ca = Path.of(v);
                 case "--cert" -> o.cert = Path.of(v);
                 case "--key" -> o.key = Path.of(v);

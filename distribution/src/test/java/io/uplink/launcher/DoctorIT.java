@@ -70,6 +70,12 @@ class DoctorIT {
                 assertThat(r.exitCode()).as(r.output()).isZero();
                 assertThat(r.output()).contains("TLSv1.3: TLS_AES_128_GCM_SHA256")
                         .contains("quectel-bc66: no cipher suite in common").contains("use host TLS");
+                Path pcap = temp.resolve("doctor.pcap");
+                GatewayProcess.Result d = gw.command(null, "doctor", "--endpoint", "mqtts://localhost:" + port,
+                        "--pcap", pcap.toString());
+                assertThat(d.exitCode()).as(d.output()).isEqualTo(1);
+                assertThat(d.output()).contains("Verdict: tls.unknown-ca").contains("TLS capture:");
+                assertThat(Files.size(pcap)).isGreaterThan(24);
                 GatewayProcess.Result j = gw.command(null, "probe", "localhost:" + port, "--json");
                 assertThat(j.output()).contains("\"quectel-bc66\":{\"shared_suites\":[],\"verdict\":\"use host TLS\"}");
             } finally {

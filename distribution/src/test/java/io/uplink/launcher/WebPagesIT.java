@@ -63,6 +63,17 @@ class WebPagesIT {
             assertThat(diagnosis.statusCode()).isEqualTo(200);
             assertThat(diagnosis.body()).contains("\"cause\":\"net.tcp-refused\"").contains("\"fix\":\"");
 
+            // A TLS failure against the demo broker (its CA is not trusted by default): the capture can be downloaded.
+            HttpResponse<String> tls = send(post(base + "/doctor.json", Map.of("endpoint", "mqtts://localhost:"
+                    + mqtt)).header("X-Uplink", "1"), auth);
+            assertThat(tls.body()).contains("\"cause\":\"tls.unknown-ca\"");
+            HttpRequest.Builder pcapRequest = HttpRequest.newBuilder(URI.create(base + "/doctor.pcap")).GET()
+                    .header("Authorization", auth);
+            HttpResponse<byte[]> pcap = http.send(pcapRequest.build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(pcap.statusCode()).isEqualTo(200);
+            assertThat(pcap.headers().firstValue("Content-Type")).hasValue("application/vnd.tcpdump.pcap");
+            assertThat(pcap.body().length).isGreaterThan(24);
+
             String cert = Files.readString(gw.home.resolve("data/demo/pki/device.pem"));
             String wrongKey = Files.readString(gw.home.resolve("data/demo/pki/broker.key"));
             HttpResponse<String> refused = send(post(base + "/credentials/import.json", Map.of("alias", "web-test",

@@ -19,4 +19,14 @@ public interface ConnectionDoctor {
      * @param progress called after each rung, on the calling thread; may be {@link ProgressListener#NONE}
      */
     Diagnosis diagnose(DiagnosisRequest request, ProgressListener progress);
+
+    /**
+     * The TLS bytes of the last diagnosis as a pcap capture (libpcap format, for Wireshark), including a failed
+     * handshake; empty when the last diagnosis had no TLS step.
+     *
+     * @since 1.1
+     */
+    default byte[] lastCapture() {
+        return new byte[0];
+    }
 }

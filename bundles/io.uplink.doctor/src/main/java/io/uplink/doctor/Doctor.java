@@ -44,6 +44,8 @@ public final class Doctor {
     private final TlsEngine tls;
     /** Set by the TLS rung of the current walk; a diagnosis runs on its caller's thread. */
     private boolean certificateRequested;
+    /** The TLS bytes of the current walk, as pcap. */
+    private byte[] capture = new byte[0];
 
     public Doctor(TlsEngine tls) {
         this.tls = tls;
@@ -58,6 +60,7 @@ public final class Doctor {
     public synchronized Diagnosis diagnose(DoctorTarget target, Transport transport, boolean viaModem,
             Transport osFallback, List<Finding> earlier, ProgressListener progress) {
         certificateRequested = false;
+        capture = new byte[0];
         Walk walk = new Walk(progress);
         earlier.forEach(walk::add);
         if (walk.failed()) {
@@ -165,6 +168,7 @@ public final class Doctor {
         }
         try {
             TlsSession s = tls.handshake(c, b.build());
+            capture(s);
             List<String> evidence = new ArrayList<>(trace(s.trace().events()));
             for (X509Certificate cert : s.serverChain()) {
                 evidence.add("server certificate: " + cert.getSubjectX500Principal().getName() + " (issuer "
@@ -184,10 +188,26 @@ public final class Doctor {
             }
             return s;
         } catch (TlsHandshakeException e) {
+            capture = e.pcap();
             String cause = tlsCause(e, t, viaModem);
             walk.add(new Finding(Layer.TLS, Status.FAIL, cause, e.getMessage(), sniFix(cause, e), trace(
                     e.trace().events())));
             return null;
+        }
+    }
+
+    /** The TLS bytes of the last walk as a pcap capture; empty when it had no TLS step. */
+    public synchronized byte[] lastCapture() {
+        return capture.clone();
+    }
+
+    private void capture(TlsSession s) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            s.writePcap(out);
+            capture = out.toByteArray();
+        } catch (IOException e) {
+            capture = new byte[0]; // the diagnosis matters more than its capture
         }
     }
 
@@ -347,6 +367,7 @@ public final class Doctor {
             return b < 0 ? afterHandshake(t, "The server closed the connection right after the handshake.",
                     trace(s.trace().events())) : null;
         } catch (TlsHandshakeException e) {
+            capture = e.pcap();
             return new Finding(Layer.TLS, Status.FAIL, tlsCause(e, t, false), e.getMessage(), e.fix(),
                     trace(e.trace().events()));
         } catch (java.net.SocketTimeoutException e) {

@@ -39,6 +39,7 @@ public final class DoctorComponent implements ConnectionDoctor {
     private final List<Tracked<Modem>> modems = new CopyOnWriteArrayList<>();
     private volatile TlsEngine tls;
     private volatile CredentialStore credentials;
+    private volatile byte[] lastCapture = new byte[0];
 
     /**
      * @throws IllegalArgumentException for a malformed endpoint URI or option
@@ -99,7 +100,17 @@ public final class DoctorComponent implements ConnectionDoctor {
         if (path == null) {
             throw new IllegalStateException("the OS network transport is not running: start io.uplink.transport.os");
         }
-        return new Doctor(engine).diagnose(target, path, viaModem, viaModem ? os : null, earlier, progress);
+        Doctor doctor = new Doctor(engine);
+        try {
+            return doctor.diagnose(target, path, viaModem, viaModem ? os : null, earlier, progress);
+        } finally {
+            lastCapture = doctor.lastCapture();
+        }
+    }
+
+    @Override
+    public byte[] lastCapture() {
+        return lastCapture.clone();
     }
 
     private static Diagnosis fail(Layer layer, String cause, String summary, String fix) {

@@ -147,6 +147,10 @@ class DoctorScenariosTest {
         try (ExternalProcess s = sServer()) {
             run("tls.unknown-ca", target("localhost", s.port, true, List.of(otherPki.ca().cert()), null,
                     EndpointProfile.GENERIC));
+            byte[] pcap = doctor.lastCapture();
+            assertThat(pcap.length).as("a capture of the failed handshake").isGreaterThan(24);
+            int magic = java.nio.ByteBuffer.wrap(pcap, 0, 4).getInt();
+            assertThat(magic).as("libpcap magic").isIn(0xa1b2c3d4, 0xd4c3b2a1);
         }
     }
 

@@ -62,6 +62,17 @@ public final class UplinkConsolePlugin extends HttpServlet {
         String path = route(req);
         if (path.equals("status.json")) {
             json(res, 200, status());
+        } else if (path.equals("doctor.pcap")) {
+            ConnectionDoctor d = doctor;
+            byte[] pcap = d == null ? new byte[0] : d.lastCapture();
+            if (pcap.length == 0) {
+                json(res, 404, Map.of("error", "no capture: run the doctor against an mqtts:// endpoint first"));
+                return;
+            }
+            res.setContentType("application/vnd.tcpdump.pcap");
+            res.setHeader("Content-Disposition", "attachment; filename=\"uplink-doctor.pcap\"");
+            res.setHeader("Cache-Control", "no-store");
+            res.getOutputStream().write(pcap);
         } else if (path.isEmpty() || path.equals(LABEL)) {
             res.setContentType("text/html;charset=UTF-8");
             try (InputStream in = UplinkConsolePlugin.class.getResourceAsStream("page.html")) {
