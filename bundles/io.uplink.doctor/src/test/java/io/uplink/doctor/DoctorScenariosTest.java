@@ -354,6 +354,18 @@ class DoctorScenariosTest {
     }
 
     @Test
+    void modemBufferOverrunWhenTheModuleHasNoMemoryForASocket() throws Exception {
+        try (ExternalProcess m = mosquitto("allow_anonymous true");
+                Emulated modem = new Emulated(Faults.NONE.withMaxOpenSockets(0), "")) {
+            List<Finding> rungs = new ArrayList<>(ModemRungs.walk(modem.at, "emulator:bg95"));
+            Modem attached = modem.attach();
+            Finding f = run("modem.buffer-overrun", target("127.0.0.1", m.port, false, List.of(), null,
+                    EndpointProfile.GENERIC), attached.transport(), true, rungs);
+            assertThat(f.summary()).contains("553");
+        }
+    }
+
+    @Test
     void serialNoResponse() {
         VirtualSerialLine line = new VirtualSerialLine("silent", 115200); // nothing on the modem's end
         try (SerialAtChannel at = new SerialAtChannel(line.gatewayEnd())) {

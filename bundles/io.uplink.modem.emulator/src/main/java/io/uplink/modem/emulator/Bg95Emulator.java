@@ -266,6 +266,12 @@ public final class Bg95Emulator implements AutoCloseable {
             urc("+QIOPEN: " + id + ",561");
             return;
         }
+        long open = java.util.Arrays.stream(sockets).filter(java.util.Objects::nonNull).count();
+        if (open >= faults.maxOpenSockets()) {
+            ok();
+            urc("+QIOPEN: " + id + ",553"); // not enough memory
+            return;
+        }
         EmulatedSocket s = new EmulatedSocket(id, ctx, a.get(3), intArg(a, 4), access, link, faults, random,
                 new SocketEvents());
         sockets[id] = s;

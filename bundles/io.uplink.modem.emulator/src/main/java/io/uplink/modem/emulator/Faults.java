@@ -13,14 +13,17 @@ package io.uplink.modem.emulator;
  * @param registrationStat the 27.007 registration state reported once the SIM is ready: 1 home (default), 2 still
  *            searching (no coverage), 3 denied, 5 roaming
  * @param requiredApn when not empty, AT+QIACT fails (the network rejects the PDP context) unless this APN was set
+ * @param maxOpenSockets sockets the module has memory for at once (the manual's 12 by default); one more gets
+ *            {@code +QIOPEN: <id>,553} (not enough memory)
  */
 public record Faults(int closeAfterBytes, boolean sendFailWhenFull, int urcInsideResponses, int slowResponseMillis,
-        int garbagePercent, int resetAfterCommands, long seed, int registrationStat, String requiredApn) {
+        int garbagePercent, int resetAfterCommands, long seed, int registrationStat, String requiredApn,
+        int maxOpenSockets) {
 
     public Faults(int closeAfterBytes, boolean sendFailWhenFull, int urcInsideResponses, int slowResponseMillis,
             int garbagePercent, int resetAfterCommands, long seed) {
         this(closeAfterBytes, sendFailWhenFull, urcInsideResponses, slowResponseMillis, garbagePercent,
-                resetAfterCommands, seed, 1, "");
+                resetAfterCommands, seed, 1, "", 12);
     }
 
     public static final Faults NONE = new Faults(0, true, 0, 0, 0, 0, 1);
@@ -28,7 +31,7 @@ public record Faults(int closeAfterBytes, boolean sendFailWhenFull, int urcInsid
     public Faults {
         if (closeAfterBytes < 0 || urcInsideResponses < 0 || urcInsideResponses > 100 || slowResponseMillis < 0
                 || garbagePercent < 0 || garbagePercent > 100 || resetAfterCommands < 0 || registrationStat < 0
-                || registrationStat > 5) {
+                || registrationStat > 5 || maxOpenSockets < 0 || maxOpenSockets > 12) {
             throw new IllegalArgumentException("fault settings out of range");
         }
         requiredApn = requiredApn == null ? "" : requiredApn;
@@ -36,33 +39,39 @@ public record Faults(int closeAfterBytes, boolean sendFailWhenFull, int urcInsid
 
     public Faults withUrcInsideResponses(int percent) {
         return new Faults(closeAfterBytes, sendFailWhenFull, percent, slowResponseMillis, garbagePercent,
-                resetAfterCommands, seed, registrationStat, requiredApn);
+                resetAfterCommands, seed, registrationStat, requiredApn, maxOpenSockets);
     }
 
     public Faults withSlowResponses(int millis) {
         return new Faults(closeAfterBytes, sendFailWhenFull, urcInsideResponses, millis, garbagePercent,
-                resetAfterCommands, seed, registrationStat, requiredApn);
+                resetAfterCommands, seed, registrationStat, requiredApn, maxOpenSockets);
     }
 
     public Faults withCloseAfterBytes(int bytes) {
         return new Faults(bytes, sendFailWhenFull, urcInsideResponses, slowResponseMillis, garbagePercent,
-                resetAfterCommands, seed, registrationStat, requiredApn);
+                resetAfterCommands, seed, registrationStat, requiredApn, maxOpenSockets);
     }
 
     public Faults withGarbage(int percent) {
         return new Faults(closeAfterBytes, sendFailWhenFull, urcInsideResponses, slowResponseMillis, percent,
-                resetAfterCommands, seed, registrationStat, requiredApn);
+                resetAfterCommands, seed, registrationStat, requiredApn, maxOpenSockets);
     }
 
     /** The module stays unregistered: 2 searching (no coverage), 3 denied. */
     public Faults withRegistration(int stat) {
         return new Faults(closeAfterBytes, sendFailWhenFull, urcInsideResponses, slowResponseMillis, garbagePercent,
-                resetAfterCommands, seed, stat, requiredApn);
+                resetAfterCommands, seed, stat, requiredApn, maxOpenSockets);
     }
 
     /** The network accepts a PDP context only with this APN. */
     public Faults withRequiredApn(String apn) {
         return new Faults(closeAfterBytes, sendFailWhenFull, urcInsideResponses, slowResponseMillis, garbagePercent,
-                resetAfterCommands, seed, registrationStat, apn);
+                resetAfterCommands, seed, registrationStat, apn, maxOpenSockets);
+    }
+
+    /** The module has memory for only this many sockets at once; 0 = every open fails with 553. */
+    public Faults withMaxOpenSockets(int sockets) {
+        return new Faults(closeAfterBytes, sendFailWhenFull, urcInsideResponses, slowResponseMillis, garbagePercent,
+                resetAfterCommands, seed, registrationStat, requiredApn, sockets);
     }
 }
