@@ -57,10 +57,15 @@ class BrowserIT {
                         "net.tcp-refused"));
                 assertThat(browser.findElement(By.id("doctor-fix")).getText()).isNotBlank();
 
-                String cert = Files.readString(gw.home.resolve("data/demo/pki/device.pem"));
-                String wrongKey = Files.readString(gw.home.resolve("data/demo/pki/broker.key"));
-                ((JavascriptExecutor) browser).executeScript("document.getElementById('cred-content').value = "
-                        + "arguments[0];", cert + wrongKey);
+                // Uploading: the device certificate with a key that is not its own, chosen as two files.
+                Path cert = gw.home.resolve("data/demo/pki/device.pem");
+                Path wrongKey = gw.home.resolve("data/demo/pki/broker.key");
+                browser.findElement(By.id("cred-files")).sendKeys(cert + "\n" + wrongKey);
+                wait.until(d -> {
+                    String text = String.valueOf(((JavascriptExecutor) d).executeScript(
+                            "return document.getElementById('cred-content').value;"));
+                    return text.contains("PRIVATE KEY") && text.contains("CERTIFICATE"); // both files read
+                });
                 browser.findElement(By.id("cred-alias")).sendKeys("browser-test");
                 browser.findElement(By.id("cred-import")).click();
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cred-result"), "Refused"));
