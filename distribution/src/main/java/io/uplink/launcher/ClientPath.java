@@ -236,9 +236,9 @@ final class ClientPath implements AutoCloseable {
         }
     }
 
-    /** Closes the connection first, then the modem, then the port. */
+    /** Closes the connection first, then the modem, then the port; the shutdown hook and main may both call it. */
     @Override
-    public void close() {
+    public synchronized void close() {
         for (AutoCloseable r : resources) {
             try {
                 r.close();

@@ -47,7 +47,8 @@ public final class UplinkConsolePlugin extends HttpServlet {
 
     static final String LABEL = "uplink";
     private static final long serialVersionUID = 1L;
-    private static final int MAX_UPLOAD = 256 * 1024;
+    /** Below Jetty's own form limit (200,000 bytes), so that the refusal is ours and explained. */
+    private static final int MAX_UPLOAD = 128 * 1024;
 
     private record Tracked<T>(T service, Map<String, Object> properties) {
     }
@@ -102,9 +103,12 @@ public final class UplinkConsolePlugin extends HttpServlet {
     /** The path below the plugin's label, whatever the console put into servlet path and path info. */
     private static String route(HttpServletRequest req) {
         String uri = req.getRequestURI();
-        int at = uri.indexOf("/" + LABEL);
-        String rest = at < 0 ? "" : uri.substring(at + LABEL.length() + 1);
-        return rest.startsWith("/") ? rest.substring(1) : rest;
+        String marker = "/" + LABEL + "/";
+        int at = uri.lastIndexOf(marker); // the console's own root may contain the word too
+        if (at >= 0) {
+            return uri.substring(at + marker.length());
+        }
+        return uri.endsWith("/" + LABEL) ? "" : uri.substring(uri.lastIndexOf('/') + 1);
     }
 
     private Map<String, Object> status() {
