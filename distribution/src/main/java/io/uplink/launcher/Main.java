@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Entry point of {@code bin/uplink}: dispatches subcommands. Exit codes: 0 success, 1 failure at run time, 2 bad
@@ -40,6 +41,12 @@ public final class Main {
             "  UPLINK_JAVA_OPTS   JVM options (default: -Xmx256m -XX:+UseSerialGC)",
             "",
             "Exit codes: 0 success, 1 failure, 2 bad arguments.");
+
+    /** Each command's help, for 'uplink help COMMAND'. */
+    private static final Map<String, String> USAGES = Map.of("run", RunCommand.USAGE, "demo", DemoCommand.USAGE,
+            "pub", PubCommand.USAGE, "sub", SubCommand.USAGE, "doctor", DoctorCommand.USAGE, "probe",
+            ProbeCommand.USAGE, "explain", ExplainCommand.USAGE, "passwd", PasswdCommand.USAGE, "creds",
+            CredsCommand.USAGE);
 
     private Main() {
     }
@@ -81,27 +88,7 @@ public final class Main {
         case "help":
         case "-h":
         case "--help":
-            if (!rest.isEmpty() && rest.get(0).equals("demo")) {
-                out.println(DemoCommand.USAGE);
-            } else if (!rest.isEmpty() && rest.get(0).equals("pub")) {
-                out.println(PubCommand.USAGE);
-            } else if (!rest.isEmpty() && rest.get(0).equals("sub")) {
-                out.println(SubCommand.USAGE);
-            } else if (!rest.isEmpty() && rest.get(0).equals("doctor")) {
-                out.println(DoctorCommand.USAGE);
-            } else if (!rest.isEmpty() && rest.get(0).equals("explain")) {
-                out.println(ExplainCommand.USAGE);
-            } else if (!rest.isEmpty() && rest.get(0).equals("probe")) {
-                out.println(ProbeCommand.USAGE);
-            } else if (!rest.isEmpty() && rest.get(0).equals("run")) {
-                out.println(RunCommand.USAGE);
-            } else if (!rest.isEmpty() && rest.get(0).equals("passwd")) {
-                out.println(PasswdCommand.USAGE);
-            } else if (!rest.isEmpty() && rest.get(0).equals("creds")) {
-                out.println(CredsCommand.USAGE);
-            } else {
-                out.println(USAGE);
-            }
+            out.println(rest.isEmpty() ? USAGE : USAGES.getOrDefault(rest.get(0), USAGE));
             return EXIT_OK;
         case "--version":
             out.println("uplink " + version());
