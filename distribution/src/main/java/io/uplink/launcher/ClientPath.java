@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -161,23 +160,17 @@ final class ClientPath implements AutoCloseable {
     private static TlsClientProfile.Builder tlsPreset(ClientOptions o, String sni, Path home) throws PathException {
         TlsClientProfile.Builder b = TlsClientProfile.builder(sni).alpn(o.alpn);
         try {
-            if (o.caFile != null || o.certFile != null) {
-                Path scratch = Files.createTempDirectory("uplink-cli");
-                BcCredentialStore files = new BcCredentialStore(scratch.resolve("cli.bcfks"), new char[] { 'x' },
-                        Duration.ofDays(30), Clock.systemUTC(), (a, c) -> { });
-                try {
-                    if (o.caFile != null) {
-                        files.importCredential("cafile", Files.readAllBytes(o.caFile), null);
-                        b.trustAnchors(files.trustAnchors("cafile"));
-                    }
-                    if (o.certFile != null) {
-                        byte[] joined = join(o.certFile, o.keyFile);
-                        files.importCredential("identity", joined, null);
-                        b.clientIdentity(identity(files, "identity", o.certFile + " and " + o.keyFile));
-                    }
-                } finally {
-                    deleteTree(scratch);
+            if (o.caFile != null) {
+                b.trustAnchors(CredentialFiles.load("cafile", List.of(o.caFile), List.of("cafile")).anchors());
+            }
+            if (o.certFile != null) {
+                ClientIdentity id = CredentialFiles.load("identity", List.of(o.certFile, o.keyFile),
+                        List.of("cert", "key")).identity();
+                if (id == null) {
+                    throw new PathException(o.certFile + " and " + o.keyFile + " hold no client certificate with "
+                            + "its private key", null);
                 }
+                b.clientIdentity(id);
             }
             if (!o.alias.isEmpty() || !o.trustAlias.isEmpty()) {
                 BcCredentialStore store = BcCredentialStore.open(home.resolve("data/credentials/credentials.bcfks"),
@@ -210,30 +203,12 @@ final class ClientPath implements AutoCloseable {
                 + "with its private key", null));
     }
 
-    private static byte[] join(Path cert, Path key) throws IOException {
-        byte[] c = Files.readAllBytes(cert);
-        byte[] k = Files.readAllBytes(key);
-        byte[] all = new byte[c.length + 1 + k.length];
-        System.arraycopy(c, 0, all, 0, c.length);
-        all[c.length] = '\n';
-        System.arraycopy(k, 0, all, c.length + 1, k.length);
-        return all;
-    }
-
     private static char[] readPassword() throws IOException {
         String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
         if (line == null) {
             throw new IOException("--password-stdin was given but standard input is empty");
         }
         return line.toCharArray();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     /** Closes the connection first, then the modem, then the port; the shutdown hook and main may both call it. */

@@ -173,14 +173,14 @@ final class CredsCommand {
     }
 
     private int check(Options o) throws IOException {
-        List<byte[]> contents = read(o.files);
+        List<byte[]> contents = CredentialFiles.read(o.files);
         char[] pass = passphrase(o);
         try {
             List<String> names = new ArrayList<>();
             for (Path f : o.files) {
                 names.add(String.valueOf(f.getFileName()));
             }
-            ValidationReport r = scratchStore().inspect(names, contents, pass,
+            ValidationReport r = CredentialFiles.reader().inspect(names, contents, pass,
                     new ValidationContext("", o.endpoint, o.modem, Instant.now()));
             print(o, r, "Checked " + names(o.files));
             return r.isUsable() ? Main.EXIT_OK : Main.EXIT_FAILURE;
@@ -191,8 +191,8 @@ final class CredsCommand {
     }
 
     private int importFiles(Options o) throws IOException {
-        List<byte[]> contents = read(o.files);
-        byte[] joined = join(contents, o.roles);
+        List<byte[]> contents = CredentialFiles.read(o.files);
+        byte[] joined = CredentialFiles.join(contents, o.roles);
         char[] pass = passphrase(o);
         try {
             ValidationReport r = store().importCredential(o.alias, joined, pass);
@@ -321,34 +321,6 @@ final class CredsCommand {
 
     // --- inputs and the store ------------------------------------------------------------------------------
 
-    private static List<byte[]> read(List<Path> files) throws IOException {
-        List<byte[]> contents = new ArrayList<>();
-        for (Path f : files) {
-            if (Files.isDirectory(f)) {
-                throw new IOException(f + " is a folder; give the certificate or key file");
-            }
-            contents.add(Files.readAllBytes(f));
-        }
-        return contents;
-    }
-
-    /** One import is one content: PEM texts are concatenated; binary files (DER, PKCS#12) must come alone. */
-    private static byte[] join(List<byte[]> contents, List<String> roles) throws IOException {
-        if (contents.size() == 1) {
-            return contents.get(0);
-        }
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < contents.size(); i++) {
-            String text = new String(contents.get(i), StandardCharsets.UTF_8);
-            if (!text.contains("-----BEGIN")) {
-                throw new IOException("the --" + roles.get(i) + " file is binary (DER or PKCS#12); import it on its "
-                        + "own, or convert it to PEM first");
-            }
-            b.append(text).append('\n');
-        }
-        return b.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
     private char[] passphrase(Options o) throws IOException {
         if (!o.passphraseStdin) {
             return null;
@@ -364,14 +336,6 @@ final class CredsCommand {
         Properties cfg = storeConfiguration();
         return BcCredentialStore.open(storePath(), "", cfg.getProperty("store.secret.file", ""), Duration.ofDays(
                 Integer.parseInt(cfg.getProperty("expiry.warning.days", "30").trim())), (alias, change) -> { });
-    }
-
-    /** {@code check} stores nothing, but inspect() shares the store's reader and validator. */
-    private static BcCredentialStore scratchStore() throws IOException {
-        Path tmp = Files.createTempDirectory("uplink-check");
-        tmp.toFile().deleteOnExit();
-        return new BcCredentialStore(tmp.resolve("unused.bcfks"), new char[] { 'x' }, Duration.ofDays(30),
-                java.time.Clock.systemUTC(), (a, c) -> { });
     }
 
     private Path storePath() throws IOException {

@@ -206,19 +206,13 @@ final class DoctorCommand {
     private Credentials credentials(Options o, List<Finding> earlier) throws IOException {
         List<java.security.cert.X509Certificate> anchors = List.of();
         ClientIdentity identity = null;
-        Path scratch = Files.createTempDirectory("uplink-doctor");
         try {
-            BcCredentialStore files = new BcCredentialStore(scratch.resolve("doctor.bcfks"), new char[] { 'x' },
-                    Duration.ofDays(30), Clock.systemUTC(), (a, c) -> { });
             if (o.ca != null) {
-                files.importCredential("ca", Files.readAllBytes(o.ca), null);
-                anchors = files.trustAnchors("ca");
+                anchors = CredentialFiles.load("ca", List.of(o.ca), List.of("ca")).anchors();
             }
             if (o.cert != null) {
-                String joined = Files.readString(o.cert, StandardCharsets.ISO_8859_1) + "\n"
-                        + Files.readString(o.key, StandardCharsets.ISO_8859_1);
-                files.importCredential("identity", joined.getBytes(StandardCharsets.ISO_8859_1), null);
-                identity = files.clientIdentity("identity").orElse(null);
+                identity = CredentialFiles.load("identity", List.of(o.cert, o.key), List.of("cert", "key"))
+                        .identity();
             }
             if (!o.alias.isEmpty() || !o.trustAlias.isEmpty()) {
                 BcCredentialStore store = BcCredentialStore.open(home.resolve("data/credentials/credentials.bcfks"),
@@ -255,12 +249,6 @@ final class DoctorCommand {
         } catch (java.nio.file.NoSuchFileException e) {
             earlier.add(new Finding(Layer.TLS, Status.FAIL, "credentials.malformed", "There is no file " + e.getFile()
                     + ".", "Give the path of the certificate or key file.", List.of()));
-        } finally {
-            try (var walk = Files.walk(scratch)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
         }
         return new Credentials(anchors, identity);
     }

@@ -91,15 +91,9 @@ public final class BcCredentialStore implements CredentialStore {
     public ValidationReport importCredential(String alias, byte[] content, char[] passphrase)
             throws CredentialException {
         checkAlias(alias);
-        CredentialReader.Read read = reader.read("the imported content", content, passphrase);
-        refuseUnreadable(read.problems());
-        ValidationContext ctx = new ValidationContext("", "", "", Instant.now(clock));
-        CredentialValidator.Outcome outcome = validator.validate(read.certificates(), read.keys(), List.of(), ctx);
-        List<Problem> all = merge(read.problems(), outcome.problems());
-        ValidationReport report = new ValidationReport(alias, outcome.contents(), all);
-        if (!report.isUsable()) {
-            throw new CredentialException("Nothing was stored under '" + alias + "': " + firstError(all), all);
-        }
+        Checked checked = check(alias, content, passphrase, "Nothing was stored under '" + alias + "': ");
+        CredentialValidator.Outcome outcome = checked.outcome();
+        ValidationReport report = checked.report();
         synchronized (this) {
             mutate(ks -> {
                 removeEntries(ks, alias);
@@ -118,6 +112,46 @@ public final class BcCredentialStore implements CredentialStore {
         LOG.info("Stored credentials '{}': {}", alias, String.join("; ", outcome.contents()));
         listener.accept(alias, Change.STORED);
         return report;
+    }
+
+    /**
+     * What {@link #load} read, ready for a TLS profile.
+     *
+     * @param identity the client certificate chain with its key, or null when the content has no key
+     * @param anchors the CA certificates in the content
+     */
+    public record Loaded(ValidationReport report, ClientIdentity identity, List<X509Certificate> anchors) {
+    }
+
+    /**
+     * Reads and validates content exactly as {@link #importCredential} does, and hands it over without storing it:
+     * for tools that use certificate files directly.
+     *
+     * @param name what the content is called in the report and the identity
+     * @throws CredentialException when the content is unreadable or not usable, with the problems
+     */
+    public Loaded load(String name, byte[] content, char[] passphrase) throws CredentialException {
+        Checked checked = check(name, content, passphrase, "'" + name + "' cannot be used: ");
+        CredentialValidator.Outcome o = checked.outcome();
+        ClientIdentity identity = o.key() == null ? null : new ClientIdentity(name, o.clientChain(), o.key());
+        return new Loaded(checked.report(), identity, o.trustAnchors());
+    }
+
+    private record Checked(ValidationReport report, CredentialValidator.Outcome outcome) {
+    }
+
+    private Checked check(String name, byte[] content, char[] passphrase, String refusal)
+            throws CredentialException {
+        CredentialReader.Read read = reader.read("the imported content", content, passphrase);
+        refuseUnreadable(read.problems());
+        ValidationContext ctx = new ValidationContext("", "", "", Instant.now(clock));
+        CredentialValidator.Outcome outcome = validator.validate(read.certificates(), read.keys(), List.of(), ctx);
+        List<Problem> all = merge(read.problems(), outcome.problems());
+        ValidationReport report = new ValidationReport(name, outcome.contents(), all);
+        if (!report.isUsable()) {
+            throw new CredentialException(refusal + firstError(all), all);
+        }
+        return new Checked(report, outcome);
     }
 
     @Override

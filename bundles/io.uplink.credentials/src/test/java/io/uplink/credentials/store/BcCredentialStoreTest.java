@@ -111,6 +111,25 @@ class BcCredentialStoreTest {
     }
 
     @Test
+    void loadHandsOverWithoutStoringAndRefusesWhatImportRefuses() throws Exception {
+        BcCredentialStore store = open("s");
+        BcCredentialStore.Loaded loaded = store.load("files", device, null);
+        assertThat(loaded.identity().key().getEncoded()).isEqualTo(chain.get(2).key().getEncoded());
+        assertThat(loaded.report().isUsable()).isTrue();
+        assertThat(store.list()).isEmpty();
+        assertThat(dir.resolve("store/credentials.bcfks")).doesNotExist();
+        assertThat(events).isEmpty();
+        TestPki.Issued other = TestPki.issue(TestPki.spec(), null);
+        byte[] mismatched = (TestPki.pem(chain.get(2).cert()) + TestPki.pkcs8(other.key()))
+                .getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> store.load("files", mismatched, null))
+                .isInstanceOfSatisfying(CredentialException.class, e -> {
+                    assertThat(e.getMessage()).startsWith("'files' cannot be used");
+                    assertThat(e.problems()).anyMatch(p -> p.code().equals("key-mismatch"));
+                });
+    }
+
+    @Test
     void deleteAndUnknownAliases() throws Exception {
         BcCredentialStore store = open("s");
         store.importCredential("x", device, null);
