@@ -126,7 +126,6 @@ public final class BrokerProbe {
             outcome = e.failure().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                     + (e.alert().isEmpty() ? "" : ", alert " + e.alert());
         } catch (IllegalArgumentException e) {
-            c.close();
             return new Attempt(false, false, List.of(), "not offered by this TLS engine");
         } finally {
             c.close();

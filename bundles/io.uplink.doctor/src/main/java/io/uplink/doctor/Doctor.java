@@ -158,16 +158,9 @@ public final class Doctor {
                     + "network you trust.", "", List.of()));
             return c;
         }
-        String serverName = t.sni().isEmpty() ? t.host() : t.sni();
-        TlsClientProfile.Builder b = TlsClientProfile.builder(serverName).alpn(t.alpn()).handshakeTimeout(t.timeout());
-        if (!t.anchors().isEmpty()) {
-            b.trustAnchors(t.anchors());
-        }
-        if (t.identity() != null) {
-            b.clientIdentity(t.identity());
-        }
+        String serverName = serverName(t);
         try {
-            TlsSession s = tls.handshake(c, b.build());
+            TlsSession s = tls.handshake(c, profile(t));
             capture(s);
             List<String> evidence = new ArrayList<>(trace(s.trace().events()));
             for (X509Certificate cert : s.serverChain()) {
@@ -223,6 +216,23 @@ public final class Doctor {
                 + "certificate silently: check it is registered and ACTIVE." : e.fix();
         default -> e.fix();
         };
+    }
+
+    private static String serverName(DoctorTarget t) {
+        return t.sni().isEmpty() ? t.host() : t.sni();
+    }
+
+    /** The TLS profile of the target: its server name, ALPN, anchors and identity, the step's timeout. */
+    private static TlsClientProfile profile(DoctorTarget t) {
+        TlsClientProfile.Builder b = TlsClientProfile.builder(serverName(t)).alpn(t.alpn())
+                .handshakeTimeout(t.timeout());
+        if (!t.anchors().isEmpty()) {
+            b.trustAnchors(t.anchors());
+        }
+        if (t.identity() != null) {
+            b.clientIdentity(t.identity());
+        }
+        return b.build();
     }
 
     static String tlsCause(TlsHandshakeException e, DoctorTarget t, boolean viaModem) {
@@ -410,16 +420,7 @@ public final class Doctor {
         try (Connection c = os.connect(t.host(), t.port(), t.timeout())) {
             evidence.add("TCP to " + t.host() + ":" + t.port() + " over " + os.describe() + ": connected");
             if (t.tls()) {
-                String serverName = t.sni().isEmpty() ? t.host() : t.sni();
-                TlsClientProfile.Builder b = TlsClientProfile.builder(serverName).alpn(t.alpn())
-                        .handshakeTimeout(t.timeout());
-                if (!t.anchors().isEmpty()) {
-                    b.trustAnchors(t.anchors());
-                }
-                if (t.identity() != null) {
-                    b.clientIdentity(t.identity());
-                }
-                TlsSession s = tls.handshake(c, b.build());
+                TlsSession s = tls.handshake(c, profile(t));
                 evidence.add("TLS over " + os.describe() + ": " + s.protocol() + " " + s.cipherSuite());
             }
             return new Finding(modemFailure.layer(), Status.WARN, "ok", "Over the gateway's own "
