@@ -161,7 +161,7 @@ final class PubCommand {
             path.openTransport(o);
             Files.createDirectories(state);
             MqttCloudConnection c = path.connect(o, "pub", clientId, true, queueFile, home);
-            int earlier = c.queued();
+            int earlier = c.queuedMessages();
             if (earlier > 0) {
                 err.println(earlier + " message(s) from an earlier run are queued in " + queueFile
                         + "; they go first.");
@@ -184,7 +184,7 @@ final class PubCommand {
             }
             boolean done = await(c, receipts, own.timeout, accepted, started, o.json);
             double seconds = (System.nanoTime() - started) / 1e9;
-            int left = c.queued();
+            int left = c.queuedMessages();
             long acknowledged = receipts.stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).count();
             String where = o.host + ":" + o.effectivePort();
             if (o.json) {
@@ -241,7 +241,7 @@ final class PubCommand {
         int lastLeft = Integer.MAX_VALUE;
         long lastReport = System.nanoTime();
         while (true) {
-            int left = c.queued();
+            int left = c.queuedMessages();
             boolean mine = receipts.stream().allMatch(CompletableFuture::isDone);
             if (left == 0 && mine) {
                 if (terminal && !json && secondsSince(started) >= 2) {

@@ -155,10 +155,6 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         return connects.get();
     }
 
-    public int queued() {
-        return queue.size();
-    }
-
     @Override
     public int queuedMessages() {
         return queue.size();

@@ -242,7 +242,7 @@ public final class MqttEndpointComponent implements CloudConnection {
 
     @Override
     public int queuedMessages() {
-        return connection.queued();
+        return connection.queuedMessages();
     }
 
     @Override

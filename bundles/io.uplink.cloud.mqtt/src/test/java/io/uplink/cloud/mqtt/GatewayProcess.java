@@ -28,7 +28,7 @@ public final class GatewayProcess {
                 System.out.println("accepted " + i);
                 System.out.flush();
             }
-            while (c.queued() > 0) {
+            while (c.queuedMessages() > 0) {
                 Thread.sleep(50);
             }
             System.out.println("drained");

@@ -101,7 +101,7 @@ class Mqtt5Test {
                 Thread.sleep(50);
             }
             assertThat(got).hasSize(1000);
-            assertThat(c.queued()).isZero();
+            assertThat(c.queuedMessages()).isZero();
         }
     }
 
@@ -133,7 +133,7 @@ class Mqtt5Test {
             assertThat(((CloudException) refused.handle((r, e) -> e.getCause() != null ? e.getCause() : e).get())
                     .code()).isEqualTo("rejected-by-broker");
             c.publish("allowed/b", new byte[] { 1 }, 1, false).toCompletableFuture().get(30, TimeUnit.SECONDS);
-            assertThat(c.queued()).as("nothing left to resend").isZero();
+            assertThat(c.queuedMessages()).as("nothing left to resend").isZero();
         }
     }
 }

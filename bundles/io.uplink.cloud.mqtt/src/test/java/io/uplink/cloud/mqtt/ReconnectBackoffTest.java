@@ -52,7 +52,7 @@ class ReconnectBackoffTest {
             // backoff caps of 1 s, 2 s, 4 s...: a handful of attempts, not one per publish
             assertThat(transport.attempts.get()).isBetween(1, 8);
             assertThat(c.state()).isEqualTo(ConnectionState.WAITING_TO_RETRY);
-            assertThat(c.queued()).isEqualTo(200);
+            assertThat(c.queuedMessages()).isEqualTo(200);
 
         }
     }

@@ -79,7 +79,7 @@ class StoreAndForwardModemTest {
                     System.out.printf("10,000 QoS 1 messages through the emulated BG95, random socket drops (~1 per "
                             + "%,d bytes) and 2 broker restarts: %d received, %d deliveries (%d duplicates), %d still "
                             + "queued, %d reconnects%n", DROP_AFTER_BYTES, received.size(), deliveries.get(),
-                            deliveries.get() - received.size(), c.queued(), c.connects() - 1);
+                            deliveries.get() - received.size(), c.queuedMessages(), c.connects() - 1);
                     assertThat(received).as("distinct sequence numbers received").hasSize(COUNT);
                     // A duplicate is a message in flight when a connection dropped: at most a window per reconnect.
                     assertThat(deliveries.get() - received.size()).as("duplicates")

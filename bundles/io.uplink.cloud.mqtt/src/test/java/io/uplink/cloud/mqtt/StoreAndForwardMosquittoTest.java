@@ -82,7 +82,7 @@ class StoreAndForwardMosquittoTest {
                 }
                 System.out.printf("10,000 QoS 1 messages, 2 broker restarts: %d received, %d deliveries "
                         + "(%d duplicates), %d still queued%n", received.size(), deliveries.get(),
-                        deliveries.get() - received.size(), c.queued());
+                        deliveries.get() - received.size(), c.queuedMessages());
                 assertThat(received).as("distinct sequence numbers received").hasSize(COUNT);
                 // A duplicate is a message in flight when a connection dropped: at most a window per reconnect.
                 assertThat(deliveries.get() - received.size()).as("duplicates")
