@@ -137,7 +137,7 @@ final class DoctorCommand {
                 password = line == null ? null : line.toCharArray();
             }
             Credentials creds = credentials(o, earlier);
-            target = DoctorRequests.target(o.endpoint, o.request, creds.anchors, creds.identity, password);
+            target = target.withCredentials(creds.anchors, creds.identity, password);
             Transport os = new OsSocketTransport(SocketSettings.DEFAULTS);
             Transport via = os;
             boolean viaModem = !o.modem.modem.isEmpty();

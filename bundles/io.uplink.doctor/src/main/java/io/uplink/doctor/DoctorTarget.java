@@ -29,6 +29,12 @@ public record DoctorTarget(String host, int port, boolean tls, String sni, List<
         username = username == null ? "" : username;
     }
 
+    /** The same target with these CA certificates, client identity and password. */
+    public DoctorTarget withCredentials(List<X509Certificate> trust, ClientIdentity id, char[] secret) {
+        return new DoctorTarget(host, port, tls, sni, alpn, trust, id, clientId, profile, username, secret, topic,
+                timeout);
+    }
+
     /** The profile's rules that these settings break, in plain words with the fix; empty when none. */
     List<String> profileProblems(int keepAliveSeconds) {
         List<String> p = new ArrayList<>();
