@@ -161,9 +161,8 @@ final class DemoCommand {
             store.importCredential("demo-ca", Files.readAllBytes(pki.caFile()), null);
         }
         if (!present.contains("demo-device")) {
-            byte[] joined = (Files.readString(pki.deviceCertFile(), StandardCharsets.US_ASCII)
-                    + Files.readString(pki.deviceKeyFile(), StandardCharsets.US_ASCII)
-                    + Files.readString(pki.caFile(), StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII);
+            byte[] joined = CredentialFiles.join(CredentialFiles.read(List.of(pki.deviceCertFile(),
+                    pki.deviceKeyFile(), pki.caFile())), List.of("cert", "key", "ca"));
             store.importCredential("demo-device", joined, null);
         }
     }
