@@ -257,7 +257,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
                         break; // closing: the attempt was interrupted on purpose
                     }
                     state = ConnectionState.WAITING_TO_RETRY;
-                    lastProblem = e instanceof MqttSession.SessionException ? e.getMessage() : explain(e);
+                    lastProblem = e instanceof MqttSession.SessionException ? e.getMessage() : MqttSession.plain(e);
                     refused = e instanceof MqttSession.SessionException se && se.refused();
                     long cap = Math.min(BACKOFF_CAP_MILLIS, BACKOFF_BASE_MILLIS << Math.min(attempt, 20));
                     long sleep = ThreadLocalRandom.current().nextLong(cap / 10, cap + 1);
@@ -416,11 +416,6 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
             }
             wake();
         }
-    }
-
-    /** Paho's v3 reason codes and our transports' exceptions in plain words. */
-    static String explain(Throwable e) {
-        return MqttV3Session.explain(e);
     }
 
     private void wake() {
