@@ -10,7 +10,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The Web Console password: generated on first start, stored only as a salted, iterated hash in the format Felix
@@ -76,6 +78,34 @@ final class ConsolePassword {
         random.nextBytes(salt);
         writeOwnerOnly(hashFile, hash(password, HexFormat.of().formatHex(salt), ITERATIONS) + "\n");
         Files.deleteIfExists(initialPasswordFile);
+    }
+
+    /**
+     * Removes the user and password that the console's own configuration page (PID OsgiManager) keeps in
+     * ConfigAdmin's files under {@code data} (the gateway's and the demo's): they do not apply since the console
+     * checks the hash file, and a stale one (perhaps an attacker's) should not linger. Returns the files changed.
+     */
+    static List<Path> removeConsoleOverrides(Path data) throws IOException {
+        List<Path> changed = new ArrayList<>();
+        for (Path cm : List.of(data.resolve("config"), data.resolve("demo/config"))) {
+            Path file = cm.resolve("org/apache/felix/webconsole/internal/servlet/OsgiManager.config");
+            if (!Files.isRegularFile(file)) {
+                continue;
+            }
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            List<String> kept = new ArrayList<>();
+            for (String line : lines) {
+                String key = line.contains("=") ? line.substring(0, line.indexOf('=')).trim() : "";
+                if (!key.equals("password") && !key.equals("username")) {
+                    kept.add(line);
+                }
+            }
+            if (kept.size() != lines.size()) {
+                writeOwnerOnly(file, String.join("\n", kept) + "\n");
+                changed.add(file);
+            }
+        }
+        return changed;
     }
 
     /** Hashes as Felix Web Console's {@code Password} class verifies: iterate SHA-256 over salt + password. */

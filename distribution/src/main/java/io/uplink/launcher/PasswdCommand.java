@@ -16,7 +16,8 @@ final class PasswdCommand {
             "Usage: uplink passwd [--stdin]",
             "",
             "Set a new Web Console password for user 'admin'. Only a salted hash is stored",
-            "(data/secrets/webconsole-admin.hash). Takes effect at the next 'uplink run'.",
+            "(data/secrets/webconsole-admin.hash), the only password the console accepts.",
+            "Takes effect at once, also in a running gateway.",
             "",
             "Options:",
             "  --stdin     Read the password from the first line of standard input (for scripts)",
@@ -67,8 +68,11 @@ final class PasswdCommand {
         try {
             ConsolePassword store = new ConsolePassword(home.resolve("data/secrets"));
             store.store(password);
-            out.println("Web Console password for user '" + ConsolePassword.USER + "' changed. Restart the gateway "
-                    + "('uplink run') for it to take effect.");
+            out.println("Web Console password for user '" + ConsolePassword.USER + "' changed; it applies at once.");
+            for (Path removed : ConsolePassword.removeConsoleOverrides(home.resolve("data"))) {
+                out.println("Removed the password set on the Web Console's own configuration page from " + removed
+                        + ": it was not used (the console checks only " + store.hashFile() + ").");
+            }
             return Main.EXIT_OK;
         } catch (IOException e) {
             err.println("uplink passwd: cannot store the password hash under " + home.resolve("data/secrets") + ": "

@@ -112,8 +112,12 @@ final class RunCommand {
         if (firstStart) {
             password.generate();
         }
-        properties.put("felix.webconsole.username", ConsolePassword.USER);
-        properties.put("felix.webconsole.password", password.storedHash());
+        password.storedHash(); // refuse to start with a damaged password file, saying how to fix it
+        // The console's login is io.uplink.web's, against the file 'uplink passwd' writes (one source of truth; the
+        // console's own password setting no longer applies); without that provider the console is not served.
+        properties.put("felix.webconsole.security.providers", "uplink");
+        properties.put("uplink.console.user", ConsolePassword.USER);
+        properties.put("uplink.console.password.file", password.hashFile().toString());
         System.setProperty("logback.configurationFile", home.resolve("conf/logback.xml").toString());
         System.setProperty("uplink.home", home.toString());
 

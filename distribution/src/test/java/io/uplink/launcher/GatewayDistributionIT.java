@@ -101,6 +101,71 @@ class GatewayDistributionIT {
     }
 
     @Test
+    void passwdWinsOverAPasswordSetOnTheConsolesConfigurationPage() throws Exception {
+        try (GatewayProcess gw = GatewayProcess.copyOfDistribution(temp)) {
+            gw.start();
+            String first = Files.readString(gw.home.resolve("data/secrets/initial-admin-password")).trim();
+            String base = "http://127.0.0.1:" + gw.port + "/system/console";
+            // What the hostile review did through the console (here from its own origin, with the login).
+            HttpResponse<String> set = post(base + "/configMgr/org.apache.felix.webconsole.internal.servlet.OsgiManager",
+                    "admin:" + first, "apply=true&action=ajaxConfigManager&propertylist=username,password"
+                            + "&username=admin&password=attacker-password-1");
+            assertThat(set.statusCode()).isLessThan(400);
+            Path override = gw.home.resolve(
+                    "data/config/org/apache/felix/webconsole/internal/servlet/OsgiManager.config");
+            assertThat(override).exists();
+            assertThat(get(base + "/bundles", "admin:attacker-password-1").statusCode()).isEqualTo(401);
+
+            GatewayProcess.Result changed = gw.command("a-new-long-password\n", "passwd", "--stdin");
+            assertThat(changed.exitCode()).as(changed.output()).isZero();
+            assertThat(changed.output()).contains("applies at once").contains("Removed the password set on the "
+                    + "Web Console's own configuration page");
+            assertThat(Files.readString(override)).doesNotContain("password");
+            // At once, without a restart, and after one.
+            assertThat(get(base + "/bundles", "admin:" + first).statusCode()).isEqualTo(401);
+            assertThat(get(base + "/bundles", "admin:a-new-long-password").statusCode()).isEqualTo(200);
+            gw.stop();
+            gw.start();
+            assertThat(get(base + "/bundles", "admin:attacker-password-1").statusCode()).isEqualTo(401);
+            assertThat(get(base + "/bundles", "admin:a-new-long-password").statusCode()).isEqualTo(200);
+            gw.stop();
+        }
+    }
+
+    @Test
+    void everyConsoleAnswerKeepsOutOfOtherSitesFramesAndTheHashIsNotShown() throws Exception {
+        try (GatewayProcess gw = GatewayProcess.copyOfDistribution(temp)) {
+            gw.start();
+            String password = Files.readString(gw.home.resolve("data/secrets/initial-admin-password")).trim();
+            String hash = Files.readString(gw.home.resolve("data/secrets/webconsole-admin.hash")).trim();
+            String base = "http://127.0.0.1:" + gw.port + "/system/console";
+            for (String path : new String[] { "/bundles", "/uplink", "/configMgr" }) {
+                HttpResponse<String> r = get(base + path, "admin:" + password);
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.headers().firstValue("X-Frame-Options")).hasValue("SAMEORIGIN");
+                assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+                assertThat(r.headers().firstValue("Content-Security-Policy").orElse(""))
+                        .contains("frame-ancestors 'self'");
+            }
+            HttpResponse<String> properties = get(base + "/status-Configurations.txt", "admin:" + password);
+            HttpResponse<String> framework = get(base + "/status-Framework%20Properties.txt", "admin:" + password);
+            assertThat(properties.body() + framework.body()).doesNotContain(hash.substring(9, 30));
+            assertThat(framework.body()).contains("uplink.console.password.file");
+
+            // Bundle uploads are refused with a reason, not a bare 405.
+            HttpResponse<String> upload = http.send(HttpRequest.newBuilder(URI.create(base + "/bundles"))
+                    .header("Authorization", basic("admin:" + password))
+                    .header("Content-Type", "multipart/form-data; boundary=x")
+                    .POST(HttpRequest.BodyPublishers.ofString("--x\r\nContent-Disposition: form-data; "
+                            + "name=\"action\"\r\n\r\ninstall\r\n--x--\r\n")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(upload.statusCode()).isEqualTo(403);
+            assertThat(upload.body()).contains("installing bundles through the Web Console is switched off");
+            gw.stop();
+        }
+    }
+
+    @Test
     void commandLineBehavesLikeAUnixTool() throws Exception {
         try (GatewayProcess gw = GatewayProcess.copyOfDistribution(temp)) {
             assertThat(gw.command(null, "--help").exitCode()).isZero();
@@ -138,9 +203,19 @@ class GatewayDistributionIT {
     private HttpResponse<String> get(String url, String credentials) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
         if (credentials != null) {
-            b.header("Authorization", "Basic "
-                    + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+            b.header("Authorization", basic(credentials));
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String url, String credentials, String form) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+                .header("Authorization", basic(credentials))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String basic(String credentials) {
+        return "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
     }
 }
