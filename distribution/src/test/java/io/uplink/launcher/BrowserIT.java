@@ -70,6 +70,13 @@ class BrowserIT {
                 browser.findElement(By.id("cred-import")).click();
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cred-result"), "Refused"));
                 assertThat(browser.findElement(By.id("cred-result")).getText()).contains("key-mismatch");
+
+                // A paste far too large: the page shows the gateway's explained refusal.
+                ((JavascriptExecutor) browser).executeScript(
+                        "document.getElementById('cred-content').value = 'A'.repeat(250000);");
+                browser.findElement(By.id("cred-check")).click();
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cred-result"),
+                        "accepts 128 KiB"));
             } finally {
                 browser.quit();
             }

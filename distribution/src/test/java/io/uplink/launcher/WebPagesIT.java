@@ -80,6 +80,14 @@ class WebPagesIT {
                     "content", cert + wrongKey)).header("X-Uplink", "1"), auth);
             assertThat(refused.statusCode()).isEqualTo(422);
             assertThat(refused.body()).contains("\"stored\":false").contains("key-mismatch");
+
+            // Any size of paste gets one explained 413, never the container's 500 with a stack trace.
+            for (int size : new int[] { 140_000, 199_000, 250_000, 3_000_000 }) {
+                HttpResponse<String> big = send(post(base + "/credentials/check.json", Map.of("content",
+                        "A".repeat(size))).header("X-Uplink", "1"), auth);
+                assertThat(big.statusCode()).as("%d bytes: %s", size, big.body()).isEqualTo(413);
+                assertThat(big.body()).contains("accepts 128 KiB").doesNotContain("Exception").doesNotContain("at org.");
+            }
             assertThat(gw.stop()).isZero();
         }
     }

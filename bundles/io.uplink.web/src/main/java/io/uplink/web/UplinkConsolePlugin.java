@@ -47,8 +47,10 @@ public final class UplinkConsolePlugin extends HttpServlet {
 
     static final String LABEL = "uplink";
     private static final long serialVersionUID = 1L;
-    /** Below Jetty's own form limit (200,000 bytes), so that the refusal is ours and explained. */
+    /** Certificate text accepted; the form is read by {@link FormBody}, never by Jetty's parser and its limit. */
     private static final int MAX_UPLOAD = 128 * 1024;
+    /** The whole form: the certificate text, percent-encoded (up to 3 bytes a character), and the other fields. */
+    private static final int MAX_FORM = 3 * MAX_UPLOAD + 4096;
 
     private record Tracked<T>(T service, Map<String, Object> properties) {
     }
@@ -91,11 +93,18 @@ public final class UplinkConsolePlugin extends HttpServlet {
                     + "on another site cannot)"));
             return;
         }
+        Map<String, String> form;
+        try {
+            form = FormBody.read(req.getContentLengthLong(), req.getInputStream(), MAX_FORM);
+        } catch (FormBody.TooLarge e) {
+            json(res, 413, Map.of("error", tooLarge(e.length())));
+            return;
+        }
         String path = route(req);
         switch (path) {
-        case "doctor.json" -> doctor(req, res);
-        case "credentials/check.json" -> credentials(req, res, false);
-        case "credentials/import.json" -> credentials(req, res, true);
+        case "doctor.json" -> doctor(form, res);
+        case "credentials/check.json" -> credentials(form, res, false);
+        case "credentials/import.json" -> credentials(form, res, true);
         default -> json(res, 404, Map.of("error", "no endpoint '" + path + "' here"));
         }
     }
@@ -147,7 +156,7 @@ public final class UplinkConsolePlugin extends HttpServlet {
         return all;
     }
 
-    private void doctor(HttpServletRequest req, HttpServletResponse res) throws IOException {
+    private void doctor(Map<String, String> req, HttpServletResponse res) throws IOException {
         ConnectionDoctor d = doctor;
         if (d == null) {
             json(res, 503, Map.of("error", "the doctor is not running: start the io.uplink.doctor bundle"));
@@ -187,7 +196,7 @@ public final class UplinkConsolePlugin extends HttpServlet {
         return j;
     }
 
-    private void credentials(HttpServletRequest req, HttpServletResponse res, boolean store) throws IOException {
+    private void credentials(Map<String, String> req, HttpServletResponse res, boolean store) throws IOException {
         CredentialStore s = credentials;
         if (s == null) {
             json(res, 503, Map.of("error", "the credential store is not running: start io.uplink.credentials"));
@@ -199,7 +208,7 @@ public final class UplinkConsolePlugin extends HttpServlet {
             return;
         }
         if (content.length() > MAX_UPLOAD) {
-            json(res, 413, Map.of("error", "more than " + MAX_UPLOAD / 1024 + " KiB: that is no certificate"));
+            json(res, 413, Map.of("error", tooLarge(content.length())));
             return;
         }
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
@@ -232,6 +241,12 @@ public final class UplinkConsolePlugin extends HttpServlet {
         }
     }
 
+    static String tooLarge(long bytes) {
+        return "The request holds " + bytes / 1024 + " KiB or more; this page accepts " + MAX_UPLOAD / 1024
+                + " KiB of certificate text. A certificate with its key and CA is a few KiB: check that you chose the "
+                + "certificate and key files, not an archive or a log.";
+    }
+
     private static List<Object> problems(List<Problem> problems) {
         List<Object> ps = new ArrayList<>();
         for (Problem p : problems) {
@@ -245,8 +260,8 @@ public final class UplinkConsolePlugin extends HttpServlet {
         return ps;
     }
 
-    private static String param(HttpServletRequest req, String name) {
-        String v = req.getParameter(name);
+    private static String param(Map<String, String> form, String name) {
+        String v = form.get(name);
         return v == null ? "" : v.trim();
     }
 

@@ -47,10 +47,7 @@ public final class CrossSiteGuard implements Filter {
             throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
         HttpServletResponse res = (HttpServletResponse) response;
-        res.setHeader("X-Frame-Options", "SAMEORIGIN");
-        res.setHeader("X-Content-Type-Options", "nosniff");
-        res.setHeader("Referrer-Policy", "same-origin");
-        res.setHeader("Content-Security-Policy", CSP);
+        secureHeaders(res);
 
         SameOrigin.Verdict verdict = SameOrigin.check(req.getMethod(), req.getScheme(), req.getHeader("Host"),
                 req.getHeader("Origin"), req.getHeader("Referer"), req.getHeader("Sec-Fetch-Site"),
@@ -69,7 +66,21 @@ public final class CrossSiteGuard implements Filter {
                     + "you install on purpose; an upload form is what an attacker with a stolen session would use.");
             return;
         }
-        chain.doFilter(request, response);
+        try {
+            chain.doFilter(request, response);
+        } catch (IOException | ServletException | RuntimeException e) {
+            // The container would answer with the stack trace in the page; the log is the place for it.
+            LOG.error("{} {} failed", req.getMethod(), req.getRequestURI(), e);
+            if (res.isCommitted()) {
+                throw e;
+            }
+            res.reset();
+            secureHeaders(res);
+            res.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+            res.setContentType("text/plain;charset=UTF-8");
+            res.getWriter().write("The gateway failed to answer this request (" + e.getClass().getSimpleName()
+                    + "); the details are in its log (logs/uplink.log).\n");
+        }
     }
 
     /** The console's bundle page installs and updates uploaded jars with multipart POSTs to {@code bundles}. */
@@ -83,6 +94,13 @@ public final class CrossSiteGuard implements Filter {
         }
         String uri = req.getRequestURI();
         return uri.contains("/bundles") || uri.endsWith("/install");
+    }
+
+    private static void secureHeaders(HttpServletResponse res) {
+        res.setHeader("X-Frame-Options", "SAMEORIGIN");
+        res.setHeader("X-Content-Type-Options", "nosniff");
+        res.setHeader("Referrer-Policy", "same-origin");
+        res.setHeader("Content-Security-Policy", CSP);
     }
 
     private static void refuse(HttpServletResponse res, String message) throws IOException {
