@@ -334,8 +334,24 @@ final class CredsCommand {
 
     private BcCredentialStore store() throws IOException {
         Properties cfg = storeConfiguration();
-        return BcCredentialStore.open(storePath(), "", cfg.getProperty("store.secret.file", ""), Duration.ofDays(
-                Integer.parseInt(cfg.getProperty("expiry.warning.days", "30").trim())), (alias, change) -> { });
+        return BcCredentialStore.open(storePath(), "", cfg.getProperty("store.secret.file", ""),
+                Duration.ofDays(expiryWarningDays(cfg)), (alias, change) -> { });
+    }
+
+    /** As the gateway does: a value that is no number in 1..365 is named and replaced by the default, 30. */
+    private int expiryWarningDays(Properties cfg) {
+        String text = cfg.getProperty("expiry.warning.days", "30").trim();
+        try {
+            int days = Integer.parseInt(text);
+            if (days >= 1 && days <= 365) {
+                return days;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        err.println("uplink creds: " + home.resolve("conf/io.uplink.credentials.cfg") + ": expiry.warning.days="
+                + text + " is not a whole number from 1 to 365; using 30. Fix the value in that file.");
+        return 30;
     }
 
     private Path storePath() throws IOException {

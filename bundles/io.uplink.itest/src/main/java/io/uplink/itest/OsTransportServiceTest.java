@@ -111,6 +111,20 @@ class OsTransportServiceTest {
         }
     }
 
+    @Test
+    void aWordWhereANumberBelongsIsLeftOutAndTheTransportStays() throws Exception {
+        // As FileInstall delivers conf/*.cfg: strings. Without the guard DS fails to convert and the service goes.
+        Configuration c = configAdmin.getConfiguration(PID, null);
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("read.timeout.ms", "abc");
+        props.put("connect.timeout.ms", " 2345 ");
+        ServiceReference<?> ref = awaitTransportProperties(() -> c.update(props),
+                p -> "2345".equals(p.getProperty("connect.timeout.ms")));
+        assertThat(ref.getProperty("read.timeout.ms")).isEqualTo(0); // the field's default, not "abc"
+        assertThat(context.getServiceReferences(Transport.class, "(" + Transport.KIND + "=" + Transport.KIND_OS + ")"))
+                .hasSize(1);
+    }
+
     private interface Action {
         void run() throws Exception;
     }
