@@ -118,6 +118,10 @@ final class RunCommand {
         properties.put("felix.webconsole.security.providers", "uplink");
         properties.put("uplink.console.user", ConsolePassword.USER);
         properties.put("uplink.console.password.file", password.hashFile().toString());
+        Path cmDir = Path.of(properties.get("felix.cm.dir"));
+        List<String> forgotten = DeletedConfFiles.forget(cmDir);
+        PrivateFiles.restrict(data, cmDir);
+        List<String> secretConf = PrivateFiles.restrictSecretConf(conf);
         System.setProperty("logback.configurationFile", home.resolve("conf/logback.xml").toString());
         System.setProperty("uplink.home", home.toString());
 
@@ -143,6 +147,10 @@ final class RunCommand {
             out.println("Change it with 'bin/uplink passwd', which also deletes that file.");
         }
         out.println("Logs: " + home.resolve("logs/uplink.log") + "    Configuration: " + conf);
+        secretConf.forEach(out::println);
+        for (String f : forgotten) {
+            out.println("Configuration removed: " + f + " while the gateway was stopped.");
+        }
         banner.forEach(out::println);
         for (String problem : problems) {
             err.println("WARNING: " + problem);

@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
+import java.util.stream.Stream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -114,6 +116,7 @@ class GatewayDistributionIT {
             Path override = gw.home.resolve(
                     "data/config/org/apache/felix/webconsole/internal/servlet/OsgiManager.config");
             assertThat(override).exists();
+            awaitConsole(base, "admin:" + first); // the console re-registers itself after its configuration changed
             assertThat(get(base + "/bundles", "admin:attacker-password-1").statusCode()).isEqualTo(401);
 
             GatewayProcess.Result changed = gw.command("a-new-long-password\n", "passwd", "--stdin");
@@ -166,6 +169,69 @@ class GatewayDistributionIT {
     }
 
     @Test
+    void aMistypedValueIsNamedAndDefaultedAndTheComponentStays() throws Exception {
+        try (GatewayProcess gw = GatewayProcess.copyOfDistribution(temp)) {
+            Path transport = gw.home.resolve("conf/io.uplink.transport.os.cfg");
+            Files.writeString(transport, "read.timeout.ms=abc\nconnect.timeout.ms= 4321 \n");
+            Files.writeString(gw.home.resolve("conf/io.uplink.credentials.cfg"), "expiry.warning.days=abc\n");
+            String banner = gw.start();
+            assertThat(banner).doesNotContain("WARNING");
+            String out = gw.awaitOutput(s -> s.contains("OS transport ready"), "the OS transport");
+            assertThat(out).contains("read.timeout.ms='abc' is not a whole number; using the default 0")
+                    .contains(transport.toString()).contains("connect timeout 4321 ms")
+                    .contains("expiry.warning.days='abc' is not a whole number")
+                    .contains("Credential store open").doesNotContain("NumberFormatException");
+            // The command line reads the same file.
+            GatewayProcess.Result list = gw.command(null, "creds", "list");
+            assertThat(list.exitCode()).as(list.output()).isZero();
+            assertThat(list.output()).contains("expiry.warning.days=abc").doesNotContain("Exception");
+
+            // Corrected while running: applied at once.
+            Files.writeString(transport, "read.timeout.ms=5000\n");
+            gw.awaitOutput(s -> s.contains("read timeout 5000 ms"), "the corrected value");
+            assertThat(gw.output()).contains("read.timeout.ms is valid again");
+            gw.stop();
+        }
+    }
+
+    @Test
+    void aConfFileDeletedWhileStoppedTakesItsConfigurationAndSecretsWithIt() throws Exception {
+        try (GatewayProcess gw = GatewayProcess.copyOfDistribution(temp)) {
+            Path endpoint = gw.home.resolve("conf/io.uplink.cloud.mqtt-gone.cfg");
+            Files.writeString(endpoint, "cloud.endpoint.id=gone\nhost=127.0.0.1\nport=1\ntls.mode=none\n"
+                    + ".password=SecretInConf77\n");
+            gw.start();
+            gw.awaitOutput(s -> s.contains("'gone'"), "the endpoint");
+            assertThat(gw.output()).contains("holds .password: made readable by its owner only");
+            assertThat(Files.getPosixFilePermissions(endpoint)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            Path cm = gw.home.resolve("data/config");
+            assertThat(Files.getPosixFilePermissions(gw.home.resolve("data")))
+                    .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+            try (Stream<Path> files = Files.walk(cm)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    assertThat(Files.getPosixFilePermissions(p).toString()).as(p.toString())
+                            .doesNotContain("GROUP").doesNotContain("OTHERS");
+                }
+            }
+            assertThat(gw.stop()).isZero();
+
+            Files.delete(endpoint);
+            String again = gw.start();
+            assertThat(again).contains("Configuration removed: io.uplink.cloud.mqtt~gone");
+            Thread.sleep(3000); // FileInstall's first scan and DS activations have happened by now
+            assertThat(gw.output()).doesNotContain("Endpoint 'gone'");
+            try (Stream<Path> files = Files.walk(cm)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    if (Files.isRegularFile(p)) {
+                        assertThat(Files.readString(p)).as(p.toString()).doesNotContain("SecretInConf77");
+                    }
+                }
+            }
+            gw.stop();
+        }
+    }
+
+    @Test
     void commandLineBehavesLikeAUnixTool() throws Exception {
         try (GatewayProcess gw = GatewayProcess.copyOfDistribution(temp)) {
             assertThat(gw.command(null, "--help").exitCode()).isZero();
@@ -206,6 +272,16 @@ class GatewayDistributionIT {
             b.header("Authorization", basic(credentials));
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Waits (bounded) until the console answers 200 with these credentials. */
+    private void awaitConsole(String base, String credentials) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(GatewayProcess.WAIT_SECONDS).toNanos();
+        int status;
+        while ((status = get(base + "/bundles", credentials).statusCode()) != 200) {
+            assertThat(System.nanoTime()).as("console back, last status %d", status).isLessThan(deadline);
+            Thread.sleep(200);
+        }
     }
 
     private HttpResponse<String> post(String url, String credentials, String form) throws Exception {
