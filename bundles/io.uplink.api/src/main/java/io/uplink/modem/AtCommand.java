@@ -25,16 +25,18 @@ public final class AtCommand {
     private final byte[] payload;
     private final String prompt;
     private final String rawDataPrefix;
+    private final int rawDataLength;
     private final boolean sensitive;
     private final Map<String, FinalResult.Kind> extraFinals;
 
     private AtCommand(String line, Duration timeout, byte[] payload, String prompt, String rawDataPrefix,
-            boolean sensitive, Map<String, FinalResult.Kind> extraFinals) {
+            int rawDataLength, boolean sensitive, Map<String, FinalResult.Kind> extraFinals) {
         this.line = line;
         this.timeout = timeout;
         this.payload = payload;
         this.prompt = prompt;
         this.rawDataPrefix = rawDataPrefix;
+        this.rawDataLength = rawDataLength;
         this.sensitive = sensitive;
         this.extraFinals = extraFinals;
     }
@@ -50,7 +52,7 @@ public final class AtCommand {
             throw new IllegalArgumentException("An AT command line must be non-empty and must not contain CR or LF: "
                     + Arrays.toString(line.getBytes(StandardCharsets.US_ASCII)));
         }
-        return new AtCommand(line, DEFAULT_TIMEOUT, null, null, null, false, Map.of());
+        return new AtCommand(line, DEFAULT_TIMEOUT, null, null, null, -1, false, Map.of());
     }
 
     /** The maximum time from sending the line to the final result (the manual's maximum response time). */
@@ -58,7 +60,7 @@ public final class AtCommand {
         if (value == null || value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException("timeout must be positive");
         }
-        return new AtCommand(line, value, payload, prompt, rawDataPrefix, sensitive, extraFinals);
+        return new AtCommand(line, value, payload, prompt, rawDataPrefix, rawDataLength, sensitive, extraFinals);
     }
 
     /**
@@ -68,7 +70,8 @@ public final class AtCommand {
     public AtCommand withPayload(String prompt, byte[] data) {
         Objects.requireNonNull(prompt, "prompt");
         Objects.requireNonNull(data, "data");
-        return new AtCommand(line, timeout, data.clone(), prompt, rawDataPrefix, sensitive, extraFinals);
+        return new AtCommand(line, timeout, data.clone(), prompt, rawDataPrefix, rawDataLength, sensitive,
+                extraFinals);
     }
 
     /**
@@ -77,12 +80,26 @@ public final class AtCommand {
      */
     public AtCommand withRawData(String prefix) {
         Objects.requireNonNull(prefix, "prefix");
-        return new AtCommand(line, timeout, payload, prompt, prefix, sensitive, extraFinals);
+        return new AtCommand(line, timeout, payload, prompt, prefix, -1, sensitive, extraFinals);
+    }
+
+    /**
+     * Declares that a response line starting with {@code prefix} (e.g. {@code "CONNECT"} of Quectel's
+     * {@code AT+QFDWL}) is followed by exactly {@code length} raw bytes, a count the line itself does not carry.
+     *
+     * @since 1.2
+     */
+    public AtCommand withRawData(String prefix, int length) {
+        Objects.requireNonNull(prefix, "prefix");
+        if (length < 0) {
+            throw new IllegalArgumentException("raw data length must not be negative: " + length);
+        }
+        return new AtCommand(line, timeout, payload, prompt, prefix, length, sensitive, extraFinals);
     }
 
     /** Marks the line or payload as secret (APN password, SIM PIN, key material): logs show it masked. */
     public AtCommand sensitive() {
-        return new AtCommand(line, timeout, payload, prompt, rawDataPrefix, true, extraFinals);
+        return new AtCommand(line, timeout, payload, prompt, rawDataPrefix, rawDataLength, true, extraFinals);
     }
 
     /**
@@ -96,7 +113,7 @@ public final class AtCommand {
         Objects.requireNonNull(kind, "kind");
         Map<String, FinalResult.Kind> m = new LinkedHashMap<>(extraFinals);
         m.put(resultLine, kind);
-        return new AtCommand(line, timeout, payload, prompt, rawDataPrefix, sensitive, Map.copyOf(m));
+        return new AtCommand(line, timeout, payload, prompt, rawDataPrefix, rawDataLength, sensitive, Map.copyOf(m));
     }
 
     /**
@@ -129,6 +146,16 @@ public final class AtCommand {
     /** The prefix of a response line followed by raw bytes, {@code null} when none. */
     public String rawDataPrefix() {
         return rawDataPrefix;
+    }
+
+    /**
+     * The number of raw bytes after the {@link #rawDataPrefix()} line when the command fixed it, or -1 when the line
+     * carries the count as its first number.
+     *
+     * @since 1.2
+     */
+    public int rawDataLength() {
+        return rawDataLength;
     }
 
     public boolean isSensitive() {

@@ -1,5 +1,7 @@
 package io.uplink.modem;
 
+import java.util.Optional;
+
 import io.uplink.transport.Transport;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -31,6 +33,15 @@ public interface Modem {
 
     /** What the modem's own TLS stack offers, for the doctor to set against a broker's requirements. */
     ModemTlsCapabilities tlsCapabilities();
+
+    /**
+     * The modem's own TLS (provisioning and sessions terminated in the modem), when its dialect drives one.
+     *
+     * @since 1.2
+     */
+    default Optional<ModemTls> tls() {
+        return Optional.empty();
+    }
 
     /** Closes every socket and releases the PDP context. Idempotent; the AT channel stays open. */
     void detach();

@@ -14,9 +14,15 @@
  *
  * <p>1.1: {@link io.uplink.modem.AtCommand#withFinalResult} for dialect result lines such as {@code SEND OK}.
  *
+ * <p>1.2: modem TLS: {@link io.uplink.modem.Modem#tls()} gives a {@link io.uplink.modem.ModemTls} (provisioning of
+ * {@link io.uplink.modem.ModemCredentials} with read-back, stored sets, sessions opened with a
+ * {@link io.uplink.modem.ModemTlsProfile}); {@link io.uplink.modem.ModemTlsCapabilities} adds key types and credential
+ * slots; {@link io.uplink.modem.AtCommand#withRawData(String, int)} for raw data of a known length after a line
+ * such as {@code CONNECT}.
+ *
  * @since 1.0
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package io.uplink.modem;
 

@@ -59,6 +59,23 @@ final class QuectelErrors {
     private QuectelErrors() {
     }
 
+    /**
+     * A {@code +QSSLOPEN} code. 566 there says only that the module's TLS handshake failed: an untrusted, expired or
+     * wrongly named server certificate, a missing CA file, no TLS version or cipher suite in common, a server that
+     * needs SNI, all give the same 566 [O]. The doctor repeats the handshake with host TLS to tell which.
+     */
+    static Entry ofTls(int code) {
+        if (code == 566) {
+            return new Entry("the module's TLS handshake (or its TCP connection) failed; the module does not say "
+                    + "why: an untrusted, expired or wrongly named server certificate, a missing CA file, no TLS "
+                    + "version or cipher suite in common and a server that needs SNI all answer 566",
+                    "Run 'uplink doctor --tls modem' to find the cause (it repeats the handshake with the gateway's "
+                    + "TLS over the same modem); or use host TLS (tls.mode=host), which says exactly what failed.",
+                    Reason.REFUSED);
+        }
+        return of(code);
+    }
+
     static Entry of(int code) {
         Entry e = CODES.get(code);
         return e != null ? e : new Entry("error " + code + " (not in Quectel's published table)",

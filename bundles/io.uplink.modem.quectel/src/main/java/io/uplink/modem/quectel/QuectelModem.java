@@ -2,13 +2,14 @@ package io.uplink.modem.quectel;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 
 import io.uplink.modem.AtChannel;
 import io.uplink.modem.AtCommand;
 import io.uplink.modem.ModemException;
 import io.uplink.modem.Modem;
 import io.uplink.modem.ModemIdentity;
+import io.uplink.modem.ModemTls;
 import io.uplink.modem.ModemTlsCapabilities;
 import io.uplink.modem.RegistrationState;
 import io.uplink.modem.UrcSubscription;
@@ -26,6 +27,7 @@ final class QuectelModem implements Modem {
     private final ModemIdentity identity;
     private final int context;
     private final QuectelSocketTransport transport;
+    private final QuectelTls tls;
     private final List<UrcSubscription> subscriptions;
     private volatile RegistrationState registration;
     private volatile boolean detached;
@@ -36,15 +38,21 @@ final class QuectelModem implements Modem {
         this.context = context;
         this.registration = registration;
         this.transport = new QuectelSocketTransport(at, context, identity);
+        this.tls = new QuectelTls(at, context, identity, transport);
         this.subscriptions = List.of(at.onUrc("+QIURC:", (line, data) -> qiurc(line)),
                 at.onUrc("+QIOPEN:", (line, data) -> qiopen(line)),
+                at.onUrc("+QSSLURC:", (line, data) -> qiurc(line)),
+                at.onUrc("+QSSLOPEN:", (line, data) -> qiopen(line)),
                 at.onUrc("+CEREG:", (line, data) -> creg(line)),
                 at.onUrc("+CGREG:", (line, data) -> creg(line)));
     }
 
-    /** {@code +QIURC: "recv",0} / {@code "closed",0} / {@code "pdpdeact",1}. */
+    /**
+     * {@code +QIURC: "recv",0} / {@code "closed",0} / {@code "pdpdeact",1}, and the same for TLS sockets as
+     * {@code +QSSLURC:} (client IDs are shared by both kinds).
+     */
     private void qiurc(String line) {
-        String[] p = line.substring("+QIURC:".length()).trim().split(",");
+        String[] p = line.substring(line.indexOf(':') + 1).trim().split(",");
         String type = p[0].replace("\"", "");
         int n = p.length > 1 ? parse(p[1]) : -1;
         switch (type) {
@@ -71,8 +79,9 @@ final class QuectelModem implements Modem {
         }
     }
 
+    /** {@code +QIOPEN: <id>,<err>} and {@code +QSSLOPEN: <id>,<err>}. */
     private void qiopen(String line) {
-        String[] p = line.substring("+QIOPEN:".length()).trim().split(",");
+        String[] p = line.substring(line.indexOf(':') + 1).trim().split(",");
         if (p.length >= 2) {
             QuectelSocket s = transport.socket(parse(p[0]));
             if (s != null) {
@@ -119,13 +128,14 @@ final class QuectelModem implements Modem {
         return transport;
     }
 
-    /**
-     * BG95/BG96 modem TLS: TLS 1.0-1.2 (sslversion 0-4). The full cipher-suite list is not published (the fact
-     * sheet's known gap), so none is claimed; SNI is available ({@code AT+QSSLCFG="sni"}).
-     */
     @Override
     public ModemTlsCapabilities tlsCapabilities() {
-        return new ModemTlsCapabilities(Set.of("TLSv1.2", "TLSv1.1", "TLSv1"), List.of(), true, 0);
+        return tls.capabilities();
+    }
+
+    @Override
+    public Optional<ModemTls> tls() {
+        return Optional.of(tls);
     }
 
     @Override

@@ -17,9 +17,10 @@ import io.uplink.transport.TransportException;
 import io.uplink.transport.TransportException.Reason;
 
 /**
- * One TCP connection through a Quectel socket in buffer access mode. Reads drain the module's buffer with
- * {@code AT+QIRD} on every {@code recv} URC until {@code +QIRD: 0} (the URC is not repeated before that); writes go
- * in {@code AT+QISEND} chunks of at most 1460 bytes and wait on {@code SEND FAIL} (the send buffer is full). When the
+ * One connection through a Quectel socket in buffer access mode, plain TCP or TLS in the module
+ * ({@link QuectelCommands}). Reads drain the module's buffer with {@code AT+QIRD} ({@code AT+QSSLRECV}) on every
+ * {@code recv} URC until it answers 0 (the URC is not repeated before that); writes go in {@code AT+QISEND}
+ * ({@code AT+QSSLSEND}) chunks of at most 1460 bytes and wait on {@code SEND FAIL} (the send buffer is full). When the
  * module reports the socket closed, the remaining data is still delivered, then reads fail with a
  * {@link ModemException} that names the close: an MQTT or TLS peer never closes a healthy session, so the caller
  * must hear it loud, not as a quiet end of stream.
@@ -31,8 +32,9 @@ final class QuectelSocket implements Connection {
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(120);
 
     final int id;
+    private final QuectelCommands commands;
     private final AtChannel at;
-    private final int context;
+    private final String openLine;
     private final String remote;
     private final Runnable onClose;
     private final Object lock = new Object();
@@ -51,10 +53,16 @@ final class QuectelSocket implements Connection {
     private final InputStream input = new SocketInput();
     private final OutputStream output = new SocketOutput();
 
-    QuectelSocket(int id, AtChannel at, int context, String host, int port, Runnable onClose) {
+    /**
+     * @param openLine the {@code AT+QIOPEN} or {@code AT+QSSLOPEN} line for this socket
+     * @param onClose run once when the socket is closed (the transport frees its ID and SSL context)
+     */
+    QuectelSocket(int id, QuectelCommands commands, AtChannel at, String openLine, String host, int port,
+            Runnable onClose) {
         this.id = id;
+        this.commands = commands;
         this.at = at;
-        this.context = context;
+        this.openLine = openLine;
         this.remote = host + ":" + port;
         this.onClose = onClose;
     }
@@ -110,14 +118,13 @@ final class QuectelSocket implements Connection {
 
     private void openSocket(String host, int port, Duration timeout) throws TransportException, ModemException,
             java.io.InterruptedIOException {
-        AtResponse r = exec(AtCommand.of("AT+QIOPEN=" + context + "," + id + ",\"TCP\",\"" + host + "\"," + port
-                + ",0,0").withTimeout(Duration.ofSeconds(10)), "open");
+        AtResponse r = exec(AtCommand.of(openLine).withTimeout(Duration.ofSeconds(10)), "open");
         if (!r.isOk()) {
             throw new TransportException(Reason.INVALID_REQUEST, "The modem refused to open socket " + id + " to "
                     + remote + " (" + r.result().text() + ").", "Check the host name and port; restart the module "
                     + "if every open fails.", r.result().text(), null);
         }
-        long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Duration.ofSeconds(150).toNanos());
+        long deadline = System.nanoTime() + timeout.toNanos();
         Integer result;
         String gone;
         synchronized (lock) {
@@ -133,15 +140,17 @@ final class QuectelSocket implements Connection {
         }
         if (result == null) {
             closeQuietly();
-            throw new TransportException(Reason.TIMEOUT, "No +QIOPEN result for " + remote + " within "
+            throw new TransportException(Reason.TIMEOUT, "No " + commands.openUrc + " result for " + remote + " within "
                     + timeout.toSeconds() + " s; the socket was closed again.", "Check coverage and that the "
                     + "server is reachable from the cellular network; raise the connect timeout.", "", null);
         }
         if (result != 0) {
             closeQuietly();
-            QuectelErrors.Entry e = QuectelErrors.of(result);
-            throw new TransportException(e.reason(), "Opening " + remote + " through the modem failed: +QIOPEN: "
-                    + id + "," + result + " = " + e.meaning() + ".", e.fix(), "+QIOPEN: " + id + "," + result, null);
+            QuectelErrors.Entry e = commands == QuectelCommands.TLS ? QuectelErrors.ofTls(result)
+                    : QuectelErrors.of(result);
+            String raw = commands.openUrc + " " + id + "," + result;
+            throw new TransportException(e.reason(), "Opening " + remote + " through the modem failed: " + raw
+                    + " = " + e.meaning() + ".", e.fix(), raw, null);
         }
     }
 
@@ -213,13 +222,14 @@ final class QuectelSocket implements Connection {
         }
     }
 
-    /** One AT+QIRD; an empty answer marks the buffer drained as of the URCs seen before asking. */
+    /** One AT+QIRD / AT+QSSLRECV; an empty answer marks the buffer drained as of the URCs seen before asking. */
     private void drainOnce() throws IOException {
         long seen;
         synchronized (lock) {
             seen = recvUrcs;
         }
-        AtResponse r = exec(AtCommand.of("AT+QIRD=" + id + "," + MAX_READ).withRawData("+QIRD:"), "read");
+        AtResponse r = exec(AtCommand.of(commands.read + id + "," + MAX_READ).withRawData(commands.readPrefix),
+                "read");
         if (!r.isOk()) {
             String evidence = closeEvidence(r.result().text());
             fail("The modem reports socket " + id + " to " + remote + " closed (" + evidence + ") after " + bytesSent
@@ -273,7 +283,7 @@ final class QuectelSocket implements Connection {
                             + " received.", failureRaw, "closed", "Reconnect.");
                 }
             }
-            AtResponse r = exec(AtCommand.of("AT+QISEND=" + id + "," + chunk.length).withPayload(">", chunk)
+            AtResponse r = exec(AtCommand.of(commands.send + id + "," + chunk.length).withPayload(">", chunk)
                     .withFinalResult("SEND OK", Kind.OK).withFinalResult("SEND FAIL", Kind.ERROR)
                     .withTimeout(SEND_TIMEOUT), "send");
             String text = r.result().text();
@@ -313,14 +323,14 @@ final class QuectelSocket implements Connection {
             }
         }
         try {
-            AtResponse st = at.execute(AtCommand.of("AT+QISTATE=1," + id));
+            AtResponse st = at.execute(AtCommand.of(commands.state + id));
             synchronized (lock) {
                 if (peerClosed) {
                     return failureRaw;
                 }
             }
-            String line = st.line("+QISTATE:");
-            return result + "; " + (line == null ? "AT+QISTATE lists no socket " + id : line);
+            String line = st.line(commands.statePrefix);
+            return result + "; " + (line == null ? commands.state + id + " lists no socket " + id : line);
         } catch (ModemException e) {
             return result;
         }
@@ -410,7 +420,7 @@ final class QuectelSocket implements Connection {
 
     private void closeQuietly() {
         try {
-            at.execute(AtCommand.of("AT+QICLOSE=" + id + ",10").withTimeout(Duration.ofSeconds(12)));
+            at.execute(AtCommand.of(commands.close + id + ",10").withTimeout(Duration.ofSeconds(12)));
         } catch (ModemException e) {
             // the channel is gone; so is the socket
         }
@@ -418,6 +428,6 @@ final class QuectelSocket implements Connection {
 
     @Override
     public String toString() {
-        return "QuectelSocket[" + id + " -> " + remote + "]";
+        return "QuectelSocket[" + commands + " " + id + " -> " + remote + "]";
     }
 }

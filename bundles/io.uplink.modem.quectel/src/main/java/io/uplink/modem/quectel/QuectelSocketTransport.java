@@ -43,32 +43,55 @@ final class QuectelSocketTransport implements Transport {
         if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("connect timeout must be positive");
         }
+        return open(QuectelCommands.TCP, id -> QuectelCommands.openTcp(context, id, host, port), host, port,
+                connectTimeout.compareTo(QuectelCommands.OPEN_URC_TIMEOUT) < 0 ? connectTimeout
+                        : QuectelCommands.OPEN_URC_TIMEOUT, () -> { });
+    }
+
+    /**
+     * Opens a socket of either kind on a free client ID; {@code onClose} runs when it is closed or fails to open
+     * (e.g. to free the SSL context it used).
+     */
+    Connection open(QuectelCommands kind, java.util.function.IntFunction<String> openLine, String host, int port,
+            Duration timeout, Runnable onClose) throws TransportException {
         String down = unavailable;
         if (down != null) {
+            onClose.run();
             throw new TransportException(Reason.UNREACHABLE, down, "The modem re-attaches by itself; retry later.");
         }
         if (pdpLost) {
-            reactivatePdp();
+            try {
+                reactivatePdp();
+            } catch (TransportException e) {
+                onClose.run();
+                throw e;
+            }
         }
-        QuectelSocket socket = allocate(host, port);
+        QuectelSocket socket = allocate(kind, openLine, host, port, onClose);
         try {
-            socket.open(host, port, connectTimeout);
+            socket.open(host, port, timeout);
             return socket;
         } catch (TransportException | RuntimeException e) {
             release(socket);
+            onClose.run();
             throw e;
         }
     }
 
-    private synchronized QuectelSocket allocate(String host, int port) throws TransportException {
+    private synchronized QuectelSocket allocate(QuectelCommands kind, java.util.function.IntFunction<String> openLine,
+            String host, int port, Runnable onClose) throws TransportException {
         for (int i = 0; i < SOCKETS; i++) {
             if (sockets[i] == null) {
                 int id = i;
-                QuectelSocket s = new QuectelSocket(id, at, context, host, port, () -> release(id));
+                QuectelSocket s = new QuectelSocket(id, kind, at, openLine.apply(id), host, port, () -> {
+                    release(id);
+                    onClose.run();
+                });
                 sockets[i] = s;
                 return s;
             }
         }
+        onClose.run();
         throw new TransportException(Reason.NO_RESOURCES, "All " + SOCKETS + " sockets of the modem are in use.",
                 "Close unused connections.");
     }

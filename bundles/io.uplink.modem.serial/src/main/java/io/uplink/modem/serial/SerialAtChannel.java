@@ -377,6 +377,10 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
                         monitor.notifyAll();
                         return;
                     }
+                    if (p.command.rawDataLength() >= 0 && line.startsWith(p.command.rawDataPrefix())) {
+                        p.lines.add(line); // e.g. CONNECT before a file download: data follows, not the end
+                        return;
+                    }
                     FinalResult.Kind extra = p.command.extraFinalResults().get(line);
                     FinalResult f = extra != null ? new FinalResult(extra, -1, line)
                             : ResultCodes.parse(line, numeric || p.switchesVerbosity, true);
@@ -440,7 +444,8 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
             synchronized (monitor) {
                 Pending p = pending;
                 if (p != null && p.command.rawDataPrefix() != null && line.startsWith(p.command.rawDataPrefix())) {
-                    return Math.max(0, ResultCodes.firstNumber(line, p.command.rawDataPrefix()));
+                    int fixed = p.command.rawDataLength();
+                    return fixed >= 0 ? fixed : Math.max(0, ResultCodes.firstNumber(line, p.command.rawDataPrefix()));
                 }
             }
             for (Map.Entry<String, ToIntFunction<String>> e : payloadUrcs.entrySet()) {
