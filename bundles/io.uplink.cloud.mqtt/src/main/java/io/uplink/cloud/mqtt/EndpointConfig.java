@@ -63,10 +63,12 @@ import org.osgi.service.metatype.annotations.Option;
 
     @AttributeDefinition(name = "TLS mode", description = "host: TLS 1.2/1.3 by the gateway's TLS engine (works "
             + "through modems too; verified against the trust anchors); none: plain MQTT, only for a broker on the "
-            + "local network; modem: the modem's own TLS stack (not available in this version).", options = {
+            + "local network; modem: the modem's own TLS stack (TLS 1.2 at most on most modems, no ALPN): the trust "
+            + "alias (and the client certificate alias) are provisioned into the modem, compared first and read back; "
+            + "needs a modem transport and a trust alias.", options = {
                 @Option(label = "Gateway TLS engine", value = "host"), @Option(label = "None (plain MQTT)",
                         value = "none"),
-                @Option(label = "Modem TLS stack (not available yet)", value = "modem") })
+                @Option(label = "Modem TLS stack", value = "modem") })
     String tls_mode() default "host";
 
     @AttributeDefinition(name = "Client certificate alias", required = false, description = "Alias in the Uplink "

@@ -9,7 +9,7 @@ import io.uplink.cloud.EndpointProfile;
 /**
  * One endpoint's settings, validated against its profile's rules before anything is sent.
  *
- * @param tlsMode {@code host} (the gateway's TLS engine), {@code none}, or {@code modem} (not yet available)
+ * @param tlsMode {@code host} (the gateway's TLS engine), {@code modem} (the modem's own TLS), or {@code none}
  * @param mqttVersion {@code 3.1.1} or {@code 5}
  */
 public record EndpointSettings(String endpointId, EndpointProfile profile, String host, int port, String clientId,
@@ -44,11 +44,11 @@ public record EndpointSettings(String endpointId, EndpointProfile profile, Strin
         if (!"3.1.1".equals(mqttVersion) && !"5".equals(mqttVersion)) {
             p.add("mqtt.version '" + mqttVersion + "' is unknown: use 3.1.1 or 5.");
         }
-        if ("modem".equals(tlsMode)) {
-            p.add("TLS mode 'modem' (the modem's own TLS stack) is not available in this version: use 'host' (the "
-                    + "gateway's TLS engine, which also works through a modem).");
-        } else if (!"host".equals(tlsMode) && !"none".equals(tlsMode)) {
-            p.add("TLS mode '" + tlsMode + "' is unknown: use host or none.");
+        if (!"host".equals(tlsMode) && !"none".equals(tlsMode) && !"modem".equals(tlsMode)) {
+            p.add("TLS mode '" + tlsMode + "' is unknown: use host, modem or none.");
+        }
+        if ("modem".equals(tlsMode) && !alpn.isEmpty()) {
+            p.add("ALPN " + alpn + " cannot be sent by a modem's own TLS: use TLS mode host, or clear alpn.");
         }
         switch (profile) {
         case AWS_IOT:
@@ -60,7 +60,7 @@ public record EndpointSettings(String endpointId, EndpointProfile profile, Strin
                 p.add("AWS IoT accepts keep-alive 30-1200 s, not " + keepAliveSeconds + ".");
             }
             if ("none".equals(tlsMode)) {
-                p.add("AWS IoT accepts only TLS connections: set TLS mode host.");
+                p.add("AWS IoT accepts only TLS connections: set TLS mode host (or modem).");
             }
             if (port == 443 && !alpn.contains("x-amzn-mqtt-ca")) {
                 p.add("AWS IoT on port 443 needs ALPN x-amzn-mqtt-ca for MQTT with client certificates.");

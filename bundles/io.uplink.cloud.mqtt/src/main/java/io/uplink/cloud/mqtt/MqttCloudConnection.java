@@ -66,6 +66,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     private volatile boolean refused;
     private volatile Transport usedTransport;
     private volatile TlsEngine usedEngine;
+    private final ModemTlsPath modemTls;
     private final java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
 
     private record Sub(int qos, MessageHandler handler) {
@@ -85,6 +86,20 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     public MqttCloudConnection(EndpointSettings settings, Path queueFile, Supplier<Transport> transport,
             Supplier<TlsEngine> tls, Supplier<TlsClientProfile.Builder> tlsProfile, Supplier<char[]> password)
             throws IOException {
+        this(settings, queueFile, transport, tls, tlsProfile, password, null);
+    }
+
+    /**
+     * @param modemTls the path through the modem's own TLS, for TLS mode {@code modem}; null otherwise
+     */
+    MqttCloudConnection(EndpointSettings settings, Path queueFile, Supplier<Transport> transport,
+            Supplier<TlsEngine> tls, Supplier<TlsClientProfile.Builder> tlsProfile, Supplier<char[]> password,
+            ModemTlsPath modemTls) throws IOException {
+        if ("modem".equals(settings.tlsMode()) && modemTls == null) {
+            throw new IllegalArgumentException("Endpoint '" + settings.endpointId() + "': TLS mode modem needs the "
+                    + "modem's TLS path");
+        }
+        this.modemTls = modemTls;
         List<String> problems = settings.problems();
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Endpoint '" + settings.endpointId() + "': " + String.join(" ", problems));
@@ -321,9 +336,15 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
                     + "running: for 'os' start io.uplink.transport.os; a modem's transport appears once the modem has "
                     + "attached to the network (see its log)");
         }
+        usedEngine = null;
+        if (modemTls != null) {
+            ModemTlsPath.Opened o = modemTls.open(host, port, timeout);
+            usedTransport = t;
+            path = o.path();
+            return o.connection();
+        }
         Connection c = t.connect(host, port, timeout);
         usedTransport = t;
-        usedEngine = null;
         if (!"host".equals(settings.tlsMode())) {
             path = t.describe() + ", no TLS";
             return c;

@@ -35,6 +35,7 @@ import io.uplink.cloud.MessageHandler;
 import io.uplink.cloud.Subscription;
 import io.uplink.credentials.ClientIdentity;
 import io.uplink.credentials.CredentialStore;
+import io.uplink.modem.Modem;
 import io.uplink.tls.TlsClientProfile;
 import io.uplink.tls.TlsEngine;
 import io.uplink.transport.Transport;
@@ -58,6 +59,7 @@ public final class MqttEndpointComponent implements CloudConnection {
 
     private final List<Tracked<Transport>> transports = new CopyOnWriteArrayList<>();
     private final List<TlsEngine> engines = new CopyOnWriteArrayList<>();
+    private final List<Tracked<Modem>> modems = new CopyOnWriteArrayList<>();
     private volatile CredentialStore credentials;
     private volatile MqttCloudConnection connection;
 
@@ -74,9 +76,41 @@ public final class MqttEndpointComponent implements CloudConnection {
         String sni = config.sni().isBlank() ? config.host().trim() : config.sni().trim();
         this.connection = new MqttCloudConnection(settings, queueFile, () -> pickTransport(transport),
                 () -> engines.isEmpty() ? null : engines.get(0),
-                "host".equals(settings.tlsMode()) ? () -> tlsProfile(config, sni) : null, password(config, settings));
+                "host".equals(settings.tlsMode()) ? () -> tlsProfile(config, sni) : null, password(config, settings),
+                "modem".equals(settings.tlsMode()) ? modemTlsPath(config, transport) : null);
         LOG.info("Endpoint '{}' ({}) configured: {}:{} via transport '{}', TLS {}", config.cloud_endpoint_id(),
                 config.profile(), config.host(), config.port(), transport, config.tls_mode());
+    }
+
+    /** TLS in the modem: the modem behind the endpoint's transport, its trust and identity aliases. */
+    private ModemTlsPath modemTlsPath(EndpointConfig config, String transport) {
+        if ("os".equals(transport)) {
+            throw new IllegalArgumentException("Endpoint '" + config.cloud_endpoint_id() + "': TLS mode modem runs in "
+                    + "a modem, but the transport is 'os': set transport to the modem's PID (e.g. "
+                    + "io.uplink.modem~cellular), or use TLS mode host.");
+        }
+        if (config.trust_alias().isBlank()) {
+            throw new IllegalArgumentException("Endpoint '" + config.cloud_endpoint_id() + "': TLS mode modem needs "
+                    + "trust.alias, the CA certificates the modem checks the server with (a modem has no CA list "
+                    + "of its own): import them (bin/uplink creds import --alias NAME --ca FILE) and set the alias.");
+        }
+        String host = config.host().trim();
+        String sni = config.sni().isBlank() ? (isAddress(host) ? null : host) : config.sni().trim();
+        return new ModemTlsPath(config.cloud_endpoint_id(), () -> pickModem(transport), () -> credentials,
+                config.trust_alias().trim(), config.credentials_alias().trim(), sni);
+    }
+
+    private static boolean isAddress(String host) {
+        return host.matches("[0-9.]+") || host.contains(":");
+    }
+
+    private Modem pickModem(String pid) {
+        for (Tracked<Modem> m : modems) {
+            if (pid.equals(m.properties().get(Modem.PID))) {
+                return m.service();
+            }
+        }
+        return null;
     }
 
     static EndpointSettings settings(EndpointConfig config) {
@@ -200,6 +234,20 @@ public final class MqttEndpointComponent implements CloudConnection {
         if (c != null) {
             c.serviceGone(engine);
         }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addModem(Modem modem, Map<String, Object> properties) {
+        modems.add(new Tracked<>(modem, properties));
+        MqttCloudConnection c = connection;
+        if (c != null) {
+            c.retryNow();
+        }
+    }
+
+    void removeModem(Modem modem) {
+        modems.removeIf(m -> m.service() == modem);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

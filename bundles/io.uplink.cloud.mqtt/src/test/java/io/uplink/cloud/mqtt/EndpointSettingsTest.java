@@ -49,9 +49,16 @@ class EndpointSettingsTest {
     }
 
     @Test
-    void modemTlsIsRefusedClearlyForNow() {
+    void modemTlsIsAcceptedWithoutAlpnAndPlainMqttIsRefusedWhereTlsIsRequired() {
         assertThat(settings(EndpointProfile.GENERIC, "broker", 8883, "c", 60, "", "modem", List.of()).problems())
-                .singleElement().asString().contains("not available in this version");
+                .isEmpty();
+        assertThat(settings(EndpointProfile.AWS_IOT, "abc-ats.iot.eu-west-1.amazonaws.com", 443, "c", 60, "", "modem",
+                List.of("x-amzn-mqtt-ca")).problems()).singleElement().asString()
+                .contains("cannot be sent by a modem's own TLS");
+        assertThat(settings(EndpointProfile.GENERIC, "broker", 8883, "c", 60, "", "tls", List.of()).problems())
+                .singleElement().asString().contains("use host, modem or none");
+        assertThat(ModemTlsPath.setName("AmazonRootCA1")).isEqualTo("AmazonRootCA1");
+        assertThat(ModemTlsPath.setName("my thing/1.é-with-a-very-long-name")).isEqualTo("my-thing-1---with-a-very");
         assertThat(settings(EndpointProfile.HIVEMQ_CLOUD, "x.s1.eu.hivemq.cloud", 1883, "c", 60, "", "none",
                 List.of()).problems()).singleElement().asString().contains("only TLS");
     }
