@@ -47,6 +47,7 @@ final class ClientPath implements AutoCloseable {
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private Transport transport;
+    private Modem modem;
     private String modemDescription = "";
 
     /** Thrown for problems the user fixes by changing arguments, files or the modem set-up. */
@@ -107,6 +108,7 @@ final class ClientPath implements AutoCloseable {
             Modem modem = dialect.attach(at, identity, new ModemSettings(apn, "", "", "", 1,
                     Map.of("registration.timeout.s", "180")));
             resources.add(0, modem::detach);
+            this.modem = modem;
             transport = modem.transport();
             modemDescription = identity.toString();
         } catch (ModemException e) {
@@ -116,6 +118,11 @@ final class ClientPath implements AutoCloseable {
 
     Transport transport() {
         return transport;
+    }
+
+    /** The attached modem, or {@code null} on the OS network. */
+    Modem modem() {
+        return modem;
     }
 
     String modemDescription() {

@@ -31,7 +31,7 @@ import io.uplink.credentials.store.BcCredentialStore;
 final class CredsCommand {
 
     static final String USAGE = String.join("\n",
-            "Usage: uplink creds <check|import|list|delete> [options]",
+            "Usage: uplink creds <check|import|list|delete|provision> [options]",
             "",
             "  check   --cert F [--key F] [--ca F]... [--endpoint HOST] [--modem FAMILY] [--json]",
             "          Read and validate files without storing them. Exit 0 usable, 1 problems, 2 unreadable input.",
@@ -39,6 +39,8 @@ final class CredsCommand {
             "          Store them encrypted under alias A (replacing what A held). Nothing is stored on an error.",
             "  list    [--json]             Aliases, subjects, key presence and earliest expiry.",
             "  delete  --alias A            Remove alias A.",
+            "  provision --modem PORT (--alias A | --cafile F [--cert F --key F]) [--json]",
+            "          Store them in a modem's own TLS stack, compared first and read back ('creds provision --help').",
             "",
             "Options:",
             "  --passphrase-stdin  Read the passphrase of an encrypted key or PKCS#12 file from standard input",
@@ -75,6 +77,9 @@ final class CredsCommand {
     }
 
     int execute(List<String> args) {
+        if (!args.isEmpty() && args.get(0).equals("provision")) {
+            return new CredsProvision(home, out, err).execute(args.subList(1, args.size()));
+        }
         Options o;
         try {
             o = parse(args);
@@ -332,7 +337,8 @@ final class CredsCommand {
         return line.toCharArray();
     }
 
-    private BcCredentialStore store() throws IOException {
+    /** The gateway's own store, with its configured file and secret. */
+    BcCredentialStore store() throws IOException {
         Properties cfg = storeConfiguration();
         return BcCredentialStore.open(storePath(), "", cfg.getProperty("store.secret.file", ""),
                 Duration.ofDays(expiryWarningDays(cfg)), (alias, change) -> { });

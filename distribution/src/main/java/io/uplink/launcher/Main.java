@@ -30,6 +30,7 @@ public final class Main {
             "  explain   Explain raw modem and library codes (+QSSLOPEN, +CME ERROR, mbedTLS, Paho)",
             "  passwd    Set a new Web Console password for user 'admin'",
             "  creds     Check certificate and key files; manage the gateway's credential store",
+            "  modem     What a modem is and what its own TLS offers and holds (modem info)",
             "  help      Show this help, or 'uplink help <command>' for one command",
             "",
             "Options for every command:",
@@ -46,7 +47,7 @@ public final class Main {
     private static final Map<String, String> USAGES = Map.of("run", RunCommand.USAGE, "demo", DemoCommand.USAGE,
             "pub", PubCommand.USAGE, "sub", SubCommand.USAGE, "doctor", DoctorCommand.USAGE, "probe",
             ProbeCommand.USAGE, "explain", ExplainCommand.USAGE, "passwd", PasswdCommand.USAGE, "creds",
-            CredsCommand.USAGE);
+            CredsCommand.USAGE, "modem", ModemCommand.USAGE);
 
     private Main() {
     }
@@ -85,6 +86,8 @@ public final class Main {
             return new PasswdCommand(home, out, err).execute(rest);
         case "creds":
             return new CredsCommand(home, out, err).execute(rest);
+        case "modem":
+            return new ModemCommand(out, err).execute(rest);
         case "help":
         case "-h":
         case "--help":

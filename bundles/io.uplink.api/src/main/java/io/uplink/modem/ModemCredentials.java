@@ -48,6 +48,16 @@ public final class ModemCredentials {
                 Objects.requireNonNull(privateKey, "privateKey"));
     }
 
+    /**
+     * A valid set name made from any label (a credential store alias): characters outside letters, digits, '_' and
+     * '-' become '-', cut to 24; {@code "uplink"} when nothing is left.
+     */
+    public static String nameFor(String label) {
+        String s = label == null ? "" : label.replaceAll("[^A-Za-z0-9_-]", "-");
+        s = s.length() <= 24 ? s : s.substring(0, 24);
+        return s.isEmpty() ? "uplink" : s;
+    }
+
     public String name() {
         return name;
     }

@@ -138,10 +138,8 @@ final class ModemTlsPath {
         }
     }
 
-    /** A modem-safe name for an alias: 1-24 of letters, digits, '_' and '-'. */
     static String setName(String alias) {
-        String s = alias.replaceAll("[^A-Za-z0-9_-]", "-");
-        return s.length() <= 24 ? s : s.substring(0, 24);
+        return ModemCredentials.nameFor(alias);
     }
 
     private static String digest(ModemCredentials c) {

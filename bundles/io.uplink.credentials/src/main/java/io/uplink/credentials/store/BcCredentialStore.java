@@ -121,6 +121,20 @@ public final class BcCredentialStore implements CredentialStore {
      * @param anchors the CA certificates in the content
      */
     public record Loaded(ValidationReport report, ClientIdentity identity, List<X509Certificate> anchors) {
+
+        /**
+         * A part of what was loaded as PEM text in the given style, as {@link #exportPem} gives a stored alias's
+         * (e.g. for provisioning files into a modem); empty when the content holds no such part.
+         */
+        public byte[] exportPem(CredentialPart part, PemStyle style) throws IOException {
+            return switch (part) {
+            case CLIENT_CERTIFICATE -> identity == null ? new byte[0]
+                    : PemExport.certificates(List.of(identity.certificate()), style);
+            case CLIENT_CHAIN -> identity == null ? new byte[0] : PemExport.certificates(identity.chain(), style);
+            case TRUST_ANCHORS -> PemExport.certificates(anchors, style);
+            case PRIVATE_KEY -> identity == null ? new byte[0] : PemExport.privateKey(identity.key(), style);
+            };
+        }
     }
 
     /**

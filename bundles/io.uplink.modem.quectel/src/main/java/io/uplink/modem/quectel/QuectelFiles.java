@@ -30,7 +30,7 @@ final class QuectelFiles {
     Map<String, Long> list() throws ModemException {
         AtResponse r = at.execute(AtCommand.of("AT+QFLST=\"*\"").withTimeout(Duration.ofSeconds(10)));
         if (!r.isOk()) {
-            throw error("list the module's files", "AT+QFLST", r);
+            throw error("list its files", "AT+QFLST", r);
         }
         Map<String, Long> files = new LinkedHashMap<>();
         for (String line : r.lines()) {
