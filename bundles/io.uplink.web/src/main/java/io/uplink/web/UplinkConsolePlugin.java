@@ -16,6 +16,7 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -59,6 +60,7 @@ public final class UplinkConsolePlugin extends HttpServlet {
     private final transient List<CloudConnection> connections = new CopyOnWriteArrayList<>();
     private transient volatile ConnectionDoctor doctor;
     private transient volatile CredentialStore credentials;
+    private final transient ModemProvisioning provisioning = new ModemProvisioning();
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
@@ -76,6 +78,8 @@ public final class UplinkConsolePlugin extends HttpServlet {
             res.setHeader("Content-Disposition", "attachment; filename=\"uplink-doctor.pcap\"");
             res.setHeader("Cache-Control", "no-store");
             res.getOutputStream().write(pcap);
+        } else if (path.equals("modem/provision.json")) {
+            json(res, 200, provisioning.state());
         } else if (path.isEmpty() || path.equals(LABEL)) {
             res.setContentType("text/html;charset=UTF-8");
             try (InputStream in = UplinkConsolePlugin.class.getResourceAsStream("page.html")) {
@@ -105,6 +109,7 @@ public final class UplinkConsolePlugin extends HttpServlet {
         case "doctor.json" -> doctor(form, res);
         case "credentials/check.json" -> credentials(form, res, false);
         case "credentials/import.json" -> credentials(form, res, true);
+        case "modem/provision.json" -> provision(form, res);
         default -> json(res, 404, Map.of("error", "no endpoint '" + path + "' here"));
         }
     }
@@ -247,6 +252,29 @@ public final class UplinkConsolePlugin extends HttpServlet {
                 + "certificate and key files, not an archive or a log.";
     }
 
+    /** Starts storing an alias in an attached modem's own TLS; the page polls {@code modem/provision.json}. */
+    private void provision(Map<String, String> form, HttpServletResponse res) throws IOException {
+        CredentialStore s = credentials;
+        if (s == null) {
+            json(res, 503, Map.of("error", "the credential store is not running: start io.uplink.credentials"));
+            return;
+        }
+        String pid = param(form, "modem");
+        String alias = param(form, "alias");
+        Tracked<Modem> modem = modems.stream().filter(t -> pid.equals(String.valueOf(t.properties().get(Modem.PID))))
+                .findFirst().orElse(null);
+        if (modem == null || alias.isEmpty()) {
+            json(res, 400, Map.of("error", modem == null ? "no attached modem with configuration '" + pid + "' (see "
+                    + "Modems above)" : "give the alias to store in the modem"));
+            return;
+        }
+        if (!provisioning.start(pid, modem.service(), s, alias)) {
+            json(res, 409, Map.of("error", "a provisioning is running already; wait for it to end"));
+            return;
+        }
+        json(res, 202, provisioning.state());
+    }
+
     private static List<Object> problems(List<Problem> problems) {
         List<Object> ps = new ArrayList<>();
         for (Problem p : problems) {
@@ -270,6 +298,12 @@ public final class UplinkConsolePlugin extends HttpServlet {
         res.setContentType("application/json;charset=UTF-8");
         res.setHeader("Cache-Control", "no-store");
         res.getWriter().write(JsonText.write(body));
+    }
+
+    /** A provisioning underway ends with the modem's answer; its thread does not outlive the bundle. */
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        provisioning.awaitEnd(30_000);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
