@@ -19,9 +19,11 @@ final class ClientOptions {
             "  -V, --protocol-version 311|5  MQTT 3.1.1 (default) or 5 (also mqttv311, mqttv5)",
             "  -u, --username U       User name;  --password-stdin  reads the password from standard input",
             "  --profile P            generic (default), aws-iot, azure-iot-hub, hivemq-cloud: rules checked first",
-            "TLS (the gateway's own TLS engine; the server is always verified):",
+            "TLS (the server is always verified):",
             "  --tls MODE             auto (default: on when a TLS option is given or the port is 8883/443),",
-            "                         host (on), none (plain MQTT)",
+            "                         host (on: the gateway's TLS engine), none (plain MQTT), or modem (the",
+            "                         modem's own TLS, with --modem: the CA and identity are stored in the modem",
+            "                         first, only when they differ, and read back)",
             "  --cafile F             CA certificate(s) the server must chain to (default: the Java runtime's list)",
             "  --cert F --key F       Client certificate and key (PEM any line endings, DER, PKCS#8, ...)",
             "  --alias A              Client certificate and key from the gateway's credential store",
@@ -88,7 +90,7 @@ final class ClientOptions {
             case "-P", "--pw", "--password" -> throw new IllegalArgumentException(a + " would leave the password in "
                     + "the shell history and the process list: use --password-stdin and pipe it in");
             case "--profile" -> o.profile = value(list, ++i, a);
-            case "--tls" -> o.tls = oneOf(value(list, ++i, a), a, "auto", "host", "none");
+            case "--tls" -> o.tls = oneOf(value(list, ++i, a), a, "auto", "host", "none", "modem");
             case "--cafile" -> o.caFile = Path.of(value(list, ++i, a));
             case "--cert" -> o.certFile = Path.of(value(list, ++i, a));
             case "--key" -> o.keyFile = Path.of(value(list, ++i, a));
@@ -124,6 +126,19 @@ final class ClientOptions {
         if (o.caFile != null && !o.trustAlias.isEmpty()) {
             throw new IllegalArgumentException("give either --cafile or --trust-alias, not both");
         }
+        if ("modem".equals(o.tls)) {
+            if (o.modem.isEmpty()) {
+                throw new IllegalArgumentException("--tls modem runs TLS in the modem: give --modem PORT");
+            }
+            if (o.caFile == null && o.trustAlias.isEmpty()) {
+                throw new IllegalArgumentException("--tls modem needs the broker's CA (--cafile F or --trust-alias A): "
+                        + "a modem has no CA list of its own");
+            }
+            if (!o.alpn.isEmpty()) {
+                throw new IllegalArgumentException("--alpn is not available with --tls modem (the modems Uplink "
+                        + "drives send no ALPN): use --tls host");
+            }
+        }
         if ("none".equals(o.tls) && o.wantsTlsOptions()) {
             throw new IllegalArgumentException("--tls none contradicts the TLS options given (--cafile, --cert, "
                     + "--alias, --trust-alias, --sni, --alpn): drop one or the other");
@@ -138,7 +153,7 @@ final class ClientOptions {
 
     boolean tlsOn() {
         return switch (tls) {
-        case "host" -> true;
+        case "host", "modem" -> true;
         case "none" -> false;
         default -> wantsTlsOptions() || port != null && (port == 8883 || port == 443);
         };

@@ -14,11 +14,15 @@ import java.util.function.Supplier;
 
 import io.uplink.cloud.EndpointProfile;
 import io.uplink.cloud.mqtt.EndpointSettings;
+import io.uplink.cloud.mqtt.ModemTlsPath;
 import io.uplink.cloud.mqtt.MqttCloudConnection;
 import io.uplink.credentials.ClientIdentity;
 import io.uplink.credentials.CredentialException;
+import io.uplink.credentials.CredentialPart;
+import io.uplink.credentials.PemStyle;
 import io.uplink.credentials.store.BcCredentialStore;
 import io.uplink.modem.Modem;
+import io.uplink.modem.ModemCredentials;
 import io.uplink.modem.ModemException;
 import io.uplink.modem.ModemIdentity;
 import io.uplink.modem.ModemSettings;
@@ -142,11 +146,22 @@ final class ClientPath implements AutoCloseable {
         boolean tls = o.tlsOn();
         String sni = o.sni.isEmpty() ? o.host : o.sni;
         EndpointSettings settings = new EndpointSettings(endpointId, profile, o.host, o.effectivePort(), clientId,
-                o.keepAlive, cleanSession, o.username, password, tls ? "host" : "none", sni, o.alpn,
+                o.keepAlive, cleanSession, o.username, password, "modem".equals(o.tls) ? "modem" : tls ? "host"
+                        : "none", sni, o.alpn,
                 Duration.ofSeconds(30), 10, 1_000_000, 256L << 20, o.mqttVersion);
         List<String> problems = settings.problems();
         if (!problems.isEmpty()) {
             throw new PathException(String.join(" ", problems), null);
+        }
+        if ("modem".equals(o.tls)) {
+            boolean address = o.host.matches("[0-9.]+") || o.host.contains(":");
+            ModemTlsPath modemTls = new ModemTlsPath(endpointId, () -> modem, modemSets(o, home),
+                    o.sni.isEmpty() ? (address ? null : o.host) : o.sni);
+            Transport t = transport;
+            MqttCloudConnection c = new MqttCloudConnection(settings, queueFile, () -> t, () -> null, null,
+                    () -> password, modemTls);
+            resources.add(0, c);
+            return c;
         }
         Supplier<TlsClientProfile.Builder> profileBuilder = null;
         TlsEngine engine = null;
@@ -203,6 +218,85 @@ final class ClientPath implements AutoCloseable {
             throw new PathException("cannot read a certificate or key file: " + e, e);
         }
         return b;
+    }
+
+    /**
+     * The sets for the modem's own TLS, read now so that a bad file fails before connecting: from the store's aliases
+     * (named after them, as the gateway names them) or from the files (sets cli-ca and cli-id).
+     */
+    private static ModemTlsPath.CredentialSource modemSets(ClientOptions o, Path home) throws PathException {
+        BcCredentialStore store = null;
+        BcCredentialStore.Loaded ca = null;
+        BcCredentialStore.Loaded id = null;
+        try {
+            if (!o.alias.isEmpty() || !o.trustAlias.isEmpty()) {
+                store = BcCredentialStore.open(home.resolve("data/credentials/credentials.bcfks"), "", "",
+                        Duration.ofDays(30), (a, c) -> { });
+                if (!o.trustAlias.isEmpty() && store.trustAnchors(o.trustAlias).isEmpty()) {
+                    throw new PathException("the credential store has no CA certificates under '" + o.trustAlias
+                            + "': import them with 'uplink creds import --alias " + o.trustAlias + " --ca FILE'",
+                            null);
+                }
+                if (!o.alias.isEmpty()) {
+                    identity(store, o.alias, "alias '" + o.alias + "'");
+                }
+            }
+            if (o.caFile != null) {
+                ca = CredentialFiles.load("cafile", List.of(o.caFile), List.of("cafile"));
+            }
+            if (o.certFile != null) {
+                id = CredentialFiles.load("identity", List.of(o.certFile, o.keyFile), List.of("cert", "key"));
+                if (id.identity() == null) {
+                    throw new PathException(o.certFile + " and " + o.keyFile + " hold no client certificate with "
+                            + "its private key", null);
+                }
+            }
+        } catch (CredentialException e) {
+            throw new PathException(e.getMessage(), e);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new PathException("cannot read " + e.getFile() + ": there is no such file", e);
+        } catch (IOException e) {
+            throw new PathException("cannot read a certificate or key file: " + e, e);
+        }
+        BcCredentialStore s = store;
+        BcCredentialStore.Loaded caFiles = ca;
+        BcCredentialStore.Loaded idFiles = id;
+        return new ModemTlsPath.CredentialSource() {
+            @Override
+            public ModemCredentials trust(PemStyle style) throws IOException {
+                return caFiles != null ? ModemCredentials.trust("cli-ca", caFiles.exportPem(
+                        CredentialPart.TRUST_ANCHORS, style)) : ModemCredentials.trust(ModemCredentials.nameFor(
+                                o.trustAlias), export(s, o.trustAlias, CredentialPart.TRUST_ANCHORS, style));
+            }
+
+            @Override
+            public ModemCredentials identity(PemStyle style) throws IOException {
+                if (idFiles != null) {
+                    return ModemCredentials.identity("cli-id", null, idFiles.exportPem(
+                            CredentialPart.CLIENT_CERTIFICATE, style), idFiles.exportPem(CredentialPart.PRIVATE_KEY,
+                                    style));
+                }
+                return o.alias.isEmpty() ? null : ModemCredentials.identity(ModemCredentials.nameFor(o.alias), null,
+                        export(s, o.alias, CredentialPart.CLIENT_CERTIFICATE, style), export(s, o.alias,
+                                CredentialPart.PRIVATE_KEY, style));
+            }
+
+            @Override
+            public String describe() {
+                return (caFiles != null ? "CA " + o.caFile : "trust '" + o.trustAlias + "'") + (idFiles != null
+                        ? ", identity " + o.certFile : o.alias.isEmpty() ? "" : ", identity '" + o.alias + "'");
+            }
+        };
+    }
+
+    private static byte[] export(BcCredentialStore store, String alias, CredentialPart part, PemStyle style)
+            throws IOException {
+        try {
+            return store.exportPem(alias, part, style);
+        } catch (CredentialException e) {
+            throw new IOException("the credential store cannot give " + part.name().toLowerCase(java.util.Locale.ROOT)
+                    .replace('_', ' ') + " of alias '" + alias + "': " + e.getMessage(), e);
+        }
     }
 
     private static ClientIdentity identity(BcCredentialStore store, String alias, String what) throws PathException {

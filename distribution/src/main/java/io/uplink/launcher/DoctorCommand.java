@@ -17,16 +17,22 @@ import java.util.Map;
 
 import io.uplink.credentials.ClientIdentity;
 import io.uplink.credentials.CredentialException;
+import io.uplink.credentials.CredentialPart;
+import io.uplink.credentials.PemStyle;
 import io.uplink.credentials.Problem;
 import io.uplink.credentials.store.BcCredentialStore;
 import io.uplink.diagnostics.Diagnosis;
 import io.uplink.diagnostics.Finding;
 import io.uplink.diagnostics.Finding.Status;
 import io.uplink.diagnostics.Layer;
+import io.uplink.diagnostics.ProgressListener;
 import io.uplink.doctor.Doctor;
 import io.uplink.doctor.DoctorRequests;
 import io.uplink.doctor.DoctorTarget;
 import io.uplink.doctor.ModemRungs;
+import io.uplink.modem.Modem;
+import io.uplink.modem.ModemCredentials;
+import io.uplink.modem.ModemTls;
 import io.uplink.modem.serial.SerialAtChannel;
 import io.uplink.tls.bc.BcTlsEngine;
 import io.uplink.transport.Transport;
@@ -61,6 +67,10 @@ final class DoctorCommand {
             "  --topic T             Topic of the one test message (default uplink/doctor/CLIENT-ID)",
             "  --timeout S           Bound of each network step, 1-50 s (default 10)",
             "  --modem PORT          Through a modem: emulator:bg95 or a serial port such as /dev/ttyUSB2",
+            "  --tls MODE            host (default): the gateway's TLS over the modem's plain sockets;",
+            "                        modem: the modem's own TLS, with --modem and --ca/--trust-alias: stores the",
+            "                        certificates in the modem (only when they differ), reads them back, connects;",
+            "                        a failed handshake is repeated by the gateway as the modem would, for its cause",
             "  --baud N, --apn NAME  Serial speed and APN for --modem",
             "  --json                Machine-readable report: {verdict, findings, trace}",
             "  --pcap F              Write the TLS bytes (also of a failed handshake) to F, for Wireshark",
@@ -71,7 +81,8 @@ final class DoctorCommand {
             "modem.socket-closed, modem.buffer-overrun, net.dns, net.tcp-refused, net.timeout,",
             "tls.version-mismatch, tls.cipher-mismatch, tls.sni-missing, tls.sni-wrong, tls.unknown-ca,",
             "tls.hostname-mismatch, tls.server-cert-expired, tls.clock-wrong, tls.client-cert-required,",
-            "tls.client-cert-rejected, credentials.key-mismatch, credentials.malformed, mqtt.connack-refused,",
+            "tls.client-cert-rejected, tls.modem-handshake, modem.no-tls, credentials.key-mismatch,",
+            "credentials.malformed, credentials.modem-storage, mqtt.connack-refused,",
             "mqtt.closed-after-connect, mqtt.profile-violation. See README.md, 'When it does not connect'.",
             "",
             "Exit codes: 0 everything passed, 1 a cause was found, 2 bad arguments.");
@@ -97,6 +108,7 @@ final class DoctorCommand {
         final Map<String, String> request = new LinkedHashMap<>();
         boolean passwordStdin;
         final ClientOptions modem = new ClientOptions();
+        boolean modemTls;
         boolean json;
         Path pcap;
         boolean verbose;
@@ -116,6 +128,9 @@ final class DoctorCommand {
                 throw new IllegalArgumentException("--endpoint mqtts://HOST:PORT is required");
             }
             target = DoctorRequests.target(o.endpoint, o.request, List.of(), null, null);
+            if (o.modemTls && !target.tls()) {
+                throw new IllegalArgumentException("--tls modem needs an mqtts:// endpoint");
+            }
         } catch (IllegalArgumentException e) {
             err.println("uplink doctor: " + e.getMessage());
             err.println("Run 'uplink doctor --help' for the options.");
@@ -128,7 +143,8 @@ final class DoctorCommand {
         List<Finding> earlier = new ArrayList<>();
         if (!o.json) {
             out.println("Diagnosing " + o.endpoint + (o.modem.modem.isEmpty() ? " over the gateway's own network"
-                    : " through the modem on " + o.modem.modem) + " ...");
+                    : " through the modem on " + o.modem.modem) + (o.modemTls ? ", with the modem's own TLS" : "")
+                    + " ...");
         }
         try (ClientPath path = new ClientPath()) {
             char[] password = null;
@@ -145,12 +161,19 @@ final class DoctorCommand {
                 via = modemRungs(o, path, earlier);
             }
             Doctor doctor = new Doctor(new BcTlsEngine(List.of(), 0, Clock.systemUTC()));
-            Diagnosis d = doctor.diagnose(target,
-                    via == null ? os : via, viaModem, os, earlier, f -> {
-                        if (!o.json) {
-                            printFinding(f, o.verbose);
-                        }
-                    });
+            ProgressListener progress = f -> {
+                if (!o.json) {
+                    printFinding(f, o.verbose);
+                }
+            };
+            Diagnosis d;
+            if (o.modemTls && via != null && earlier.stream().noneMatch(f -> f.status() == Status.FAIL)) {
+                Modem m = path.modem();
+                ModemCredentials[] sets = modemSets(o, m.tls().map(ModemTls::pemStyle).orElse(PemStyle.STANDARD));
+                d = doctor.diagnoseModemTls(target, m, sets[0], sets[1], earlier, progress);
+            } else {
+                d = doctor.diagnose(target, via == null ? os : via, viaModem, os, earlier, progress);
+            }
             report(d, o, (System.nanoTime() - started) / 1e9);
             if (o.pcap != null) {
                 byte[] pcap = doctor.lastCapture();
@@ -164,10 +187,46 @@ final class DoctorCommand {
                 }
             }
             return d.verdict().status() == Status.PASS ? Main.EXIT_OK : Main.EXIT_FAILURE;
+        } catch (CredentialException e) {
+            err.println("uplink doctor: the certificates for the modem: " + e.getMessage());
+            return Main.EXIT_USAGE;
         } catch (IOException e) {
             err.println("uplink doctor: " + e.getMessage());
             return Main.EXIT_USAGE;
         }
+    }
+
+    /**
+     * The CA set and the identity set (or null) to store in the modem, in its PEM style: from the store's aliases
+     * (named after them, as the gateway's endpoint names them) or from the files (sets doctor-ca and doctor-id).
+     */
+    private ModemCredentials[] modemSets(Options o, PemStyle style) throws IOException, CredentialException {
+        ModemCredentials trust;
+        if (!o.trustAlias.isEmpty()) {
+            trust = ModemCredentials.trust(ModemCredentials.nameFor(o.trustAlias), openStore().exportPem(o.trustAlias,
+                    CredentialPart.TRUST_ANCHORS, style));
+        } else {
+            trust = ModemCredentials.trust("doctor-ca", CredentialFiles.load("ca", List.of(o.ca), List.of("ca"))
+                    .exportPem(CredentialPart.TRUST_ANCHORS, style));
+        }
+        ModemCredentials identity = null;
+        if (!o.alias.isEmpty()) {
+            BcCredentialStore store = openStore();
+            identity = ModemCredentials.identity(ModemCredentials.nameFor(o.alias), null, store.exportPem(o.alias,
+                    CredentialPart.CLIENT_CERTIFICATE, style), store.exportPem(o.alias, CredentialPart.PRIVATE_KEY,
+                            style));
+        } else if (o.cert != null) {
+            BcCredentialStore.Loaded l = CredentialFiles.load("identity", List.of(o.cert, o.key), List.of("cert",
+                    "key"));
+            identity = ModemCredentials.identity("doctor-id", null, l.exportPem(CredentialPart.CLIENT_CERTIFICATE,
+                    style), l.exportPem(CredentialPart.PRIVATE_KEY, style));
+        }
+        return new ModemCredentials[] { trust, identity };
+    }
+
+    private BcCredentialStore openStore() throws IOException {
+        return BcCredentialStore.open(home.resolve("data/credentials/credentials.bcfks"), "", "", Duration.ofDays(30),
+                (a, c) -> { });
     }
 
     /** Serial through attach; returns the modem's transport, or null when a rung failed (recorded in earlier). */
@@ -215,8 +274,7 @@ final class DoctorCommand {
                         .identity();
             }
             if (!o.alias.isEmpty() || !o.trustAlias.isEmpty()) {
-                BcCredentialStore store = BcCredentialStore.open(home.resolve("data/credentials/credentials.bcfks"),
-                        "", "", Duration.ofDays(30), (a, c) -> { });
+                BcCredentialStore store = openStore();
                 if (!o.trustAlias.isEmpty()) {
                     anchors = store.trustAnchors(o.trustAlias);
                     if (anchors.isEmpty()) {
@@ -344,6 +402,7 @@ final class DoctorCommand {
                 case "--topic" -> o.request.put("topic", v);
                 case "--timeout" -> o.request.put("timeout.seconds", v);
                 case "--modem" -> o.modem.modem = v;
+                case "--tls" -> o.modemTls = ClientOptions.oneOf(v, a, "host", "modem").equals("modem");
                 case "--baud" -> o.modem.baud = ClientOptions.number(v, a, 300, 4_000_000);
                 case "--apn" -> o.modem.apn = v;
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'");
@@ -353,6 +412,13 @@ final class DoctorCommand {
         }
         if ((o.cert == null) != (o.key == null)) {
             throw new IllegalArgumentException("--cert and --key go together");
+        }
+        if (o.modemTls && o.modem.modem.isEmpty()) {
+            throw new IllegalArgumentException("--tls modem runs TLS in the modem: give --modem PORT");
+        }
+        if (o.modemTls && o.ca == null && o.trustAlias.isEmpty()) {
+            throw new IllegalArgumentException("--tls modem needs the broker's CA (--ca FILE or --trust-alias A): a "
+                    + "modem has no CA list of its own");
         }
         return o;
     }

@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import io.uplink.diagnostics.Diagnosis;
@@ -17,6 +18,9 @@ import io.uplink.diagnostics.Finding;
 import io.uplink.diagnostics.Finding.Status;
 import io.uplink.diagnostics.Layer;
 import io.uplink.diagnostics.ProgressListener;
+import io.uplink.modem.Modem;
+import io.uplink.modem.ModemCredentials;
+import io.uplink.modem.ModemTls;
 import io.uplink.tls.TlsClientProfile;
 import io.uplink.tls.TlsEngine;
 import io.uplink.tls.TlsHandshakeException;
@@ -95,6 +99,51 @@ public final class Doctor {
                                 + "sockets, which is what Uplink does.", first.evidence()));
             }
             walk.add(comparison);
+        }
+        return walk.result();
+    }
+
+    /**
+     * The ladder through a modem's own TLS (endpoint setting {@code tls.mode=modem}): the certificates stored in the
+     * modem (compared, uploaded when they differ, read back), the modem's handshake, then MQTT CONNECT and a publish
+     * over the modem's TLS session. A failed handshake is repeated by the gateway's TLS engine over the same modem's
+     * plain socket, limited to what the modem offers, so that the modem's bare error code gets a real cause.
+     *
+     * @param modem an attached modem
+     * @param trust the CA certificates to store in the modem (required), in its PEM style ({@link ModemTls#pemStyle()})
+     * @param identity the client certificate and key for mutual TLS, or null
+     * @param earlier findings of rungs the caller walked first; a failure among them ends the walk
+     */
+    public synchronized Diagnosis diagnoseModemTls(DoctorTarget target, Modem modem, ModemCredentials trust,
+            ModemCredentials identity, List<Finding> earlier, ProgressListener progress) {
+        if (!target.tls()) {
+            throw new IllegalArgumentException("the modem's own TLS needs a TLS endpoint (mqtts://)");
+        }
+        certificateRequested = false;
+        capture = new byte[0];
+        Walk walk = new Walk(progress);
+        earlier.forEach(walk::add);
+        if (walk.failed()) {
+            return walk.result();
+        }
+        dns(target, true, walk);
+        Optional<ModemTls> modemTls = modem.tls();
+        if (modemTls.isEmpty()) {
+            walk.add(new Finding(Layer.TLS, Status.FAIL, "modem.no-tls", "The " + modem.identity() + " has no TLS "
+                    + "of its own that Uplink can drive.", "Use host TLS (tls.mode=host, or --tls host): the gateway "
+                            + "runs TLS over the modem's plain sockets.", List.of()));
+            return walk.result();
+        }
+        walk.add(new Finding(Layer.TCP, Status.SKIPPED, "ok", "The modem opens TCP and TLS in one command; a "
+                + "failure of either shows in the TLS step.", "", List.of()));
+        ModemTlsRungs.Outcome outcome = new ModemTlsRungs(modem, modemTls.get(), tls, target).run(trust, identity);
+        outcome.findings().forEach(walk::add);
+        if (outcome.connection() != null) {
+            try {
+                mqtt(target, outcome.connection(), true, walk);
+            } finally {
+                closeQuietly(outcome.connection());
+            }
         }
         return walk.result();
     }

@@ -13,7 +13,10 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import io.uplink.credentials.ClientIdentity;
+import io.uplink.credentials.CredentialException;
+import io.uplink.credentials.CredentialPart;
 import io.uplink.credentials.CredentialStore;
+import io.uplink.credentials.PemStyle;
 import io.uplink.diagnostics.ConnectionDoctor;
 import io.uplink.diagnostics.Diagnosis;
 import io.uplink.diagnostics.DiagnosisRequest;
@@ -22,6 +25,8 @@ import io.uplink.diagnostics.Finding.Status;
 import io.uplink.diagnostics.Layer;
 import io.uplink.diagnostics.ProgressListener;
 import io.uplink.modem.Modem;
+import io.uplink.modem.ModemCredentials;
+import io.uplink.modem.ModemTls;
 import io.uplink.tls.TlsEngine;
 import io.uplink.transport.Transport;
 
@@ -82,9 +87,15 @@ public final class DoctorComponent implements ConnectionDoctor {
         }
         Transport path = os;
         boolean viaModem = !request.modem().isEmpty();
+        boolean modemTls = DoctorRequests.modemTls(o);
+        if (modemTls && (!viaModem || !target.tls())) {
+            throw new IllegalArgumentException("tls.mode=modem needs a modem to diagnose through and an mqtts:// "
+                    + "endpoint");
+        }
+        Modem m = null;
         if (viaModem) {
             path = pick(null, request.modem());
-            Modem m = modems.stream().filter(t -> request.modem().equals(t.properties().get(Modem.PID)))
+            m = modems.stream().filter(t -> request.modem().equals(t.properties().get(Modem.PID)))
                     .map(Tracked::service).findFirst().orElse(null);
             if (path == null || m == null) {
                 return fail(Layer.MODEM, "serial.no-response", "The modem '" + request.modem() + "' is not attached "
@@ -101,11 +112,41 @@ public final class DoctorComponent implements ConnectionDoctor {
             throw new IllegalStateException("the OS network transport is not running: start io.uplink.transport.os");
         }
         Doctor doctor = new Doctor(engine);
+        if (modemTls) {
+            return diagnoseModemTls(doctor, target, m, store, caAlias, idAlias, earlier, progress);
+        }
         try {
             return doctor.diagnose(target, path, viaModem, viaModem ? os : null, earlier, progress);
         } finally {
             lastCapture = doctor.lastCapture();
         }
+    }
+
+    /** The modem's own TLS: the aliases' certificates in the modem's PEM style, then the doctor's modem-TLS walk. */
+    private static Diagnosis diagnoseModemTls(Doctor doctor, DoctorTarget target, Modem m, CredentialStore store,
+            String caAlias, String idAlias, List<Finding> earlier, ProgressListener progress) {
+        if (caAlias.isEmpty()) {
+            return fail(Layer.TLS, "credentials.malformed", "The modem's own TLS needs the CA certificates that "
+                    + "signed the broker's certificate: a modem has no CA list of its own.", "Choose the alias of "
+                            + "the broker's CA (ca.alias); import it first with bin/uplink creds import --alias A "
+                            + "--ca FILE.");
+        }
+        PemStyle style = m.tls().map(ModemTls::pemStyle).orElse(PemStyle.STANDARD);
+        ModemCredentials trust;
+        ModemCredentials identity = null;
+        try {
+            trust = ModemCredentials.trust(ModemCredentials.nameFor(caAlias), store.exportPem(caAlias,
+                    CredentialPart.TRUST_ANCHORS, style));
+            if (!idAlias.isEmpty()) {
+                identity = ModemCredentials.identity(ModemCredentials.nameFor(idAlias), null, store.exportPem(
+                        idAlias, CredentialPart.CLIENT_CERTIFICATE, style), store.exportPem(idAlias,
+                                CredentialPart.PRIVATE_KEY, style));
+            }
+        } catch (CredentialException e) {
+            return fail(Layer.TLS, "credentials.malformed", "The credential store cannot give the certificates for "
+                    + "the modem: " + e.getMessage(), "Check the aliases with bin/uplink creds list.");
+        }
+        return doctor.diagnoseModemTls(target, m, trust, identity, earlier, progress);
     }
 
     @Override

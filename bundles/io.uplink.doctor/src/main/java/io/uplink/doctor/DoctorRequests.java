@@ -15,9 +15,24 @@ public final class DoctorRequests {
 
     /** Options a request may carry, by name. */
     public static final List<String> OPTIONS = List.of("sni", "alpn", "client.id", "profile", "username", "topic",
-            "timeout.seconds", "ca.alias", "identity.alias");
+            "timeout.seconds", "ca.alias", "identity.alias", "tls.mode");
 
     private DoctorRequests() {
+    }
+
+    /**
+     * Whether the request asks for the modem's own TLS ({@code tls.mode=modem}) rather than the gateway's ({@code host},
+     * the default).
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    public static boolean modemTls(Map<String, String> options) {
+        return switch (options.getOrDefault("tls.mode", "host").trim()) {
+        case "host", "" -> false;
+        case "modem" -> true;
+        default -> throw new IllegalArgumentException("tls.mode must be host (the gateway's TLS) or modem (the "
+                + "modem's own TLS), not '" + options.get("tls.mode") + "'");
+        };
     }
 
     /**

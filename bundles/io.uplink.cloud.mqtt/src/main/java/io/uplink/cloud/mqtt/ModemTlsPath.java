@@ -27,16 +27,29 @@ import io.uplink.modem.ProvisioningReport;
 import io.uplink.transport.Connection;
 
 /**
- * The connection path of an endpoint in TLS mode {@code modem}: the trust and identity aliases of the credential
- * store are provisioned into the modem (in its form, compared first, read back), then the modem opens the TLS
- * session itself. Provisioning runs again only when the store's content or the attached modem changed, so a
- * reconnect over NB-IoT does not read the files back every time.
+ * The connection path of an endpoint in TLS mode {@code modem}: the CA set and the client identity are provisioned
+ * into the modem (in its form, compared first, read back), then the modem opens the TLS session itself. Provisioning
+ * runs again only when the content or the attached modem changed, so a reconnect over NB-IoT does not read the files
+ * back every time. The gateway takes the sets from credential store aliases ({@link #fromStore}); the command line
+ * may take them from files.
  *
  * <p>Called on the endpoint's worker thread only.
  */
-final class ModemTlsPath {
+public final class ModemTlsPath {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModemTlsPath.class);
+
+    /** Where the sets to store in the modem come from, in the modem's PEM style. */
+    public interface CredentialSource {
+        /** The CA certificates the modem checks the server with (required: a modem has no CA list of its own). */
+        ModemCredentials trust(PemStyle style) throws IOException;
+
+        /** The client certificate and key, or null when the server does not want one. */
+        ModemCredentials identity(PemStyle style) throws IOException;
+
+        /** Where they come from, for the connection's path text, e.g. {@code trust 'aws-ca', identity 'dev1'}. */
+        String describe();
+    }
 
     /** What was opened and how to describe it. */
     record Opened(Connection connection, String path) {
@@ -44,22 +57,58 @@ final class ModemTlsPath {
 
     private final String endpointId;
     private final Supplier<Modem> modem;
-    private final Supplier<CredentialStore> store;
-    private final String trustAlias;
-    private final String identityAlias;
+    private final CredentialSource source;
     private final String serverName;
     /** set name -> content digest provisioned, per modem object (a re-attached modem is a new object). */
     private final Map<String, String> provisioned = new ConcurrentHashMap<>();
     private Modem provisionedOn;
 
-    ModemTlsPath(String endpointId, Supplier<Modem> modem, Supplier<CredentialStore> store, String trustAlias,
-            String identityAlias, String serverName) {
+    /**
+     * @param serverName the name to send (SNI) and to check the certificate against, or null (IP address)
+     */
+    public ModemTlsPath(String endpointId, Supplier<Modem> modem, CredentialSource source, String serverName) {
         this.endpointId = endpointId;
         this.modem = modem;
-        this.store = store;
-        this.trustAlias = trustAlias;
-        this.identityAlias = identityAlias;
+        this.source = source;
         this.serverName = serverName;
+    }
+
+    /** The sets from the credential store's aliases, named after them; {@code identityAlias} empty for none. */
+    public static ModemTlsPath fromStore(String endpointId, Supplier<Modem> modem, Supplier<CredentialStore> store,
+            String trustAlias, String identityAlias, String serverName) {
+        return new ModemTlsPath(endpointId, modem, new CredentialSource() {
+            @Override
+            public ModemCredentials trust(PemStyle style) throws IOException {
+                return ModemCredentials.trust(setName(trustAlias), export(running(store), trustAlias,
+                        CredentialPart.TRUST_ANCHORS, style));
+            }
+
+            @Override
+            public ModemCredentials identity(PemStyle style) throws IOException {
+                if (identityAlias.isEmpty()) {
+                    return null;
+                }
+                CredentialStore s = running(store);
+                return ModemCredentials.identity(setName(identityAlias), null, export(s, identityAlias,
+                        CredentialPart.CLIENT_CERTIFICATE, style), export(s, identityAlias, CredentialPart.PRIVATE_KEY,
+                                style));
+            }
+
+            @Override
+            public String describe() {
+                return "trust '" + trustAlias + "'" + (identityAlias.isEmpty() ? "" : ", identity '" + identityAlias
+                        + "'");
+            }
+        }, serverName);
+    }
+
+    private static CredentialStore running(Supplier<CredentialStore> store) throws IOException {
+        CredentialStore s = store.get();
+        if (s == null) {
+            throw new IOException("the credential store is not running (start io.uplink.credentials): modem TLS "
+                    + "provisions its certificates from it");
+        }
+        return s;
     }
 
     Opened open(String host, int port, Duration timeout) throws IOException {
@@ -71,43 +120,28 @@ final class ModemTlsPath {
         ModemTls tls = m.tls().orElseThrow(() -> new IOException("the " + m.identity() + " (dialect "
                 + m.dialectFamily() + ") has no TLS of its own that Uplink can drive: set tls.mode=host (the "
                 + "gateway's TLS over the modem's plain sockets)"));
-        CredentialStore s = store.get();
-        if (s == null) {
-            throw new IOException("the credential store is not running (start io.uplink.credentials): modem TLS "
-                    + "provisions its certificates from it");
-        }
         if (provisionedOn != m) {
             provisioned.clear();
             provisionedOn = m;
         }
-        String trustSet = setName(trustAlias);
-        provision(tls, trustSet, () -> ModemCredentials.trust(trustSet, export(s, trustAlias,
-                CredentialPart.TRUST_ANCHORS, tls.pemStyle())));
-        String identitySet = null;
-        if (!identityAlias.isEmpty()) {
-            identitySet = setName(identityAlias);
-            String set = identitySet;
-            provision(tls, set, () -> ModemCredentials.identity(set, null, export(s, identityAlias,
-                    CredentialPart.CLIENT_CERTIFICATE, tls.pemStyle()), export(s, identityAlias,
-                            CredentialPart.PRIVATE_KEY, tls.pemStyle())));
+        ModemCredentials trust = source.trust(tls.pemStyle());
+        provision(tls, trust);
+        ModemCredentials identity = source.identity(tls.pemStyle());
+        if (identity != null) {
+            provision(tls, identity);
         }
         ModemTlsProfile profile = ModemTlsProfile.builder().serverName(serverName)
-                .verification(identitySet == null ? ModemTlsProfile.Verification.SERVER
+                .verification(identity == null ? ModemTlsProfile.Verification.SERVER
                         : ModemTlsProfile.Verification.MUTUAL)
-                .trustSet(trustSet).identitySet(identitySet).build();
+                .trustSet(trust.name()).identitySet(identity == null ? null : identity.name()).build();
         Connection c = tls.connect(host, port, timeout, profile);
         return new Opened(c, m.transport().describe() + ", the modem's own TLS ("
-                + String.join("/", tls.capabilities().versions().stream().sorted().toList()) + "; trust '"
-                + trustAlias + "'" + (identitySet == null ? "" : ", identity '" + identityAlias + "'")
-                + (serverName == null ? ", no SNI" : ", SNI " + serverName) + ")");
+                + String.join("/", tls.capabilities().versions().stream().sorted().toList()) + "; "
+                + source.describe() + (serverName == null ? ", no SNI" : ", SNI " + serverName) + ")");
     }
 
-    private interface Content {
-        ModemCredentials get() throws IOException;
-    }
-
-    private void provision(ModemTls tls, String set, Content content) throws IOException {
-        ModemCredentials c = content.get();
+    private void provision(ModemTls tls, ModemCredentials c) throws IOException {
+        String set = c.name();
         String digest = digest(c);
         if (digest.equals(provisioned.get(set))) {
             return;

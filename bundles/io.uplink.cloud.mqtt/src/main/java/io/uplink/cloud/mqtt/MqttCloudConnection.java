@@ -92,7 +92,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     /**
      * @param modemTls the path through the modem's own TLS, for TLS mode {@code modem}; null otherwise
      */
-    MqttCloudConnection(EndpointSettings settings, Path queueFile, Supplier<Transport> transport,
+    public MqttCloudConnection(EndpointSettings settings, Path queueFile, Supplier<Transport> transport,
             Supplier<TlsEngine> tls, Supplier<TlsClientProfile.Builder> tlsProfile, Supplier<char[]> password,
             ModemTlsPath modemTls) throws IOException {
         if ("modem".equals(settings.tlsMode()) && modemTls == null) {

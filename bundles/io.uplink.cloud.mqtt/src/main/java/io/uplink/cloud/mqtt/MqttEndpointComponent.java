@@ -96,7 +96,7 @@ public final class MqttEndpointComponent implements CloudConnection {
         }
         String host = config.host().trim();
         String sni = config.sni().isBlank() ? (isAddress(host) ? null : host) : config.sni().trim();
-        return new ModemTlsPath(config.cloud_endpoint_id(), () -> pickModem(transport), () -> credentials,
+        return ModemTlsPath.fromStore(config.cloud_endpoint_id(), () -> pickModem(transport), () -> credentials,
                 config.trust_alias().trim(), config.credentials_alias().trim(), sni);
     }
 
