@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.uplink.doctor.BrokerProbe;
+import io.uplink.modem.Modem;
+import io.uplink.modem.ModemTls;
+import io.uplink.modem.ModemTlsCapabilities;
 import io.uplink.tls.bc.BcTlsEngine;
 import io.uplink.transport.os.OsSocketTransport;
 import io.uplink.transport.os.SocketSettings;
@@ -17,7 +20,7 @@ import io.uplink.transport.os.SocketSettings;
 final class ProbeCommand {
 
     static final String USAGE = String.join("\n",
-            "Usage: uplink probe HOST[:PORT] [--timeout S] [--json]",
+            "Usage: uplink probe HOST[:PORT] [--modem PORT [--baud N] [--apn NAME]] [--timeout S] [--json]",
             "",
             "Ask a broker, one TLS handshake at a time, which TLS versions and cipher suites it accepts, whether it",
             "needs SNI (and what it serves without), which chain it sends and whether it asks for a client",
@@ -26,6 +29,10 @@ final class ProbeCommand {
             "is not checked here: the probe only asks what the server accepts (use 'uplink doctor' for that).",
             "",
             "Options:",
+            "  --modem PORT  Also set the broker against this modem's own TLS, as the modem reports it",
+            "                (emulator:bg95 or a serial port such as /dev/ttyUSB2): its TLS 1.2 suites are",
+            "                asked about too. The handshakes still go over the gateway's own network.",
+            "  --baud N, --apn NAME  Serial speed and APN for --modem",
             "  --timeout S   Bound of each handshake, 1-60 s (default 10)",
             "  --json        Machine-readable report",
             "  -h, --help    Show this help",
@@ -44,6 +51,7 @@ final class ProbeCommand {
         String target = null;
         boolean json = false;
         int timeout = 10;
+        ClientOptions modemOptions = new ClientOptions();
         try {
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
@@ -54,6 +62,10 @@ final class ProbeCommand {
                 }
                 case "--json" -> json = true;
                 case "--timeout" -> timeout = ClientOptions.number(ClientOptions.value(args, ++i, a), a, 1, 60);
+                case "--modem" -> modemOptions.modem = ClientOptions.value(args, ++i, a);
+                case "--baud" -> modemOptions.baud = ClientOptions.number(ClientOptions.value(args, ++i, a), a, 300,
+                        4_000_000);
+                case "--apn" -> modemOptions.apn = ClientOptions.value(args, ++i, a);
                 default -> {
                     if (a.startsWith("-") || target != null) {
                         throw new IllegalArgumentException("unexpected '" + a + "'");
@@ -88,9 +100,23 @@ final class ProbeCommand {
             out.println("Probing " + host + ":" + port + " (about 20 handshakes) ...");
         }
         BrokerProbe.Report r;
-        try {
+        String modemName = null;
+        try (ClientPath path = new ClientPath()) {
+            ModemTlsCapabilities caps = null;
+            if (!modemOptions.modem.isEmpty()) {
+                path.openTransport(modemOptions);
+                Modem m = path.modem();
+                modemName = m.identity().model() + " on " + modemOptions.modem;
+                caps = m.tls().map(ModemTls::capabilities).orElse(null);
+                if (caps == null && !json) {
+                    out.println("The " + m.identity() + " has no TLS of its own that Uplink drives: host TLS only.");
+                }
+            }
             r = new BrokerProbe(new BcTlsEngine(List.of(), 0, Clock.systemUTC()), new OsSocketTransport(
-                    SocketSettings.DEFAULTS), Duration.ofSeconds(timeout)).probe(host, port);
+                    SocketSettings.DEFAULTS), Duration.ofSeconds(timeout)).probe(host, port, modemName, caps);
+        } catch (ClientPath.PathException e) {
+            err.println("uplink probe: " + e.getMessage());
+            return Main.EXIT_FAILURE;
         } catch (IOException e) {
             err.println("uplink probe: " + e.getMessage());
             return Main.EXIT_FAILURE;
@@ -129,7 +155,8 @@ final class ProbeCommand {
         r.modems().forEach((family, shared) -> out.println("  " + family + ": " + (shared.isEmpty()
                 ? "no cipher suite in common: this modem's own TLS cannot talk to this broker; use host TLS "
                         + "(tls.mode=host: the gateway's TLS engine over the modem's plain sockets)."
-                : "can connect with " + String.join(", ", shared) + " (no forward secrecy; host TLS is stronger).")));
+                : "can connect with " + String.join(", ", shared) + (shared.stream().anyMatch(x -> x.contains(
+                        "ECDHE")) ? "." : " (no forward secrecy; host TLS is stronger)."))));
         return Main.EXIT_OK;
     }
 }

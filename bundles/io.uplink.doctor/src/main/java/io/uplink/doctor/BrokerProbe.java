@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.uplink.modem.ModemTlsCapabilities;
 import io.uplink.tls.TlsClientProfile;
 import io.uplink.tls.TlsEngine;
 import io.uplink.tls.TlsHandshakeException;
@@ -66,13 +67,29 @@ public final class BrokerProbe {
 
     /** Runs every question; a refusal is an answer, only an unreachable host throws. */
     public Report probe(String host, int port) throws IOException {
+        return probe(host, port, null, null);
+    }
+
+    /**
+     * As {@link #probe(String, int)}, and sets the broker against a live modem's own TLS: the TLS 1.2 suites it
+     * offers are asked about too, and the report's modems hold it under {@code modemName}.
+     *
+     * @param modem the modem's capabilities as it reports them, or null for none
+     */
+    public Report probe(String host, int port, String modemName, ModemTlsCapabilities modem) throws IOException {
+        List<String> modemSuites = modem == null ? List.of() : ModemSuites.names(modem.cipherSuites());
+        boolean modem12 = modem != null && modem.versions().contains(TlsClientProfile.TLS_1_2);
         List<String> evidence = new ArrayList<>();
         Map<String, List<String>> versions = new LinkedHashMap<>();
         List<String> chain = new ArrayList<>();
         boolean asks = false;
         for (String version : List.of(TlsClientProfile.TLS_1_3, TlsClientProfile.TLS_1_2)) {
             List<String> accepted = new ArrayList<>();
-            for (String suite : SUITES.get(version)) {
+            List<String> asked = new ArrayList<>(SUITES.get(version));
+            if (version.equals(TlsClientProfile.TLS_1_2) && modem12) {
+                modemSuites.stream().filter(x -> !asked.contains(x)).forEach(asked::add);
+            }
+            for (String suite : asked) {
                 Attempt a = attempt(host, port, host, Set.of(version), List.of(suite));
                 if (a.serverHello) {
                     accepted.add(suite);
@@ -101,6 +118,13 @@ public final class BrokerProbe {
             List<String> shared = new ArrayList<>(versions.getOrDefault(TlsClientProfile.TLS_1_2, List.of()));
             shared.retainAll(m.getValue());
             modems.put(m.getKey(), shared);
+        }
+        if (modem != null) {
+            List<String> shared = new ArrayList<>();
+            for (String v : modem.versions()) {
+                versions.getOrDefault(v, List.of()).stream().filter(modemSuites::contains).forEach(shared::add);
+            }
+            modems.put(modemName, shared);
         }
         return new Report(host, port, versions, sni, chain, asks, modems, evidence);
     }
