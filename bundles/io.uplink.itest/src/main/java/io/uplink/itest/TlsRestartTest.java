@@ -6,11 +6,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -65,21 +62,10 @@ class TlsRestartTest {
 
     @BeforeEach
     void pkiAndBroker() throws Exception {
-        dir = Files.createTempDirectory("uplink-itest-tls");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "ca.key",
-                "-out", "ca.pem", "-days", "30", "-subj", "/CN=Uplink itest CA", "-addext",
-                "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-        leaf("server", "localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
-        leaf("device", "uplink-itest-tls", "extendedKeyUsage=clientAuth\n");
-        try (var files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-                Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--")); // mosquitto's user
-            }
-        }
-        credentials.importCredential("itest-ca", Files.readAllBytes(dir.resolve("ca.pem")), null);
-        credentials.importCredential("itest-device", (Files.readString(dir.resolve("device.pem"))
-                + Files.readString(dir.resolve("device.key"))).getBytes(StandardCharsets.US_ASCII), null);
+        ItestPki pki = ItestPki.create("uplink-itest-tls", "uplink-itest-tls", false);
+        dir = pki.dir();
+        credentials.importCredential("itest-ca", Files.readAllBytes(pki.file("ca.pem")), null);
+        credentials.importCredential("itest-device", pki.deviceIdentity(), null);
 
         try (ServerSocket s = new ServerSocket(0); ServerSocket t = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -91,24 +77,6 @@ class TlsRestartTest {
                         + dir.resolve("server.key"), "require_certificate true", "max_queued_messages 100000",
                 "listener " + plainPort + " 127.0.0.1", "allow_anonymous true", ""));
         mosquitto = Fixtures.startMosquitto(conf, port);
-    }
-
-    private void leaf(String name, String cn, String extensions) throws Exception {
-        Files.writeString(dir.resolve(name + ".ext"), "basicConstraints=CA:FALSE\n" + extensions);
-        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", name + ".key",
-                "-out", name + ".csr", "-subj", "/CN=" + cn);
-        openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
-                name + ".pem", "-days", "30", "-extfile", name + ".ext");
-    }
-
-    private void openssl(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("openssl");
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("openssl %s: %s", String.join(" ", args), out).isZero();
     }
 
     @AfterEach
