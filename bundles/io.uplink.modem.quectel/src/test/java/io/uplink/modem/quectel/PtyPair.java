@@ -12,13 +12,13 @@ import io.uplink.modem.serial.JSerialCommLink;
  * Two pseudo-terminals joined by socat, as a USB modem's tty would be: the emulator and the gateway each open one end
  * by path with jSerialComm.
  */
-final class PtyPair implements AutoCloseable {
+public final class PtyPair implements AutoCloseable {
 
-    final Path modemEnd;
-    final Path gatewayEnd;
+    public final Path modemEnd;
+    public final Path gatewayEnd;
     private final Process socat;
 
-    PtyPair(Path dir) throws Exception {
+    public PtyPair(Path dir) throws Exception {
         modemEnd = dir.resolve("modem-tty");
         gatewayEnd = dir.resolve("gateway-tty");
         socat = new ProcessBuilder("socat", "-d", "-d", "pty,raw,echo=0,link=" + modemEnd,
@@ -35,7 +35,7 @@ final class PtyPair implements AutoCloseable {
     }
 
     /** The modem's end, opened raw by jSerialComm as well (plain file streams leave input processing on). */
-    SerialLink modemLink() throws IOException {
+    public SerialLink modemLink() throws IOException {
         return JSerialCommLink.open(modemEnd.toString(), 115200, false);
     }
 
