@@ -1,5 +1,8 @@
 package io.uplink.modem;
 
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.util.List;
 import java.util.Set;
 
@@ -26,6 +29,31 @@ public record ModemTlsCapabilities(Set<String> versions, List<Integer> cipherSui
         versions = Set.copyOf(versions);
         cipherSuites = List.copyOf(cipherSuites);
         keyTypes = Set.copyOf(keyTypes);
+    }
+
+    /**
+     * The key type of a public key in the form {@link #keyTypes()} uses: {@code RSA-<bits>}, {@code EC-P256},
+     * {@code EC-P384}, {@code EC-P521} (EC keys by field size), else the algorithm name (e.g. {@code Ed25519}).
+     *
+     * @since 1.2
+     */
+    public static String keyTypeOf(PublicKey key) {
+        if (key instanceof RSAPublicKey rsa) {
+            return "RSA-" + rsa.getModulus().bitLength();
+        }
+        if (key instanceof ECPublicKey ec) {
+            return "EC-P" + ec.getParams().getCurve().getField().getFieldSize();
+        }
+        return key.getAlgorithm();
+    }
+
+    /**
+     * Whether the modem's TLS can use a key of this type; true when the key types are unknown.
+     *
+     * @since 1.2
+     */
+    public boolean acceptsKey(String keyType) {
+        return keyTypes.isEmpty() || keyTypes.contains(keyType);
     }
 
     /** The 1.0 form: key types and slots unknown. */

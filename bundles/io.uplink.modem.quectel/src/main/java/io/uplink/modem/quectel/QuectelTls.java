@@ -1,5 +1,8 @@
 package io.uplink.modem.quectel;
 
+import java.io.ByteArrayInputStream;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -93,6 +96,7 @@ final class QuectelTls implements ModemTls {
                                         + "2 KB).");
             }
         }
+        checkKeyType(credentials);
         Map<String, Long> present = files.list();
         List<Item> items = new ArrayList<>();
         long sent = 0;
@@ -113,6 +117,32 @@ final class QuectelTls implements ModemTls {
             throw e;
         }
         return new ProvisioningReport(set, items, sent);
+    }
+
+    /**
+     * The client certificate's key must be one the module's TLS can use; refused before any upload, since the module
+     * would take the files and then fail every handshake with a bare 566.
+     */
+    private void checkKeyType(ModemCredentials credentials) throws ModemException {
+        byte[] cert = credentials.part(CredentialKind.CLIENT_CERTIFICATE);
+        if (cert == null) {
+            return;
+        }
+        String type;
+        try {
+            type = ModemTlsCapabilities.keyTypeOf(CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(cert)).getPublicKey());
+        } catch (CertificateException e) {
+            throw new ModemException("The client certificate of '" + credentials.name() + "' cannot be read as "
+                    + "X.509 PEM: " + e.getMessage(), "", "QFUPL", "Check it with bin/uplink creds check --cert F.");
+        }
+        ModemTlsCapabilities caps = capabilities();
+        if (!caps.acceptsKey(type)) {
+            throw new ModemException("The client certificate of '" + credentials.name() + "' has a " + type
+                    + " key; the " + identity.model() + "'s TLS uses only " + String.join(", ", new java.util.TreeSet<>(
+                            caps.keyTypes())) + " keys.", "", "QFUPL", "Issue the device certificate for an EC P-256 "
+                                    + "or RSA 2048 key, or use host TLS (tls.mode=host), which takes any key.");
+        }
     }
 
     private Item provisionPart(String file, CredentialKind kind, byte[] data, Map<String, Long> present,
