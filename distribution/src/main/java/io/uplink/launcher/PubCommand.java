@@ -142,8 +142,12 @@ final class PubCommand {
         Cli.logging(o.debug);
         byte[] single;
         try {
-            single = own.file != null ? Files.readAllBytes(own.file)
-                    : own.stdin ? System.in.readAllBytes() : own.nullMessage ? new byte[0] : null;
+            single = own.file != null ? InputFiles.read(own.file, InputFiles.MESSAGE_LIMIT, "the message file")
+                    : own.stdin ? InputFiles.read(System.in, InputFiles.MESSAGE_LIMIT, "the message on standard input")
+                    : own.nullMessage ? new byte[0] : null;
+        } catch (java.nio.file.NoSuchFileException e) {
+            err.println("uplink pub: cannot read the message: there is no such file: " + e.getFile());
+            return Main.EXIT_USAGE;
         } catch (IOException e) {
             err.println("uplink pub: cannot read the message: " + e.getMessage());
             return Main.EXIT_USAGE;
@@ -220,7 +224,7 @@ final class PubCommand {
             return Main.EXIT_OK;
         } catch (ClientPath.PathException e) {
             err.println("uplink pub: " + e.getMessage());
-            return Main.EXIT_FAILURE;
+            return e.badInput() ? Main.EXIT_USAGE : Main.EXIT_FAILURE;
         } catch (IOException e) {
             err.println("uplink pub: " + e.getMessage());
             return Main.EXIT_FAILURE;

@@ -159,7 +159,10 @@ final class SubCommand {
         } catch (CloudException e) {
             err.println("uplink sub: " + e.getMessage() + " " + e.fix());
             return Main.EXIT_USAGE;
-        } catch (ClientPath.PathException | IOException e) {
+        } catch (ClientPath.PathException e) {
+            err.println("uplink sub: " + e.getMessage());
+            return e.badInput() ? Main.EXIT_USAGE : Main.EXIT_FAILURE;
+        } catch (IOException e) {
             err.println("uplink sub: " + e.getMessage());
             return Main.EXIT_FAILURE;
         } catch (InterruptedException e) {
