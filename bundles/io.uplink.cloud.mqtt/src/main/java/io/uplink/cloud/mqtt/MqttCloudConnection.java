@@ -110,6 +110,9 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         this.tlsProfile = tlsProfile;
         this.password = password;
         this.queue = new StoreAndForwardQueue(queueFile, settings.queueMaxMessages(), settings.queueMaxBytes());
+        if (!queue.damage().isEmpty()) {
+            LOG.warn("Endpoint '{}': {}", settings.endpointId(), queue.damage());
+        }
         if (queue.size() > 0) {
             LOG.info("Endpoint '{}': {} messages from before the restart are queued and will be sent",
                     settings.endpointId(), queue.size());
@@ -173,6 +176,14 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     @Override
     public int queuedMessages() {
         return queue.size();
+    }
+
+    /**
+     * What was found damaged in the queue file when this connection opened it (recovered, lost, where the damaged
+     * original is kept), or empty.
+     */
+    public String queueDamage() {
+        return queue.damage();
     }
 
     @Override

@@ -31,6 +31,8 @@ import org.h2.mvstore.MVStoreException;
  */
 final class StoreAndForwardQueue implements AutoCloseable {
 
+    private static final String LAST_ACCEPTED = "last.accepted";
+
     /** A queued message. */
     record Message(long id, String topic, byte[] payload, int qos, boolean retained, Instant acceptedAt) {
     }
@@ -38,16 +40,30 @@ final class StoreAndForwardQueue implements AutoCloseable {
     private final Path file;
     private final MVStore store;
     private final MVMap<Long, byte[]> messages;
+    /** {@value #LAST_ACCEPTED}: the newest id ever accepted, committed with each message (also once it is sent). */
+    private final MVMap<String, Long> state;
+    private final QueueMark mark;
     private final int maxMessages;
     private final long maxBytes;
+    private final String damage;
     private long bytes;
     private long nextId;
 
+    /**
+     * Opens (or creates) the queue. A queue file that lost messages (truncated, zeroed, records unreadable) still
+     * opens with what it holds; the damaged original is kept aside and {@link #damage()} says what was recovered and
+     * what was lost.
+     *
+     * @throws IOException when the file cannot be opened at all; it is left as it is
+     */
     StoreAndForwardQueue(Path file, int maxMessages, long maxBytes) throws IOException {
         this.file = file;
         this.maxMessages = maxMessages;
         this.maxBytes = maxBytes;
-        Files.createDirectories(file.toAbsolutePath().getParent());
+        PrivateFile.folder(file.toAbsolutePath().getParent());
+        QueueMark.Mark expected = Files.isRegularFile(file) ? QueueMark.read(file) : null;
+        String lossBeforeOpen = expected == null ? null : lostSince(file, expected);
+        Path aside = lossBeforeOpen == null ? null : keepAside(file);
         try {
             this.store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
         } catch (MVStoreException e) {
@@ -55,12 +71,101 @@ final class StoreAndForwardQueue implements AutoCloseable {
                     + "left as it is: move it aside to start with an empty queue (its messages would not be sent), "
                     + "or free disk space / fix permissions if that is the cause.", e);
         }
+        PrivateFile.restrict(file);
         this.messages = store.openMap("messages");
+        this.state = store.openMap("state");
+        List<Long> unreadable = new ArrayList<>();
         for (Map.Entry<Long, byte[]> e : messages.entrySet()) {
-            bytes += e.getValue().length;
+            if (readable(e.getValue())) {
+                bytes += e.getValue().length;
+            } else {
+                unreadable.add(e.getKey());
+            }
         }
+        if (!unreadable.isEmpty()) {
+            if (aside == null) {
+                aside = keepAside(file);
+            }
+            for (Long id : unreadable) {
+                messages.remove(id);
+            }
+        }
+        long lastId = Math.max(newest(messages, state), expected == null ? 0 : expected.lastAccepted());
+        if (!unreadable.isEmpty() || lossBeforeOpen != null) {
+            state.put(LAST_ACCEPTED, lastId); // reported once: the next start compares against this
+            durable();
+        }
+        this.nextId = lastId + 1;
+        this.damage = describe(lossBeforeOpen, unreadable, aside, messages.size());
+        this.mark = QueueMark.open(file);
+        mark.write(lastId, expected != null && lastId == expected.lastAccepted() ? expected.at() : Instant.now());
+    }
+
+    private static long newest(MVMap<Long, byte[]> messages, MVMap<String, Long> state) {
         Long last = messages.lastKey();
-        this.nextId = last == null ? 1 : last + 1;
+        Long accepted = state == null ? null : state.get(LAST_ACCEPTED);
+        return Math.max(last == null ? 0 : last, accepted == null ? 0 : accepted);
+    }
+
+    /**
+     * What was found damaged when the queue was opened, in words (recovered, lost, where the original is kept), or
+     * empty when the file was intact.
+     */
+    String damage() {
+        return damage == null ? "" : damage;
+    }
+
+    /** Opens the file read-only and compares its newest message id with the mark's. */
+    private static String lostSince(Path file, QueueMark.Mark expected) {
+        MVStore peek;
+        try {
+            peek = new MVStore.Builder().fileName(file.toString()).readOnly().open();
+        } catch (MVStoreException e) {
+            return null; // the read-write open below reports it
+        }
+        try {
+            MVMap<Long, byte[]> m = peek.hasMap("messages") ? peek.openMap("messages") : null;
+            MVMap<String, Long> st = peek.hasMap("state") ? peek.openMap("state") : null;
+            long newest = m == null ? 0 : newest(m, st);
+            if (newest >= expected.lastAccepted()) {
+                return null;
+            }
+            long from = newest + 1;
+            long count = expected.lastAccepted() - newest;
+            return "the file ends before its last " + count + " accepted message(s) (ids " + from + "-"
+                    + expected.lastAccepted() + ", the last accepted at " + expected.at() + "): those not yet "
+                    + "delivered are lost";
+        } finally {
+            peek.close();
+        }
+    }
+
+    private static Path keepAside(Path file) throws IOException {
+        Path aside = file.resolveSibling(file.getFileName() + ".damaged-" + Instant.now().toString()
+                .replace(':', '-'));
+        Files.copy(file, aside);
+        PrivateFile.restrict(aside);
+        return aside;
+    }
+
+    private static String describe(String loss, List<Long> unreadable, Path aside, int recovered) {
+        if (loss == null && unreadable.isEmpty()) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder("The outbound queue was damaged: ");
+        if (loss != null) {
+            b.append(loss);
+        }
+        if (!unreadable.isEmpty()) {
+            b.append(loss != null ? "; " : "").append(unreadable.size()).append(" message(s) could not be read (ids ")
+                    .append(unreadable.size() <= 5 ? unreadable.toString() : unreadable.subList(0, 5) + "...")
+                    .append(") and were taken out");
+        }
+        b.append(". Recovered ").append(recovered).append(" message(s), which will be sent. The damaged file is kept "
+                + "as ").append(aside).append(" for inspection. A queue is damaged by a full or failing disk, a copy "
+                + "taken while the gateway ran, or a power cut on storage that ignores syncs: check the disk "
+                + "(df, dmesg) before trusting it again.");
+        return b.toString();
     }
 
     /**
@@ -80,8 +185,16 @@ final class StoreAndForwardQueue implements AutoCloseable {
         }
         long id = nextId++;
         messages.put(id, record);
+        state.put(LAST_ACCEPTED, id);
         bytes += record.length;
         durable();
+        try {
+            mark.write(id, Instant.now());
+        } catch (IOException e) {
+            // The message is on disk; only the witness of damage lags. Said once per failure, not lost.
+            org.slf4j.LoggerFactory.getLogger(StoreAndForwardQueue.class).warn("The queue's mark beside {} could "
+                    + "not be written ({}): damage to the queue file could go unnoticed.", file, e.getMessage());
+        }
         return id;
     }
 
@@ -129,6 +242,20 @@ final class StoreAndForwardQueue implements AutoCloseable {
         if (!store.isClosed()) {
             store.close();
         }
+        try {
+            mark.close();
+        } catch (IOException e) {
+            // closing a file opened for writing a few bytes: nothing left to save
+        }
+    }
+
+    private static boolean readable(byte[] record) {
+        try {
+            decode(0, record);
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
     }
 
     private static byte[] encode(String topic, byte[] payload, int qos, boolean retained, Instant at) {
@@ -153,15 +280,31 @@ final class StoreAndForwardQueue implements AutoCloseable {
 
     private static Message decode(long id, byte[] record) {
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(record))) {
-            in.readByte();
+            if (in.readByte() != 1) {
+                throw new IOException("unknown record format");
+            }
             int qos = in.readByte();
             boolean retained = in.readBoolean();
             Instant at = Instant.ofEpochMilli(in.readLong());
-            byte[] t = in.readNBytes(in.readInt());
-            byte[] payload = in.readNBytes(in.readInt());
+            byte[] t = exactly(in, in.readInt(), record.length);
+            byte[] payload = exactly(in, in.readInt(), record.length);
+            if (qos < 0 || qos > 2 || in.available() != 0) {
+                throw new IOException("record fields out of range");
+            }
             return new Message(id, new String(t, StandardCharsets.UTF_8), payload, qos, retained, at);
         } catch (IOException e) {
             throw new IllegalStateException("queued message " + id + " is unreadable", e);
         }
+    }
+
+    private static byte[] exactly(DataInputStream in, int length, int recordLength) throws IOException {
+        if (length < 0 || length > recordLength) {
+            throw new IOException("length " + length + " out of range");
+        }
+        byte[] b = in.readNBytes(length);
+        if (b.length != length) {
+            throw new IOException("record ends early");
+        }
+        return b;
     }
 }

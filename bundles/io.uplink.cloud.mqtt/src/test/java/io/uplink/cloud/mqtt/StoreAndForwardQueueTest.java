@@ -104,4 +104,81 @@ class StoreAndForwardQueueTest {
             }
         }
     }
+
+    // --- damage (issue 16, Medium 5) and file modes (Low 15) ------------------------------------------------------
+
+    private static Path twentyMessages(Path file) throws Exception {
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 100, 1 << 20)) {
+            for (int i = 1; i <= 20; i++) {
+                q.append("t", new byte[2000], 1, false); // each commit a chunk of its own
+            }
+        }
+        return file;
+    }
+
+    @Test
+    void aQueueTruncatedToHalfSaysWhatWasRecoveredAndLostAndKeepsTheFileAside() throws Exception {
+        Path file = twentyMessages(dir.resolve("half.mv"));
+        long size = java.nio.file.Files.size(file);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(size / 2);
+        }
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 100, 1 << 20)) {
+            assertThat(q.size()).isLessThan(20);
+            assertThat(q.damage()).contains("The outbound queue was damaged").contains("accepted message(s)")
+                    .contains("ids " + (q.size() + 1) + "-20").contains("Recovered " + q.size() + " message(s)")
+                    .contains(".damaged-");
+            try (var files = java.nio.file.Files.list(dir)) {
+                assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.startsWith("half.mv.damaged-"));
+            }
+            long next = q.append("t", b("after"), 1, false);
+            assertThat(next).as("ids are not reused after a loss").isEqualTo(21);
+        }
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 100, 1 << 20)) {
+            assertThat(q.damage()).as("reported once").isEmpty();
+        }
+    }
+
+    @Test
+    void aZeroedTailIsDamageToo() throws Exception {
+        Path file = twentyMessages(dir.resolve("zero.mv"));
+        long size = java.nio.file.Files.size(file);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.allocate((int) (size - 8192)), 8192);
+        }
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 100, 1 << 20)) {
+            assertThat(q.damage()).contains("The outbound queue was damaged").contains("-20");
+        }
+    }
+
+    @Test
+    void deliveredMessagesAreNotMistakenForLostOnes() throws Exception {
+        Path file = dir.resolve("delivered.mv");
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 100, 1 << 20)) {
+            for (int i = 0; i < 5; i++) {
+                q.remove(q.append("t", b("m" + i), 1, false));
+            }
+        }
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 100, 1 << 20)) {
+            assertThat(q.damage()).isEmpty();
+            assertThat(q.size()).isZero();
+            assertThat(q.append("t", b("x"), 1, false)).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void queueFilesAndTheirFolderAreOwnerOnly() throws Exception {
+        Path file = dir.resolve("new-folder/q.mv");
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 100, 1 << 20)) {
+            q.append("t", b("secret telemetry"), 1, false);
+        }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(QueueMark.pathFor(file)))).isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
+    }
 }
