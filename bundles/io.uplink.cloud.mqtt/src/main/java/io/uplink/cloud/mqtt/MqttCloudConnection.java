@@ -109,7 +109,9 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         this.tls = tls;
         this.tlsProfile = tlsProfile;
         this.password = password;
-        this.queue = new StoreAndForwardQueue(queueFile, settings.queueMaxMessages(), settings.queueMaxBytes());
+        this.queue = new StoreAndForwardQueue(queueFile, settings.queueMaxMessages(), settings.queueMaxBytes(),
+                StoreAndForwardQueue.Durability.of(settings.queueDurability()),
+                java.time.Duration.ofMillis(settings.queueBatchMillis()));
         if (!queue.damage().isEmpty()) {
             LOG.warn("Endpoint '{}': {}", settings.endpointId(), queue.damage());
         }
@@ -184,6 +186,14 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
      */
     public String queueDamage() {
         return queue.damage();
+    }
+
+    @Override
+    public java.util.Optional<io.uplink.cloud.QueueStatus> queueStatus() {
+        StoreAndForwardQueue.Stats st = queue.stats();
+        return java.util.Optional.of(new io.uplink.cloud.QueueStatus(queue.durability().name().toLowerCase(
+                java.util.Locale.ROOT), queue.durability() == StoreAndForwardQueue.Durability.BATCHED
+                        ? settings.queueBatchMillis() : 0, st.accepted(), st.syncs(), st.writes(), queue.damage()));
     }
 
     @Override

@@ -22,16 +22,46 @@ import org.h2.mvstore.MVStoreException;
 
 /**
  * The durable outbound queue of one endpoint, in an H2 MVStore file (append-only chunks, rolled back to the last
- * complete commit after a crash). An accepted message is committed and synced to disk before {@link #append}
- * returns; it leaves the queue only when the caller removes it (after PUBACK for QoS 1). When full, new messages are
- * refused with a clear error: what was accepted is never dropped. After a restart every message still in the file is
- * sent again, so duplicates are possible for what was in flight, losses are not.
+ * complete commit after a crash). With {@link Durability#SYNC} an accepted message is committed and synced to disk
+ * before {@link #append} returns, and messages accepted at the same time share one sync (group commit: the first
+ * caller to find no sync running syncs everything appended so far; the others wait for it). A message leaves the
+ * queue only when the caller removes it (after PUBACK for QoS 1). When full, new messages are refused with a clear
+ * error: what was accepted is never dropped. After a restart every message still in the file is sent again, so
+ * duplicates are possible for what was in flight, losses are not.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe. The map, {@code bytes} and {@code nextId} are guarded by {@code this}; {@code syncedUpTo} and
+ * {@code syncing} by {@code syncLock}. A sync runs outside {@code this}, so appends go on while the disk works.
  */
 final class StoreAndForwardQueue implements AutoCloseable {
 
     private static final String LAST_ACCEPTED = "last.accepted";
+
+    /** How far an accepted message is on disk when {@link #append} returns. */
+    enum Durability {
+        /** Committed and synced (fsync) before acceptance; messages accepted together share a sync. */
+        SYNC,
+        /** Synced at most every {@code batch} interval: a crash or power cut loses what was accepted since. */
+        BATCHED,
+        /** Held in memory, written to the file only at a clean stop: a crash loses everything since the start. */
+        MEMORY;
+
+        static Durability of(String text) {
+            return switch (text == null ? "" : text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "sync", "" -> SYNC;
+            case "batched" -> BATCHED;
+            case "memory" -> MEMORY;
+            default -> throw new IllegalArgumentException("queue.durability must be sync, batched or memory, not '"
+                    + text + "'");
+            };
+        }
+    }
+
+    /**
+     * What the queue did to the disk since it was opened, for the status (flash wear): messages accepted, syncs (each
+     * an fsync, the costly part on flash), and write operations as the file store counts them.
+     */
+    record Stats(long accepted, long syncs, long writes) {
+    }
 
     /** A queued message. */
     record Message(long id, String topic, byte[] payload, int qos, boolean retained, Instant acceptedAt) {
@@ -46,8 +76,19 @@ final class StoreAndForwardQueue implements AutoCloseable {
     private final int maxMessages;
     private final long maxBytes;
     private final String damage;
+    private final Durability durability;
+    private final Object syncLock = new Object();
+    private final java.util.concurrent.ScheduledExecutorService batcher;
     private long bytes;
     private long nextId;
+    private long accepted;
+    private long syncs;
+    private long syncedUpTo; // guarded by syncLock
+    private boolean syncing; // guarded by syncLock
+
+    StoreAndForwardQueue(Path file, int maxMessages, long maxBytes) throws IOException {
+        this(file, maxMessages, maxBytes, Durability.SYNC, java.time.Duration.ZERO);
+    }
 
     /**
      * Opens (or creates) the queue. A queue file that lost messages (truncated, zeroed, records unreadable) still
@@ -56,8 +97,10 @@ final class StoreAndForwardQueue implements AutoCloseable {
      *
      * @throws IOException when the file cannot be opened at all; it is left as it is
      */
-    StoreAndForwardQueue(Path file, int maxMessages, long maxBytes) throws IOException {
+    StoreAndForwardQueue(Path file, int maxMessages, long maxBytes, Durability durability,
+            java.time.Duration batch) throws IOException {
         this.file = file;
+        this.durability = durability;
         this.maxMessages = maxMessages;
         this.maxBytes = maxBytes;
         PrivateFile.folder(file.toAbsolutePath().getParent());
@@ -99,6 +142,18 @@ final class StoreAndForwardQueue implements AutoCloseable {
         this.damage = describe(lossBeforeOpen, unreadable, aside, messages.size());
         this.mark = QueueMark.open(file);
         mark.write(lastId, expected != null && lastId == expected.lastAccepted() ? expected.at() : Instant.now());
+        this.syncedUpTo = lastId;
+        if (durability == Durability.BATCHED) {
+            long ms = Math.max(1, batch.toMillis());
+            this.batcher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "uplink-queue-sync-" + file.getFileName());
+                t.setDaemon(true);
+                return t;
+            });
+            batcher.scheduleWithFixedDelay(this::syncQuietly, ms, ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } else {
+            this.batcher = null;
+        }
     }
 
     private static long newest(MVMap<Long, byte[]> messages, MVMap<String, Long> state) {
@@ -174,28 +229,119 @@ final class StoreAndForwardQueue implements AutoCloseable {
      * @return its id, increasing in acceptance order
      * @throws CloudException {@code queue-full} when the capacity is reached (nothing stored)
      */
-    synchronized long append(String topic, byte[] payload, int qos, boolean retained) throws CloudException {
+    long append(String topic, byte[] payload, int qos, boolean retained) throws CloudException {
         byte[] record = encode(topic, payload, qos, retained, Instant.now());
-        if (messages.size() >= maxMessages || bytes + record.length > maxBytes) {
-            throw new CloudException("queue-full", "The outbound queue is full (" + messages.size() + " messages, "
-                    + bytes + " bytes; limits " + maxMessages + " messages, " + maxBytes + " bytes): the message was "
-                    + "not accepted. Nothing queued was dropped.", "The broker has been unreachable for a while: "
-                    + "check the connection (uplink doctor); raise queue.max.messages / queue.max.bytes if the "
-                    + "gateway should buffer longer; publish less often meanwhile.");
+        long id;
+        synchronized (this) {
+            if (messages.size() >= maxMessages || bytes + record.length > maxBytes) {
+                throw new CloudException("queue-full", "The outbound queue is full (" + messages.size()
+                        + " messages, " + bytes + " bytes; limits " + maxMessages + " messages, " + maxBytes
+                        + " bytes): the message was not accepted. Nothing queued was dropped.", "The broker has been "
+                        + "unreachable for a while: check the connection (uplink doctor); raise queue.max.messages / "
+                        + "queue.max.bytes if the gateway should buffer longer; publish less often meanwhile.");
+            }
+            id = nextId++;
+            messages.put(id, record);
+            state.put(LAST_ACCEPTED, id);
+            bytes += record.length;
+            accepted++;
         }
-        long id = nextId++;
-        messages.put(id, record);
-        state.put(LAST_ACCEPTED, id);
-        bytes += record.length;
-        durable();
+        if (durability == Durability.SYNC) {
+            awaitDurable(id);
+        }
+        return id;
+    }
+
+    /** Returns once {@code id} is synced: syncs itself (everything appended so far) unless a sync is running. */
+    private void awaitDurable(long id) throws CloudException {
+        synchronized (syncLock) {
+            while (syncedUpTo < id) {
+                if (!syncing) {
+                    syncing = true;
+                    break;
+                }
+                try {
+                    syncLock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CloudException("queue-interrupted", "Interrupted while the message was written to disk; "
+                            + "it is in the queue and will be sent, but its acceptance was not confirmed.",
+                            "Nothing to do: the message stays queued.");
+                }
+            }
+            if (syncedUpTo >= id) {
+                return;
+            }
+        }
+        long upTo = 0;
         try {
-            mark.write(id, Instant.now());
+            upTo = commitAndSync();
+        } catch (RuntimeException e) {
+            throw new CloudException("queue-write-failed", "The outbound queue " + file + " could not be written ("
+                    + e.getMessage() + "): the message is not on disk.", "Check free space and the disk (df, dmesg); "
+                    + "the message was not accepted, publish it again.");
+        } finally {
+            synchronized (syncLock) {
+                syncedUpTo = Math.max(syncedUpTo, upTo);
+                syncing = false;
+                syncLock.notifyAll();
+            }
+        }
+    }
+
+    /** Commits what is appended (under the queue's lock), then syncs outside it; returns the newest id covered. */
+    private long commitAndSync() {
+        long upTo;
+        synchronized (this) {
+            upTo = nextId - 1;
+            store.commit();
+        }
+        store.sync();
+        synchronized (this) {
+            syncs++;
+        }
+        try {
+            mark.write(upTo, Instant.now());
         } catch (IOException e) {
-            // The message is on disk; only the witness of damage lags. Said once per failure, not lost.
+            // The messages are on disk; only the witness of damage lags.
             org.slf4j.LoggerFactory.getLogger(StoreAndForwardQueue.class).warn("The queue's mark beside {} could "
                     + "not be written ({}): damage to the queue file could go unnoticed.", file, e.getMessage());
         }
-        return id;
+        return upTo;
+    }
+
+    /** The batched mode's timer: syncs when something was appended since the last sync. */
+    private void syncQuietly() {
+        synchronized (syncLock) {
+            synchronized (this) {
+                if (syncing || syncedUpTo >= nextId - 1 || store.isClosed()) {
+                    return;
+                }
+            }
+            syncing = true;
+        }
+        long upTo = 0;
+        try {
+            upTo = commitAndSync();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(StoreAndForwardQueue.class).error("The outbound queue {} could not be "
+                    + "written ({}): messages accepted since the last sync are only in memory. Check free space "
+                    + "and the disk (df, dmesg).", file, e.getMessage());
+        } finally {
+            synchronized (syncLock) {
+                syncedUpTo = Math.max(syncedUpTo, upTo);
+                syncing = false;
+                syncLock.notifyAll();
+            }
+        }
+    }
+
+    synchronized Stats stats() {
+        return new Stats(accepted, syncs, store.getFileStore() == null ? 0 : store.getFileStore().getWriteCount());
+    }
+
+    Durability durability() {
+        return durability;
     }
 
     /** The oldest messages, up to {@code max}, skipping the ids given (already in flight). */
@@ -211,12 +357,14 @@ final class StoreAndForwardQueue implements AutoCloseable {
         return out;
     }
 
-    /** Removes a delivered message. Committed without a sync: after a crash it is at worst sent once more. */
+    /**
+     * Removes a delivered message. Not synced, and committed only with the next sync (or, in memory mode, at the clean
+     * stop): after a crash it is at worst sent once more.
+     */
     synchronized void remove(long id) {
         byte[] old = messages.remove(id);
         if (old != null) {
             bytes -= old.length;
-            store.commit();
         }
     }
 
@@ -238,9 +386,18 @@ final class StoreAndForwardQueue implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        if (batcher != null) {
+            batcher.shutdownNow();
+        }
+        synchronized (this) {
+            closeStore();
+        }
+    }
+
+    private void closeStore() {
         if (!store.isClosed()) {
-            store.close();
+            store.close(); // commits what is in memory: a clean stop loses nothing in any mode
         }
         try {
             mark.close();

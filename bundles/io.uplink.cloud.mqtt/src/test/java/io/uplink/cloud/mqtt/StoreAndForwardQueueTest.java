@@ -181,4 +181,89 @@ class StoreAndForwardQueueTest {
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
                 java.nio.file.Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
     }
+
+    // --- group commit and durability modes (issue 15) ---------------------------------------------------------
+
+    @Test
+    void messagesAcceptedTogetherShareSyncs() throws Exception {
+        Path file = dir.resolve("group.mv");
+        int threads = 8;
+        int each = 200;
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 10_000, 1 << 24)) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        q.append("t/" + thread, b(thread + ":" + i), 1, false);
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(2, TimeUnit.MINUTES);
+            }
+            pool.shutdown();
+            StoreAndForwardQueue.Stats st = q.stats();
+            assertThat(st.accepted()).isEqualTo(threads * each);
+            assertThat(st.syncs()).as("group commit").isLessThan(threads * each).isPositive();
+            assertThat(q.size()).isEqualTo(threads * each);
+        }
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 10_000, 1 << 24)) {
+            assertThat(q.size()).isEqualTo(threads * each);
+            java.util.Map<String, Integer> lastPerThread = new java.util.HashMap<>();
+            for (StoreAndForwardQueue.Message m : q.peek(threads * each, Set.of())) {
+                String[] parts = new String(m.payload(), StandardCharsets.UTF_8).split(":");
+                int seq = Integer.parseInt(parts[1]);
+                assertThat(seq).as("order within a publisher").isGreaterThan(lastPerThread.getOrDefault(parts[0], -1));
+                lastPerThread.put(parts[0], seq);
+            }
+        }
+    }
+
+    @Test
+    void batchedModeSyncsOnItsTimerAndLosesNothingAtACleanStop() throws Exception {
+        Path file = dir.resolve("batched.mv");
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 1000, 1 << 20,
+                StoreAndForwardQueue.Durability.BATCHED, java.time.Duration.ofMillis(50))) {
+            for (int i = 0; i < 100; i++) {
+                q.append("t", b("m" + i), 1, false);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (q.stats().syncs() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(q.stats().syncs()).isPositive().isLessThan(100);
+        }
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 1000, 1 << 20)) {
+            assertThat(q.size()).isEqualTo(100);
+            assertThat(q.damage()).isEmpty();
+        }
+    }
+
+    @Test
+    void memoryModeNeverSyncsAndKeepsEverythingAtACleanStop() throws Exception {
+        Path file = dir.resolve("memory.mv");
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 1000, 1 << 20,
+                StoreAndForwardQueue.Durability.MEMORY, java.time.Duration.ZERO)) {
+            for (int i = 0; i < 50; i++) {
+                q.append("t", b("m" + i), 1, false);
+            }
+            assertThat(q.stats().syncs()).isZero();
+        }
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 1000, 1 << 20,
+                StoreAndForwardQueue.Durability.MEMORY, java.time.Duration.ZERO)) {
+            assertThat(q.size()).isEqualTo(50);
+            assertThat(q.damage()).isEmpty();
+        }
+    }
+
+    @Test
+    void durabilityIsNamedOrRefused() {
+        assertThat(StoreAndForwardQueue.Durability.of(" Batched ")).isEqualTo(StoreAndForwardQueue.Durability.BATCHED);
+        assertThat(StoreAndForwardQueue.Durability.of("")).isEqualTo(StoreAndForwardQueue.Durability.SYNC);
+        assertThatThrownBy(() -> StoreAndForwardQueue.Durability.of("fast")).hasMessageContaining("sync, batched or "
+                + "memory");
+    }
 }
