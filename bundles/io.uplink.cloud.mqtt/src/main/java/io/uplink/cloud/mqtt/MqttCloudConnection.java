@@ -214,8 +214,19 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
                     "Publish to the endpoint's current service.");
         }
         CompletableFuture<DeliveryReceipt> f = new CompletableFuture<>();
-        synchronized (queue) { // the drain (queue.peek) must not see the message before its future is registered
-            futures.put(queue.append(topic, payload, qos, retained), f);
+        long[] id = { -1 };
+        try {
+            // The future is registered under the queue's lock, before the drain (queue.peek) can see the message;
+            // the sync that follows runs outside any lock, so publishers accepted together share it.
+            queue.append(topic, payload, qos, retained, accepted -> {
+                id[0] = accepted;
+                futures.put(accepted, f);
+            });
+        } catch (CloudException e) {
+            if (id[0] >= 0) {
+                futures.remove(id[0]);
+            }
+            throw e;
         }
         wake();
         return f;

@@ -230,6 +230,15 @@ final class StoreAndForwardQueue implements AutoCloseable {
      * @throws CloudException {@code queue-full} when the capacity is reached (nothing stored)
      */
     long append(String topic, byte[] payload, int qos, boolean retained) throws CloudException {
+        return append(topic, payload, qos, retained, id -> { });
+    }
+
+    /**
+     * Stores a message; {@code onAccepted} gets its id under the queue's lock, before any other thread can see the
+     * message in {@link #peek}, and before the sync.
+     */
+    long append(String topic, byte[] payload, int qos, boolean retained, java.util.function.LongConsumer onAccepted)
+            throws CloudException {
         byte[] record = encode(topic, payload, qos, retained, Instant.now());
         long id;
         synchronized (this) {
@@ -241,6 +250,7 @@ final class StoreAndForwardQueue implements AutoCloseable {
                         + "queue.max.bytes if the gateway should buffer longer; publish less often meanwhile.");
             }
             id = nextId++;
+            onAccepted.accept(id);
             messages.put(id, record);
             state.put(LAST_ACCEPTED, id);
             bytes += record.length;
