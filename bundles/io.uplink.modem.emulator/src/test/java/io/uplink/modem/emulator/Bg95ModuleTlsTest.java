@@ -276,4 +276,16 @@ class Bg95ModuleTlsTest {
         raw.send("AT+QSSLCFG=\"sni\",0");
         assertThat(raw.expect("OK\r\n")).contains("+QSSLCFG: \"sni\",0,0");
     }
+
+    @Test
+    void theLinkLatencyAppliesToTheHandshakeFlights() throws Exception {
+        start(new LinkModel(0, 100, 0, 0, 10 * 1024, 64 * 1024));
+        server = new TlsTestServer(serverRsa, null, null, null);
+        trustCa(0, ca);
+        assertThat(open(0, 0, "localhost")).isEqualTo("+QSSLOPEN: 0,0");
+        long millis = modem.tlsSession(0).orElseThrow().handshakeMillis();
+        System.out.println("module TLS 1.2 handshake at 100 ms one-way latency: " + millis + " ms");
+        // TCP (1 round trip) + TLS 1.2 full handshake (2 round trips), 200 ms each: it cannot be faster than that.
+        assertThat(millis).isGreaterThanOrEqualTo(600);
+    }
 }
