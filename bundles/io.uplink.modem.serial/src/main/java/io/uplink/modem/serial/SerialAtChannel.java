@@ -72,6 +72,8 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
     private volatile boolean numeric;
     private volatile String failure;
     private boolean resyncNeeded;
+    /** The last command marked sensitive: its late echo is masked too. */
+    private volatile AtCommand lastSensitive;
     /** Set by a caller, applied by the reader before it feeds more bytes: the framer belongs to the reader thread. */
     private volatile boolean framerResetRequested;
 
@@ -231,6 +233,9 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
 
     private AtResponse run(AtCommand command) throws ModemException {
         Pending p = new Pending(command);
+        if (command.isSensitive()) {
+            lastSensitive = command;
+        }
         synchronized (monitor) {
             pending = p;
         }
@@ -482,12 +487,15 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
                 LOG.debug("Dropped noise on {}: {} characters", link.name(), line.length());
                 return;
             }
-            LOG.debug("AT< {}", line);
             synchronized (monitor) {
                 Pending p = pending;
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("AT< {}", loggable(line, p));
+                }
                 if (p != null && p.result == null) {
-                    if (!p.echoSeen && line.equals(p.command.line())) {
-                        p.echoSeen = true;
+                    if (!p.echoSeen && (line.equals(p.command.line())
+                            || p.command.isSensitive() && echoes(line, p.command))) {
+                        p.echoSeen = true; // a secret's echo, even a garbled one, never joins the response's lines
                         return;
                     }
                     if (p.awaitsPrompt() && "CONNECT".equals(p.command.prompt()) && line.startsWith("CONNECT")) {
@@ -526,7 +534,9 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
                     return;
                 }
             }
-            LOG.debug("Unsolicited line nobody listens to on {}: {}", link.name(), line);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("Unsolicited line nobody listens to on {}: {}", link.name(), loggable(line, null));
+            }
         }
 
         @Override
@@ -584,6 +594,26 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
                 return p != null && p.awaitsPrompt() && p.command.prompt().charAt(0) == c;
             }
         }
+    }
+
+    /**
+     * A received line as logs may show it: the echo of a sensitive command (a SIM PIN, an APN password) is masked
+     * exactly as the sent line is ({@link AtCommand#toString()}), also when it comes late.
+     */
+    private String loggable(String line, Pending p) {
+        if (p != null && p.command.isSensitive() && echoes(line, p.command)) {
+            return p.command.toString();
+        }
+        AtCommand last = lastSensitive;
+        return last != null && echoes(line, last) ? last.toString() : line;
+    }
+
+    /** Whether a line repeats a command up to its arguments ({@code AT+CPIN=}), as an echo does, in any case. */
+    static boolean echoes(String line, AtCommand c) {
+        String sent = c.line();
+        int eq = sent.indexOf('=');
+        String head = eq < 0 ? sent : sent.substring(0, eq + 1);
+        return line.regionMatches(true, 0, head, 0, head.length());
     }
 
     static boolean isNoise(String line) {

@@ -3,7 +3,10 @@ package io.uplink.modem.serial;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -108,6 +111,24 @@ class SerialAtChannelOverPtyTest {
         assertThatThrownBy(() -> channel.execute(AtCommand.of("AT"))).isInstanceOf(ModemException.class)
                 .hasMessageContaining("is closed (reader error: java.lang.OutOfMemoryError");
         assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void echoedSecretsAreMaskedInTheDebugLogAsTheSentLinesAre() throws Exception {
+        modem.echo(true); // a module after power-on, before ATE0
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream stderr = System.err;
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(channel.execute(AtCommand.of("AT+CPIN=\"9876\"").sensitive()).isOk()).isTrue();
+            assertThat(channel.execute(AtCommand.of("AT+QICSGP=1,1,\"iot.example\",\"user\",\"ApnLeak77\",3")
+                    .sensitive()).isOk()).isTrue();
+        } finally {
+            System.setErr(stderr);
+        }
+        String shown = log.toString(StandardCharsets.UTF_8);
+        assertThat(shown).contains("AT> AT+CPIN=***").contains("AT< AT+CPIN=***").contains("AT< AT+QICSGP=***")
+                .doesNotContain("9876").doesNotContain("ApnLeak77");
     }
 
     /** A few tries: bytes of the flood still in the pty's buffers may spoil the first. */
