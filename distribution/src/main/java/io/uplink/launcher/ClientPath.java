@@ -126,7 +126,8 @@ final class ClientPath implements AutoCloseable {
             transport = modem.transport();
             modemDescription = identity.toString();
         } catch (ModemException e) {
-            throw new PathException("the modem on " + o.modem + " did not attach: " + e.getMessage(), e);
+            throw new PathException("the modem on " + o.modem + " did not attach: " + e.getMessage()
+                    + (e.fix().isEmpty() ? "" : " Fix: " + e.fix()), e);
         }
     }
 
