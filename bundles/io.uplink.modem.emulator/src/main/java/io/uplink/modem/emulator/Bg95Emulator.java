@@ -81,7 +81,7 @@ public final class Bg95Emulator implements AutoCloseable {
         this.out = new ResponseWriter(port, random, () -> this.faults, this::injectableUrc, input);
         this.files = new Bg95FileSystem(options);
         this.tls = new Bg95ModuleTls(out, files, link, random, input::post, id -> sockets[id] != null,
-                () -> pdpActive);
+                () -> pdpActive, this::moduleTime);
         this.tls.sendFailWhenFull(faults.sendFailWhenFull());
         this.thread = new Thread(this::run, "emulated-bg95");
         this.thread.setDaemon(true);
@@ -311,6 +311,9 @@ public final class Bg95Emulator implements AutoCloseable {
         case "+CPIN":
             cpin(query, a);
             break;
+        case "+CCLK":
+            cclk(query, a);
+            break;
         case "+CSQ":
             out.respond("+CSQ: 20,99");
             break;
@@ -355,6 +358,41 @@ public final class Bg95Emulator implements AutoCloseable {
             break;
         default:
             out.error();
+        }
+    }
+
+    /** The module's real-time clock at power-on: no network time in the emulator (27.007 +CCLK, BG95 default). */
+    private static final long POWER_ON_CLOCK = java.time.Instant.parse("1980-01-06T00:00:00Z").toEpochMilli();
+    private static final java.time.format.DateTimeFormatter CCLK = java.time.format.DateTimeFormatter
+            .ofPattern("yy/MM/dd,HH:mm:ss");
+    /** Module clock minus the host's, in ms; kept across an AT reset (the RTC runs on) [U]. Emulator thread only. */
+    private long clockOffsetMillis = POWER_ON_CLOCK - System.currentTimeMillis();
+
+    private java.time.Instant moduleTime() {
+        return java.time.Instant.ofEpochMilli(System.currentTimeMillis() + clockOffsetMillis);
+    }
+
+    /** {@code AT+CCLK?} / {@code AT+CCLK="yy/MM/dd,hh:mm:ss±zz"} (zz: quarter hours from UTC), as 27.007 8.15. */
+    private void cclk(boolean query, List<String> a) throws IOException {
+        if (query) {
+            out.respond("+CCLK: \"" + CCLK.format(moduleTime().atOffset(java.time.ZoneOffset.UTC)) + "+00\"");
+            return;
+        }
+        String v = a.isEmpty() ? "" : String.join(",", a).replace("\"", "");
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("(\\d\\d/\\d\\d/\\d\\d,\\d\\d:\\d\\d:\\d\\d)([+-]\\d{1,2})").matcher(v);
+        if (!m.matches()) {
+            out.cmeError(50); // incorrect parameters
+            return;
+        }
+        try {
+            java.time.LocalDateTime local = java.time.LocalDateTime.parse(m.group(1), CCLK);
+            int quarters = Integer.parseInt(m.group(2));
+            java.time.Instant set = local.toInstant(java.time.ZoneOffset.ofTotalSeconds(quarters * 15 * 60));
+            clockOffsetMillis = set.toEpochMilli() - System.currentTimeMillis();
+            out.ok();
+        } catch (java.time.DateTimeException | NumberFormatException e) {
+            out.cmeError(50);
         }
     }
 

@@ -35,11 +35,14 @@ final class Bg95ModuleTls {
     private final IntPredicate tcpSocketInUse;
     private final BooleanSupplier pdpActive;
     private final AtConsole console;
+    /** The module's clock (AT+CCLK), read on the emulator's thread. */
+    private final java.util.function.Supplier<java.time.Instant> clock;
     private boolean sendFailWhenFull = true;
 
     Bg95ModuleTls(AtConsole console, Bg95FileSystem ufs, LinkModel link, Random random, Consumer<Runnable> post,
-            IntPredicate tcpSocketInUse, BooleanSupplier pdpActive) {
+            IntPredicate tcpSocketInUse, BooleanSupplier pdpActive, java.util.function.Supplier<java.time.Instant> clock) {
         this.console = console;
+        this.clock = clock;
         this.ufs = ufs;
         this.link = link;
         this.random = random;
@@ -166,7 +169,8 @@ final class Bg95ModuleTls {
         byte[] ca = s.secLevel >= 1 ? file(s.caCert) : null;
         byte[] cert = s.secLevel == 2 ? file(s.clientCert) : null;
         byte[] key = s.secLevel == 2 ? file(s.clientKey) : null;
-        ModuleTlsConnection conn = new ModuleTlsConnection(id, pdp, ctx, host, port, access, s, ca, cert, key, link,
+        ModuleTlsConnection conn = new ModuleTlsConnection(id, pdp, ctx, host, port, access, s, ca, cert, key, clock.get(),
+                link,
                 random, new Reports());
         clients[id] = conn;
         c.ok();

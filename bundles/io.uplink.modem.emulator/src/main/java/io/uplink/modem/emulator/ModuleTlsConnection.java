@@ -86,14 +86,16 @@ final class ModuleTlsConnection {
     private final ByteArrayOutputStream tx = new ByteArrayOutputStream();
     private boolean closeRequested;
     private boolean peerGone;
+    private final java.time.Instant moduleTime;
     private Socket tcp;
     private volatile State state = State.OPENING;
     private volatile ModuleTlsSession session;
 
     ModuleTlsConnection(int id, int pdpContext, int sslContext, String host, int port, int accessMode,
-            TlsContextSettings settings, byte[] ca, byte[] cert, byte[] key, LinkModel link, Random random,
-            Events events) {
+            TlsContextSettings settings, byte[] ca, byte[] cert, byte[] key, java.time.Instant moduleTime,
+            LinkModel link, Random random, Events events) {
         this.id = id;
+        this.moduleTime = moduleTime;
         this.pdpContext = pdpContext;
         this.sslContext = sslContext;
         this.host = host;
@@ -156,7 +158,7 @@ final class ModuleTlsConnection {
         startPumps(s);
         SSLEngine engine;
         try {
-            SSLContext ctx = ModuleTlsCredentials.context(settings, host, ca, cert, key);
+            SSLContext ctx = ModuleTlsCredentials.context(settings, host, ca, cert, key, moduleTime);
             engine = configure(ctx.createSSLEngine(host, port));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             failOpen(FAILED, e.getMessage(), s);

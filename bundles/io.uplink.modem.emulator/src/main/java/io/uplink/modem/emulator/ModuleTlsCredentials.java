@@ -60,11 +60,11 @@ final class ModuleTlsCredentials {
      * Builds the context. {@code ca}, {@code cert} and {@code key} are the files' content, null when the setting names
      * no file or the file is missing.
      */
-    static SSLContext context(TlsContextSettings s, String host, byte[] ca, byte[] cert, byte[] key)
-            throws GeneralSecurityException {
+    static SSLContext context(TlsContextSettings s, String host, byte[] ca, byte[] cert, byte[] key,
+            java.time.Instant moduleTime) throws GeneralSecurityException {
         TrustManager tm;
         if (s.secLevel == 0) {
-            tm = new ModuleTrust(null, false, false, host);
+            tm = new ModuleTrust(null, false, false, host, moduleTime);
         } else {
             if (ca == null) {
                 throw new GeneralSecurityException("seclevel " + s.secLevel + " needs the CA file '" + s.caCert
@@ -74,7 +74,7 @@ final class ModuleTlsCredentials {
             for (X509Certificate a : anchors) {
                 checkKey(a.getPublicKey(), "CA certificate " + a.getSubjectX500Principal());
             }
-            tm = new ModuleTrust(anchors, s.ignoreLocalTime == 0, s.checkHost == 1, host);
+            tm = new ModuleTrust(anchors, s.ignoreLocalTime == 0, s.checkHost == 1, host, moduleTime);
         }
         KeyManager[] km = null;
         if (s.secLevel == 2) {
@@ -200,9 +200,13 @@ final class ModuleTlsCredentials {
         private final boolean checkDates;
         private final boolean checkHost;
         private final String host;
+        /** The module's own clock (AT+CCLK) when the connection opened: dates are checked against it. */
+        private final java.time.Instant moduleTime;
 
-        ModuleTrust(List<X509Certificate> anchors, boolean checkDates, boolean checkHost, String host) {
+        ModuleTrust(List<X509Certificate> anchors, boolean checkDates, boolean checkHost, String host,
+                java.time.Instant moduleTime) {
             this.anchors = anchors;
+            this.moduleTime = moduleTime;
             this.checkDates = checkDates;
             this.checkHost = checkHost;
             this.host = host;
@@ -240,7 +244,7 @@ final class ModuleTlsCredentials {
                 anchors.forEach(a -> ta.add(new TrustAnchor(a, null)));
                 PKIXParameters params = new PKIXParameters(ta);
                 params.setRevocationEnabled(false);
-                params.setDate(checkDates ? new Date() : insideValidity(path));
+                params.setDate(checkDates ? Date.from(moduleTime) : insideValidity(path));
                 CertPath cp = CertificateFactory.getInstance("X.509").generateCertPath(path);
                 CertPathValidator.getInstance("PKIX").validate(cp, params);
             } catch (GeneralSecurityException e) {

@@ -85,9 +85,14 @@ final class SerialInput {
 
     /**
      * The next byte (0-255), or {@link #EOF}, {@link #TIMEOUT} once {@code deadlineNanos} (System.nanoTime) passed,
-     * or {@link #TASK} when {@code acceptTasks} and a task waits (fetch it with {@link #pollTask}).
+     * or {@link #TASK} when {@code acceptTasks} and a task waits (fetch it with {@link #pollTask}); waiting tasks come
+     * before waiting bytes.
      */
     synchronized int read(long deadlineNanos, boolean acceptTasks) throws IOException {
+        // Tasks first: a test's fault setter posted before it writes its next command must act before that command.
+        if (acceptTasks && !tasks.isEmpty()) {
+            return TASK;
+        }
         while (size == 0) {
             if (acceptTasks && !tasks.isEmpty()) {
                 return TASK;

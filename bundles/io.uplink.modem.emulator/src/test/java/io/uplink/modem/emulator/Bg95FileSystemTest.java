@@ -204,7 +204,8 @@ class Bg95FileSystemTest {
         assertThat(send("AT+QFUPL=\"a\",1").result().code()).isEqualTo(420);
         assertThat(send("AT+QFLDS=\"UFS\"").lines()).containsExactly("+QFLDS: 0," + 256 * 1024);
         modem.setUfsFull(false);
-        assertThat(upload("a", ascii("1")).isOk()).isTrue();
+        AtResponse again = upload("a", ascii("1"));
+        assertThat(again.isOk()).as("%s", again).isTrue();
     }
 
     @Test

@@ -217,6 +217,27 @@ class Bg95ModuleTlsTest {
         assertThat(open(0, 0, "localhost")).isEqualTo("+QSSLOPEN: 0,566");
     }
 
+    /**
+     * The module checks dates against its own clock: at power-on it says 1980 (no network time here), so with
+     * ignorelocaltime 0 even a valid certificate is "not yet valid" until AT+CCLK sets the clock.
+     */
+    @Test
+    void datesAreCheckedAgainstTheModulesClockWhichAtCclkSets() throws Exception {
+        start(LinkModel.INSTANT);
+        assertThat(send("AT+CCLK?").line("+CCLK:")).startsWith("+CCLK: \"80/01/06,");
+        server = new TlsTestServer(serverRsa, null, null, null);
+        trustCa(0, ca);
+        ok("AT+QSSLCFG=\"ignorelocaltime\",0,0");
+        assertThat(open(0, 0, "localhost")).as("valid certificate, module clock in 1980").isEqualTo("+QSSLOPEN: 0,566");
+        String now = java.time.format.DateTimeFormatter.ofPattern("yy/MM/dd,HH:mm:ss")
+                .format(java.time.OffsetDateTime.now(java.time.ZoneOffset.ofHours(2)));
+        ok("AT+CCLK=\"" + now + "+08\""); // UTC+2 in quarter hours
+        assertThat(send("AT+CCLK?").line("+CCLK:")).startsWith("+CCLK: \"" + java.time.format.DateTimeFormatter
+                .ofPattern("yy/MM/dd,HH").format(java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)));
+        assertThat(open(0, 0, "localhost")).isEqualTo("+QSSLOPEN: 0,0");
+        assertThat(send("AT+CCLK=\"nonsense\"").result().kind()).isEqualTo(Kind.CME_ERROR);
+    }
+
     @Test
     void checkhostRefusesACertificateForAnotherName() throws Exception {
         start(LinkModel.INSTANT);
