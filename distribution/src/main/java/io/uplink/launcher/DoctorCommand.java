@@ -1,8 +1,6 @@
 package io.uplink.launcher;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -160,7 +158,7 @@ final class DoctorCommand {
         try (ClientPath path = new ClientPath()) {
             char[] password = null;
             if (o.passwordStdin) {
-                String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                String line = InputFiles.readLine(System.in, 4096, "standard input");
                 password = line == null ? null : line.toCharArray();
             }
             Credentials creds = credentials(o, earlier);

@@ -88,17 +88,15 @@ final class ProbeCommand {
             err.println("Run 'uplink probe --help' for the options.");
             return Main.EXIT_USAGE;
         }
-        String host = target.replaceFirst("^mqtts?://", "");
-        int port = 8883;
-        int colon = host.lastIndexOf(':');
-        if (colon > 0 && !host.endsWith("]")) {
-            try {
-                port = Integer.parseInt(host.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                err.println("uplink probe: '" + target + "': the port must be a number");
-                return Main.EXIT_USAGE;
-            }
-            host = host.substring(0, colon);
+        String host;
+        int port;
+        try {
+            io.uplink.cloud.EndpointAddress address = io.uplink.cloud.EndpointAddress.parse(target, true);
+            host = address.host();
+            port = address.port();
+        } catch (IllegalArgumentException e) {
+            err.println("uplink probe: " + e.getMessage());
+            return Main.EXIT_USAGE;
         }
         Cli.logging(false);
         System.setProperty("org.slf4j.simpleLogger.log.io.uplink.tls.bc", "off");

@@ -13,6 +13,8 @@ public enum Cause {
     OK("ok", "every step passed", ""),
     SERIAL_NO_RESPONSE("serial.no-response", "nothing answers AT on the port (wrong port, baud, port held by another "
             + "program, module off)", "Check the port, the baud rate and that no other program holds the port."),
+    SERIAL_NOISE("serial.noise", "the port carries data but no AT answers: endless lines, binary or line-less bytes "
+            + "(wrong baud rate, a module stuck in data mode, noise on the line)", ModemRungs.NOISE_FIX),
     MODEM_SIM("modem.sim", "no SIM, or it wants its PIN or PUK", "Insert the SIM, or set its PIN (.sim.pin)."),
     MODEM_NOT_REGISTERED("modem.not-registered", "not registered on a network (searching, denied, no coverage for "
             + "LTE-M/NB-IoT)", "Check the antenna, the coverage and that the SIM's plan allows LTE-M/NB-IoT."),

@@ -20,6 +20,15 @@ import io.uplink.modem.ModemException;
 public final class ModemRungs {
 
     private static final Duration AT_WAIT = Duration.ofSeconds(3);
+    /**
+     * The {@link ModemException#dialectCode()} with which the serial AT channel fails a command the modem flooded with
+     * data (io.uplink.modem.serial's SerialAtChannel.ENDLESS_DATA; the doctor depends on the API only).
+     */
+    static final String ENDLESS_DATA = "endless-data";
+    static final String NOISE_FIX = "Set the baud rate the module uses (--baud, or the modem configuration's baud rate; "
+            + "Quectel: 115200 unless changed with AT+IPR), check that this is the module's AT port and not its NMEA "
+            + "or diagnostics port (Quectel USB: usually ttyUSB2), and the cable and ground on a UART; power-cycle a "
+            + "module stuck in data mode.";
 
     private ModemRungs() {
     }
@@ -31,6 +40,10 @@ public final class ModemRungs {
         try {
             ping = at.execute(AtCommand.of("AT").withTimeout(AT_WAIT));
         } catch (ModemException e) {
+            if (isNoise(e)) {
+                out.add(noise(e, "AT"));
+                return out;
+            }
             out.add(new Finding(Layer.SERIAL, Status.FAIL, "serial.no-response", "Nothing answered AT on " + port
                     + " within " + AT_WAIT.toSeconds() + " s (" + e.getMessage() + ").", "Check that this is the "
                             + "module's AT port (Quectel USB: usually ttyUSB2; ttyUSB1 is NMEA), the baud rate (115200 "
@@ -41,7 +54,16 @@ public final class ModemRungs {
         out.add(new Finding(Layer.SERIAL, Status.PASS, "ok", port + " answers AT (" + ping.elapsed().toMillis()
                 + " ms).", "", evidence(ping)));
 
-        AtResponse id = quiet(at, "ATI");
+        AtResponse id;
+        try {
+            id = at.execute(AtCommand.of("ATI").withTimeout(AT_WAIT));
+        } catch (ModemException e) {
+            if (isNoise(e)) {
+                out.add(noise(e, "ATI"));
+                return out;
+            }
+            id = null;
+        }
         String model = id == null ? "" : String.join(" ", id.lines()).trim();
         out.add(new Finding(Layer.IDENTITY, id != null && id.isOk() ? Status.PASS : Status.WARN, "ok",
                 model.isEmpty() ? "The module did not say what it is (ATI)." : "The module is " + model + ".", "",
@@ -96,6 +118,9 @@ public final class ModemRungs {
 
     /** The PDP rung when the dialect's attach failed: its explanation, and the APN advice. */
     public static Finding attachFailed(ModemException e, String apn) {
+        if (isNoise(e)) {
+            return noise(e, "");
+        }
         List<String> evidence = new ArrayList<>();
         if (!e.rawText().isEmpty()) {
             evidence.add("<- " + e.rawText());
@@ -105,6 +130,21 @@ public final class ModemRungs {
                         + "operator's IoT APN, not the phone one), the APN user and password if the operator needs "
                         + "them, and that the SIM's plan includes data." + (e.fix().isEmpty() ? "" : " " + e.fix()),
                 evidence);
+    }
+
+    /** Whether the channel gave up because what arrived cannot be a modem's answer (a flood, noise). */
+    static boolean isNoise(ModemException e) {
+        return ENDLESS_DATA.equals(e.dialectCode());
+    }
+
+    /** The serial rung for a line that carries data but no answers: wrong baud, data mode, noise. */
+    static Finding noise(ModemException e, String command) {
+        List<String> evidence = new ArrayList<>();
+        if (!command.isEmpty()) {
+            evidence.add("-> " + command);
+        }
+        evidence.add("<- " + (e.rawText().isEmpty() ? "(bytes that are no answer)" : e.rawText()));
+        return new Finding(Layer.SERIAL, Status.FAIL, "serial.noise", e.getMessage(), NOISE_FIX, evidence);
     }
 
     /** The {@code stat} field of a +CEREG:/+CREG: read answer ({@code n,stat[,...]}), or -1. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -439,6 +440,34 @@ class DoctorScenariosTest {
                     rungs);
             assertThat(f.layer()).isIn(io.uplink.diagnostics.Layer.TLS, io.uplink.diagnostics.Layer.MQTT,
                     io.uplink.diagnostics.Layer.TCP);
+        }
+    }
+
+    /**
+     * Issue 11: a broker that accepts only TLS 1.2 with ChaCha20. The emulated BG95's own TLS (AES suites only) fails
+     * with a bare 566; the doctor repeats the handshake as the modem would and names the cipher mismatch with the
+     * modem's suites and the fix "use host TLS"; host TLS through the same modem then delivers.
+     */
+    @Test
+    void modemTlsAgainstAChaChaOnlyBrokerIsACipherMismatchAndHostTlsWorks() throws Exception {
+        try (ExternalProcess m = mosquitto("cafile " + pki.file("ca.pem"), "certfile " + pki.file("server.pem"),
+                "keyfile " + pki.file("server.key"), "tls_version tlsv1.2",
+                "ciphers ECDHE-ECDSA-CHACHA20-POLY1305", "allow_anonymous true");
+                Emulated modem = new Emulated(Faults.NONE, "")) {
+            Modem attached = modem.attach();
+            io.uplink.modem.ModemTls tls = attached.tls().orElseThrow();
+            String ca = Files.readString(pki.file("ca.pem")).replace("\r\n", "\n");
+            io.uplink.modem.ModemCredentials trust = io.uplink.modem.ModemCredentials.trust("doctor-ca",
+                    (tls.pemStyle().crlf() ? ca.replace("\n", "\r\n") : ca).getBytes(StandardCharsets.US_ASCII));
+            long started = System.nanoTime();
+            Diagnosis d = doctor.diagnoseModemTls(trusted(m.port, null), attached, trust, null, List.of(), f -> { });
+            SUMMARY.add(String.format(java.util.Locale.ROOT, "  %-28s %5.1f s (modem TLS)", d.verdict().cause(),
+                    (System.nanoTime() - started) / 1e9));
+            assertThat(d.verdict().cause()).as("verdict of %s", d.findings()).isEqualTo("tls.cipher-mismatch");
+            assertThat(d.verdict().summary()).containsIgnoringCase("AES");
+            assertThat(d.verdict().fix()).containsIgnoringCase("host TLS");
+
+            run("ok", trusted(m.port, null), attached.transport(), true, List.of());
         }
     }
 

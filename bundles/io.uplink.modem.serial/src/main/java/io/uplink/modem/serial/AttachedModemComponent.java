@@ -2,9 +2,11 @@ package io.uplink.modem.serial;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import io.uplink.modem.Modem;
 import io.uplink.modem.ModemIdentity;
+import io.uplink.modem.ModemTls;
 import io.uplink.modem.ModemTlsCapabilities;
 import io.uplink.modem.RegistrationState;
 import io.uplink.transport.Connection;
@@ -58,6 +60,12 @@ public final class AttachedModemComponent implements Modem, Transport {
     @Override
     public ModemTlsCapabilities tlsCapabilities() {
         return modem.tlsCapabilities();
+    }
+
+    /** The dialect's own TLS: without this the service would answer the interface's default, no TLS at all. */
+    @Override
+    public Optional<ModemTls> tls() {
+        return modem.tls();
     }
 
     @Override

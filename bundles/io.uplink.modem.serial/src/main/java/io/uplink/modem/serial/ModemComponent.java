@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * One configured modem. A supervisor thread opens the port, identifies the modem, picks a dialect (configured or
  * matched), attaches, and publishes {@link Modem} and {@link Transport} through the {@link AttachedModemComponent}
  * factory. When the dialect goes away (its bundle stopped or updated), the port fails, or the modem stops answering,
- * it detaches, withdraws the services, and attaches again with whatever dialect matches then, with backoff.
+ * it detaches, withdraws the services, and attaches again with whatever dialect matches then, with backoff. Any
+ * failure of an attempt, also an {@link Error} such as {@link OutOfMemoryError}, is logged and followed by another
+ * attempt after the backoff: only deactivation ends the supervisor.
  */
 @Component(configurationPid = ModemConfig.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
@@ -66,6 +68,9 @@ public final class ModemComponent {
         this.factory = factory;
         this.supervisor = new Thread(this::supervise, "uplink-modem-" + config.port());
         this.supervisor.setDaemon(true);
+        // supervise() catches everything; should it still end abnormally, the log says so, not only stderr
+        this.supervisor.setUncaughtExceptionHandler((t, e) -> LOG.error("Modem {}: the supervisor stopped; the modem "
+                + "is not attached again until its configuration changes", config.port(), e));
         this.supervisor.start();
     }
 
@@ -169,21 +174,13 @@ public final class ModemComponent {
                         e.rawText().isEmpty() ? "" : " (modem said: " + e.rawText() + ")");
             } catch (IOException e) {
                 LOG.error("Modem {}: {}", config.port(), e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.error("Modem {}: unexpected failure", config.port(), e);
+            } catch (Throwable e) {
+                // Also Errors: the thread must survive an OutOfMemoryError or a dialect's bug, or the modem would never
+                // be attached again. The attempt's buffers are garbage once it is left.
+                LOG.error("Modem {}: unexpected failure; trying again", config.port(), e);
             } finally {
                 inUse = null;
-                if (published != null) {
-                    published.dispose();
-                }
-                if (modem != null) {
-                    modem.detach();
-                }
-                if (at != null) {
-                    at.close();
-                } else if (link != null) {
-                    closeQuietly(link);
-                }
+                release(published, modem, at, link);
             }
             if (running && !changed) {
                 long sleep = backoff + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
@@ -191,6 +188,34 @@ public final class ModemComponent {
                 awaitChange(null, sleep, seen);
                 backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
             }
+        }
+    }
+
+    /** Withdraws the services, detaches, closes the port: each step even when one before it fails. */
+    private void release(ComponentInstance<AttachedModemComponent> published, Modem modem, SerialAtChannel at,
+            SerialLink link) {
+        try {
+            if (published != null) {
+                published.dispose();
+            }
+        } catch (Throwable e) {
+            LOG.warn("Modem {}: withdrawing its services failed", config.port(), e);
+        }
+        try {
+            if (modem != null) {
+                modem.detach();
+            }
+        } catch (Throwable e) {
+            LOG.warn("Modem {}: detaching failed", config.port(), e);
+        }
+        try {
+            if (at != null) {
+                at.close();
+            } else if (link != null) {
+                closeQuietly(link);
+            }
+        } catch (Throwable e) {
+            LOG.warn("Modem {}: closing the port failed", config.port(), e);
         }
     }
 

@@ -31,11 +31,33 @@ import org.slf4j.LoggerFactory;
  * completes the command in flight and calls URC listeners. Callers queue on a fair lock and write their own command,
  * then wait (no polling) for the reader to complete it. After a timeout the next command first re-synchronises with
  * a bare {@code AT}, so a late answer is never taken for the next command's.
+ *
+ * <p>Every buffer the modem can fill is bounded, so a modem at the wrong baud rate, stuck in data mode or on a noisy
+ * line cannot exhaust the heap: a line is cut at {@value AtFramer#MAX_LINE} characters, a raw run at
+ * {@value AtFramer#MAX_RAW} bytes, a response holds at most {@value #MAX_RESPONSE_LINES} information lines, and at
+ * most {@value #MAX_RESPONSE_BYTES} bytes may arrive while a command waits for its final result (the payload of
+ * declared payload URCs, handed straight to their listeners, does not count). Past a limit the command fails at once
+ * with a {@link ModemException} whose {@link ModemException#dialectCode() code} is {@value #ENDLESS_DATA}.
+ *
+ * <p>Threads: the reader thread owns the framer and fills the {@link Pending} command under {@link #monitor}; the
+ * caller holding the queue lock owns everything else about its command.
  */
 public final class SerialAtChannel implements AtChannel, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SerialAtChannel.class);
     private static final Duration RESYNC_TIMEOUT = Duration.ofSeconds(2);
+
+    /** Information lines one response may hold; the longest real ones (file lists, operator scans) hold dozens. */
+    public static final int MAX_RESPONSE_LINES = 256;
+    /**
+     * Bytes that may arrive while one command waits for its final result: four times the largest raw run
+     * ({@value AtFramer#MAX_RAW}), about 23 s of a 115200 baud line.
+     */
+    public static final int MAX_RESPONSE_BYTES = 256 * 1024;
+    /** {@link ModemException#dialectCode()} of a command failed because the modem sent more than the limits allow. */
+    public static final String ENDLESS_DATA = "endless-data";
+    /** How many received bytes a failure quotes (escaped) as the modem's raw text. */
+    static final int SAMPLE_BYTES = 64;
 
     private final SerialLink link;
     private final AtFramer framer;
@@ -50,6 +72,10 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
     private volatile boolean numeric;
     private volatile String failure;
     private boolean resyncNeeded;
+    /** The last command marked sensitive: its late echo is masked too. */
+    private volatile AtCommand lastSensitive;
+    /** Set by a caller, applied by the reader before it feeds more bytes: the framer belongs to the reader thread. */
+    private volatile boolean framerResetRequested;
 
     public SerialAtChannel(SerialLink link) {
         this.link = link;
@@ -66,6 +92,12 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
         final List<String> lines = new ArrayList<>();
         final ByteArrayOutputStream data = new ByteArrayOutputStream();
         final long started = System.nanoTime();
+        /** Bytes received while waiting for the final result, less the payload of payload URCs. */
+        long received;
+        final byte[] sample = new byte[SAMPLE_BYTES];
+        int sampled;
+        /** Why the reader gave up on this command (a limit was passed); the caller turns it into the exception. */
+        String overflow;
         boolean echoSeen;
         boolean promptSeen;
         FinalResult result;
@@ -88,6 +120,40 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
         boolean awaitsPrompt() {
             return command.prompt() != null && !promptSeen;
         }
+
+        void count(byte[] buf, int n) {
+            received += n;
+            int take = Math.min(n, sample.length - sampled);
+            System.arraycopy(buf, 0, sample, sampled, take);
+            sampled += take;
+        }
+
+        /** The first bytes received, printable ASCII as is, everything else escaped: safe for logs and reports. */
+        String sample() {
+            return escape(sample, sampled) + (received > sampled ? "..." : "");
+        }
+    }
+
+    /** Bytes as text a log or report can show: printable ASCII kept, {@code \r \n \t}, others as {@code \xNN}. */
+    static String escape(byte[] bytes, int length) {
+        StringBuilder b = new StringBuilder(length * 2);
+        for (int i = 0; i < length; i++) {
+            int c = bytes[i] & 0xFF;
+            if (c == '\r') {
+                b.append("\\r");
+            } else if (c == '\n') {
+                b.append("\\n");
+            } else if (c == '\t') {
+                b.append("\\t");
+            } else if (c == '\\') {
+                b.append("\\\\");
+            } else if (c >= 0x20 && c <= 0x7E) {
+                b.append((char) c);
+            } else {
+                b.append(String.format("\\x%02x", c));
+            }
+        }
+        return b.toString();
     }
 
     /**
@@ -167,6 +233,9 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
 
     private AtResponse run(AtCommand command) throws ModemException {
         Pending p = new Pending(command);
+        if (command.isSensitive()) {
+            lastSensitive = command;
+        }
         synchronized (monitor) {
             pending = p;
         }
@@ -216,6 +285,10 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
         if (!open) {
             throw closedException(p.command);
         }
+        if (p.overflow != null) {
+            resyncNeeded = true;
+            throw endlessData(p);
+        }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             resyncNeeded = true;
@@ -234,14 +307,28 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
         }
     }
 
+    /** The failure of a command the modem flooded; {@code p.overflow} says which limit it passed. */
+    private ModemException endlessData(Pending p) {
+        LOG.debug("{}: {} failed: {}", link.name(), p.command, p.overflow);
+        return new ModemException("The modem on " + link.name() + " sends endless data (" + p.received + " bytes "
+                + "without a final result): wrong baud rate, a module stuck in data mode, or noise on the line ("
+                + p.overflow + ", waiting for the answer to " + p.command + ").", p.sample(), ENDLESS_DATA,
+                "Set the baud rate the module uses (the modem configuration's baud rate; the module's AT+IPR), check "
+                        + "that this is the module's AT port (not its NMEA or diagnostics port) and the cable and "
+                        + "ground; power-cycle a module stuck in data mode.");
+    }
+
     private void resync() throws ModemException {
         try {
-            framer.reset();
+            framerResetRequested = true;
             AtResponse r = run(AtCommand.of("AT").withTimeout(RESYNC_TIMEOUT));
             if (r.isOk()) {
                 resyncNeeded = false;
             }
         } catch (ModemException e) {
+            if (ENDLESS_DATA.equals(e.dialectCode())) {
+                throw e; // already the cause, in plain words
+            }
             throw new ModemException("The modem on " + link.name() + " does not answer AT any more.", e.rawText(), "",
                     "Check power and cabling; the modem may have reset or crashed (power-cycle it).", e);
         }
@@ -342,6 +429,11 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
                     break;
                 }
                 if (n > 0) {
+                    if (framerResetRequested) {
+                        framerResetRequested = false;
+                        framer.reset();
+                    }
+                    countReceived(buf, n);
                     framer.feed(buf, 0, n);
                 }
             }
@@ -350,10 +442,41 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
                 LOG.warn("Reading from {} failed: {}", link.name(), e.toString());
             }
             fail("read failed: " + e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.error("The AT reader of {} stopped on an unexpected error", link.name(), e);
+        } catch (Throwable e) {
+            // Also an Error (OutOfMemoryError, a URC listener's): a reader that dies silently would leave the channel
+            // open but deaf, and its modem would never be attached again. Closing it makes the supervisor reopen it.
+            LOG.error("The AT reader of {} stopped on an unexpected error; closing the channel", link.name(), e);
             fail("reader error: " + e);
         }
+    }
+
+    /** Counts bytes against the command in flight; past {@link #MAX_RESPONSE_BYTES} gives up on it. */
+    private void countReceived(byte[] buf, int n) {
+        synchronized (monitor) {
+            Pending p = pending;
+            if (p != null && p.result == null && p.overflow == null) {
+                p.count(buf, n);
+                if (p.received > MAX_RESPONSE_BYTES) {
+                    overflow(p, "more than " + MAX_RESPONSE_BYTES + " bytes");
+                }
+            }
+        }
+    }
+
+    /** Gives up on a flooded command: it leaves the reader's hands, its caller throws. Holds {@link #monitor}. */
+    private void overflow(Pending p, String why) {
+        p.overflow = why;
+        pending = null;
+        monitor.notifyAll();
+    }
+
+    /** Adds an information line, within {@link #MAX_RESPONSE_LINES}. Holds {@link #monitor}. */
+    private void addLine(Pending p, String line) {
+        if (p.lines.size() >= MAX_RESPONSE_LINES) {
+            overflow(p, "more than " + MAX_RESPONSE_LINES + " lines");
+            return;
+        }
+        p.lines.add(line);
     }
 
     private final class Sink implements AtFramer.Sink {
@@ -364,12 +487,15 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
                 LOG.debug("Dropped noise on {}: {} characters", link.name(), line.length());
                 return;
             }
-            LOG.debug("AT< {}", line);
             synchronized (monitor) {
                 Pending p = pending;
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("AT< {}", loggable(line, p));
+                }
                 if (p != null && p.result == null) {
-                    if (!p.echoSeen && line.equals(p.command.line())) {
-                        p.echoSeen = true;
+                    if (!p.echoSeen && (line.equals(p.command.line())
+                            || p.command.isSensitive() && echoes(line, p.command))) {
+                        p.echoSeen = true; // a secret's echo, even a garbled one, never joins the response's lines
                         return;
                     }
                     if (p.awaitsPrompt() && "CONNECT".equals(p.command.prompt()) && line.startsWith("CONNECT")) {
@@ -378,7 +504,7 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
                         return;
                     }
                     if (p.command.rawDataLength() >= 0 && line.startsWith(p.command.rawDataPrefix())) {
-                        p.lines.add(line); // e.g. CONNECT before a file download: data follows, not the end
+                        addLine(p, line); // e.g. CONNECT before a file download: data follows, not the end
                         return;
                     }
                     FinalResult.Kind extra = p.command.extraFinalResults().get(line);
@@ -391,7 +517,7 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
                     }
                     if (p.responsePrefix != null && line.startsWith(p.responsePrefix)
                             || p.command.rawDataPrefix() != null && line.startsWith(p.command.rawDataPrefix())) {
-                        p.lines.add(line);
+                        addLine(p, line);
                         return;
                     }
                 }
@@ -404,11 +530,13 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
                     return;
                 }
                 if (p != null && p.result == null) {
-                    p.lines.add(line); // information text without a prefix, e.g. the lines of ATI
+                    addLine(p, line); // information text without a prefix, e.g. the lines of ATI
                     return;
                 }
             }
-            LOG.debug("Unsolicited line nobody listens to on {}: {}", link.name(), line);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("Unsolicited line nobody listens to on {}: {}", link.name(), loggable(line, null));
+            }
         }
 
         @Override
@@ -428,12 +556,15 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
             synchronized (monitor) {
                 urc = urcAwaitingPayload;
                 urcAwaitingPayload = null;
+                Pending p = pending;
                 if (urc == null) {
-                    Pending p = pending;
                     if (p != null) {
                         p.data.write(data, 0, data.length);
                     }
                     return;
+                }
+                if (p != null) {
+                    p.received -= data.length; // goes straight to the URC's listeners, buffered nowhere
                 }
             }
             deliverUrc(urc, data);
@@ -463,6 +594,26 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
                 return p != null && p.awaitsPrompt() && p.command.prompt().charAt(0) == c;
             }
         }
+    }
+
+    /**
+     * A received line as logs may show it: the echo of a sensitive command (a SIM PIN, an APN password) is masked
+     * exactly as the sent line is ({@link AtCommand#toString()}), also when it comes late.
+     */
+    private String loggable(String line, Pending p) {
+        if (p != null && p.command.isSensitive() && echoes(line, p.command)) {
+            return p.command.toString();
+        }
+        AtCommand last = lastSensitive;
+        return last != null && echoes(line, last) ? last.toString() : line;
+    }
+
+    /** Whether a line repeats a command up to its arguments ({@code AT+CPIN=}), as an echo does, in any case. */
+    static boolean echoes(String line, AtCommand c) {
+        String sent = c.line();
+        int eq = sent.indexOf('=');
+        String head = eq < 0 ? sent : sent.substring(0, eq + 1);
+        return line.regionMatches(true, 0, head, 0, head.length());
     }
 
     static boolean isNoise(String line) {

@@ -1,0 +1,37 @@
+package io.uplink.modem.serial;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Proxy;
+import java.util.Map;
+import java.util.Optional;
+
+import io.uplink.modem.Modem;
+import io.uplink.modem.ModemTls;
+
+import org.junit.jupiter.api.Test;
+
+/** The OSGi face of an attached modem passes every part of the dialect's {@link Modem} through. */
+class AttachedModemComponentTest {
+
+    @Test
+    void reportsTheDialectsOwnTls() {
+        ModemTls tls = (ModemTls) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { ModemTls.class },
+                (proxy, method, args) -> switch (method.getName()) {
+                case "toString" -> "the dialect's ModemTls";
+                case "hashCode" -> System.identityHashCode(proxy);
+                case "equals" -> proxy == args[0];
+                default -> throw new UnsupportedOperationException(method.getName());
+                });
+        Modem dialects = new FakeModem(Optional.of(tls));
+        AttachedModemComponent service = new AttachedModemComponent(Map.of(AttachedModemComponent.INSTANCE, dialects));
+        assertThat(service.tls()).containsSame(tls);
+    }
+
+    @Test
+    void reportsNoTlsWhenTheDialectHasNone() {
+        AttachedModemComponent service = new AttachedModemComponent(
+                Map.of(AttachedModemComponent.INSTANCE, new FakeModem(Optional.empty())));
+        assertThat(service.tls()).isEmpty();
+    }
+}
