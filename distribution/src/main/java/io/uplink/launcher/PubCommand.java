@@ -224,9 +224,10 @@ final class PubCommand {
                 return Main.EXIT_FAILURE;
             }
             if (!done) {
+                String problem = c.lastProblem();
                 err.println("uplink pub: " + left + " message(s) not delivered" + (c.refusedByBroker() ? ": "
-                        : " within " + own.timeout + " s of no progress" + (c.lastProblem().isEmpty() ? "." : ": "))
-                        + c.lastProblem());
+                        : " within " + own.timeout + " s of no progress" + (problem.isEmpty() ? "." : ": "))
+                        + problem);
                 err.println("They stay queued in " + queueFile + "; run the same command with --resume to send them.");
                 return Main.EXIT_FAILURE;
             }

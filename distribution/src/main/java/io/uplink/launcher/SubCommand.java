@@ -42,8 +42,8 @@ final class SubCommand {
             "",
             "With --json each message is one line: {\"topic\", \"qos\", \"retained\", \"payload\"} (or",
             "\"payload_base64\" when the payload is not UTF-8 text).",
-            "Exit codes: 0 done (count reached or interrupted), 1 timeout before the count or connection problem,",
-            "2 bad arguments.");
+            "Exit codes: 0 done (count reached or interrupted), 1 timeout before the count, not connected within",
+            "the timeout (the cause is printed) or connection problem, 2 bad arguments.");
 
     private final Path home;
     private final PrintStream out;
@@ -148,17 +148,24 @@ final class SubCommand {
                     return Main.EXIT_FAILURE;
                 }
             }
+            // read before closing: a closed connection no longer says what its attempt was waiting for
+            String problem = c.lastProblem();
+            boolean connected = c.connects() > 0;
             path.close();
             Files.deleteIfExists(queueFile);
             Files.deleteIfExists(queueFile.resolveSibling(queueFile.getFileName() + ".mark"));
             if (!reached) {
                 if (own.count > 0) {
                     err.println("uplink sub: timed out after " + own.timeout + " s with " + received.get() + " of "
-                            + own.count + " message(s)" + (c.lastProblem().isEmpty() ? "." : "; last problem: "
-                                    + c.lastProblem()));
+                            + own.count + " message(s)" + (problem.isEmpty() ? "." : "; last problem: " + problem));
                     return Main.EXIT_FAILURE;
                 }
-                return c.lastProblem().isEmpty() || received.get() > 0 ? Main.EXIT_OK : Main.EXIT_FAILURE;
+                if (!connected) {
+                    err.println("uplink sub: not connected within " + own.timeout + " s" + (problem.isEmpty() ? "."
+                            : ": " + problem) + " Run 'uplink doctor' with the same options for the cause.");
+                    return Main.EXIT_FAILURE;
+                }
+                return problem.isEmpty() || received.get() > 0 ? Main.EXIT_OK : Main.EXIT_FAILURE;
             }
             return Main.EXIT_OK;
         } catch (CloudException e) {

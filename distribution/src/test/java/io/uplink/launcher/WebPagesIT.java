@@ -88,6 +88,20 @@ class WebPagesIT {
                 assertThat(big.statusCode()).as("%d bytes: %s", size, big.body()).isEqualTo(413);
                 assertThat(big.body()).contains("accepts 128 KiB").doesNotContain("Exception").doesNotContain("at org.");
             }
+
+            // Issue 16, low 18: a damaged credential store is not "credentials": true.
+            assertThat(status.body()).contains("\"credentials\":true").contains("\"credentials_problem\":\"\"");
+            Path store = gw.home.resolve("data/demo/credentials/credentials.bcfks"); // the demo's store
+            byte[] bytes = Files.readAllBytes(store);
+            for (int i = bytes.length / 2; i < bytes.length / 2 + 64; i++) {
+                bytes[i] ^= 0x5A;
+            }
+            Files.write(store, bytes);
+            HttpResponse<String> damaged = send(HttpRequest.newBuilder(URI.create(base + "/status.json")).GET(), auth);
+            assertThat(damaged.body()).contains("\"credentials\":false").contains("\"credentials_problem\":\"")
+                    .contains("credentials.bcfks");
+            assertThat(send(HttpRequest.newBuilder(URI.create(base)).GET(), auth).body())
+                    .contains("id=\"credentials-problem\"");
             assertThat(gw.stop()).isZero();
         }
     }

@@ -61,6 +61,17 @@ public interface CredentialStore {
     List<X509Certificate> trustAnchors(String alias);
 
     /**
+     * Why the store cannot be used now (a damaged file, a secret that does not open it, a folder that cannot be read),
+     * in plain words with the fix; empty when it works. A store with such a problem stays registered, so that this can
+     * be shown; it never overwrites the file. Cheap enough for a status page to call every few seconds.
+     *
+     * @since 1.2
+     */
+    default String problem() {
+        return "";
+    }
+
+    /**
      * Deletes {@code alias}.
      *
      * @return {@code false} if it did not exist

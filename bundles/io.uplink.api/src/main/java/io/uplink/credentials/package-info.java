@@ -5,9 +5,12 @@
  * <p>1.1: {@link io.uplink.credentials.CredentialStore#inspect}, {@link io.uplink.credentials.CredentialStore#exportPem}
  * and the contents of a {@link io.uplink.credentials.ValidationReport}.
  *
+ * <p>1.2: {@link io.uplink.credentials.CredentialStore#problem()}, so that a status page can tell a running store from
+ * a usable one.
+ *
  * @since 1.0
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package io.uplink.credentials;
 

@@ -167,7 +167,11 @@ public final class UplinkConsolePlugin extends HttpServlet {
         all.put("modems", ms);
         all.put("connections", cs);
         all.put("doctor", doctor != null);
-        all.put("credentials", credentials != null);
+        CredentialStore store = credentials;
+        String storeProblem = store == null ? "the credential store is not running: start io.uplink.credentials"
+                : store.problem();
+        all.put("credentials", store != null && storeProblem.isEmpty()); // usable, not merely running
+        all.put("credentials_problem", storeProblem);
         return all;
     }
 

@@ -45,6 +45,8 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     private static final long BACKOFF_BASE_MILLIS = 1_000;
     private static final long BACKOFF_CAP_MILLIS = 120_000;
     private static final Duration STABLE = Duration.ofSeconds(60);
+    /** How long one step of a connection attempt may last before {@link #lastProblem()} names it. */
+    static final Duration STUCK = Duration.ofSeconds(2);
 
     private final EndpointSettings settings;
     private final Supplier<Transport> transport;
@@ -61,6 +63,9 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     private volatile ConnectionState state = ConnectionState.DISCONNECTED;
     private volatile MqttSession session;
     private volatile String lastProblem = "";
+    /** Where the current connection attempt stands (set by the worker and Paho's connect thread); empty when none. */
+    private volatile String stage = "";
+    private volatile long stageSince;
     private volatile boolean retryRequested;
     private volatile String path = "";
     private volatile boolean refused;
@@ -141,10 +146,29 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         return state;
     }
 
-    /** What went wrong last, in plain words; empty when nothing did. */
+    /**
+     * What went wrong last, in plain words; empty when nothing did. While an attempt has been stuck for
+     * {@link #STUCK} or more at one step (a server that accepts TCP and stays silent), that step is the problem:
+     * e.g. "no answer for 5 s: TCP connected to host:8883, the TLS handshake is waiting for the server's first answer".
+     */
     @Override
     public String lastProblem() {
-        return lastProblem;
+        String earlier = lastProblem;
+        String now = stage;
+        if (state != ConnectionState.CONNECTING || now.isEmpty()) {
+            return earlier;
+        }
+        long seconds = (System.nanoTime() - stageSince) / 1_000_000_000L;
+        if (seconds < STUCK.toSeconds()) {
+            return earlier;
+        }
+        String stuck = "no answer for " + seconds + " s: " + now + ".";
+        return earlier.isEmpty() ? stuck : earlier + " Now " + stuck;
+    }
+
+    private void stage(String what) {
+        stageSince = System.nanoTime();
+        stage = what;
     }
 
     /**
@@ -287,11 +311,13 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
                 }
                 connectedSince = null;
                 inFlight.clear();
+                stage("opening a connection to " + settings.host() + ":" + settings.port());
                 state = ConnectionState.CONNECTING;
                 try {
                     connect();
                     connectedSince = Instant.now();
                     state = ConnectionState.CONNECTED;
+                    stage("");
                     lastProblem = "";
                     refused = false;
                     connects.incrementAndGet();
@@ -304,7 +330,12 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
                         break; // closing: the attempt was interrupted on purpose
                     }
                     state = ConnectionState.WAITING_TO_RETRY;
-                    lastProblem = e instanceof MqttSession.SessionException ? e.getMessage() : MqttSession.plain(e);
+                    String at = stage;
+                    stage("");
+                    String why = e instanceof MqttSession.SessionException ? e.getMessage() : MqttSession.plain(e);
+                    // A bare timeout says nothing of where it stopped: add the step that got no answer.
+                    lastProblem = at.isEmpty() || !why.toLowerCase(java.util.Locale.ROOT).contains("timed out") ? why
+                            : why + " (no answer while " + at + ")";
                     refused = e instanceof MqttSession.SessionException se && se.refused();
                     long cap = Math.min(BACKOFF_CAP_MILLIS, BACKOFF_BASE_MILLIS << Math.min(attempt, 20));
                     long sleep = ThreadLocalRandom.current().nextLong(cap / 10, cap + 1);
@@ -370,15 +401,19 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         }
         usedEngine = null;
         if (modemTls != null) {
+            stage("the modem's own TLS is connecting to " + host + ":" + port);
             ModemTlsPath.Opened o = modemTls.open(host, port, timeout);
             usedTransport = t;
             path = o.path();
+            stage("the modem's TLS connected to " + host + ":" + port + ", waiting for the broker's CONNACK");
             return o.connection();
         }
+        stage("opening TCP to " + host + ":" + port + " over " + t.describe());
         Connection c = t.connect(host, port, timeout);
         usedTransport = t;
         if (!"host".equals(settings.tlsMode())) {
             path = t.describe() + ", no TLS";
+            stage("TCP connected to " + host + ":" + port + " (no TLS), waiting for the broker's CONNACK");
             return c;
         }
         TlsEngine engine = tls.get();
@@ -387,10 +422,13 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
             c.close();
             throw new IOException("no TLS engine is running (start io.uplink.tls.bc)");
         }
+        stage("TCP connected to " + host + ":" + port + ", the TLS handshake is waiting for the server's answer (its "
+                + "ServerHello); a server that stays silent here does not speak TLS on this port");
         TlsSession session = engine.handshake(c, tlsProfile.get().handshakeTimeout(timeout.plusSeconds(30)).build());
         path = t.describe() + ", " + session.protocol() + " " + session.cipherSuite()
                 + (session.applicationProtocol().isEmpty() ? "" : " ALPN " + session.applicationProtocol())
                 + (session.resumed() ? " (resumed)" : "");
+        stage(session.protocol() + " agreed with " + host + ":" + port + ", waiting for the broker's CONNACK");
         return session;
     }
 

@@ -55,6 +55,12 @@ public final class BcCredentialStore implements CredentialStore {
     private final BiConsumer<String, Change> listener;
     private KeyStore cache;
     private Object cacheVersion;
+    /** The failure of the last load and the file version it failed on, so a damaged file is not re-read each call. */
+    private CredentialException failure;
+    private Object failedVersion;
+    private long failedAt;
+    /** How long a failed load is answered from memory: a damaged file is not decrypted again on every status poll. */
+    private static final long RETRY_FAILED_NANOS = 30_000_000_000L;
 
     /**
      * @param storeFile the BCFKS file, created on first import
@@ -306,15 +312,37 @@ public final class BcCredentialStore implements CredentialStore {
     }
 
     private KeyStore current() throws CredentialException {
+        Object version = null;
         try {
-            Object version = file.version();
+            version = file.version();
+            if (failure != null && version.equals(failedVersion) && System.nanoTime() - failedAt < RETRY_FAILED_NANOS) {
+                throw failure; // the same file failed before: do not pay the key derivation again
+            }
             if (cache == null || !version.equals(cacheVersion)) {
                 cache = file.withLock(file::load);
                 cacheVersion = version;
             }
+            failure = null;
             return cache;
         } catch (IOException | GeneralSecurityException e) {
-            throw storeFailure(e);
+            CredentialException f = storeFailure(e);
+            if (version != null) {
+                failure = f;
+                failedVersion = version;
+                failedAt = System.nanoTime();
+            }
+            throw f;
+        }
+    }
+
+    @Override
+    public synchronized String problem() {
+        try {
+            current();
+            return "";
+        } catch (CredentialException e) {
+            String fix = e.problems().isEmpty() ? "" : e.problems().get(0).fix();
+            return e.getMessage() + (fix.isEmpty() || e.getMessage().contains(fix) ? "" : " " + fix);
         }
     }
 

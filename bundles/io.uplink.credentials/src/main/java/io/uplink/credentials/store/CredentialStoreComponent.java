@@ -144,4 +144,9 @@ public final class CredentialStoreComponent implements CredentialStore {
     public boolean delete(String alias) throws CredentialException {
         return store.delete(alias);
     }
+
+    @Override
+    public String problem() {
+        return store.problem();
+    }
 }

@@ -221,4 +221,31 @@ class BcCredentialStoreTest {
         }
         return -1;
     }
+
+    /** Issue 16, low 18: a damaged store was reported as working ("credentials": true in status.json). */
+    @Test
+    void aDamagedStoreSaysSoThroughProblemAndRecoversWhenRestored() throws Exception {
+        BcCredentialStore store = open("secret-1");
+        assertThat(store.problem()).as("an empty store works").isEmpty();
+        store.importCredential("a", device, null);
+        assertThat(store.problem()).isEmpty();
+        java.nio.file.Path file = dir.resolve("store/credentials.bcfks");
+        byte[] good = java.nio.file.Files.readAllBytes(file);
+        byte[] bad = good.clone();
+        for (int i = bad.length / 2; i < bad.length / 2 + 64; i++) {
+            bad[i] ^= 0x5A;
+        }
+        java.nio.file.Files.write(file, bad);
+        BcCredentialStore reopened = open("secret-1");
+        String problem = reopened.problem();
+        assertThat(problem).as("problem of a damaged store").isNotEmpty().contains(file.toString());
+        assertThat(reopened.problem()).isEqualTo(problem);
+        assertThat(java.nio.file.Files.readAllBytes(file)).as("the file is left untouched").isEqualTo(bad);
+
+        java.nio.file.Files.write(file, good);
+        java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now()
+                .plusSeconds(5)));
+        assertThat(reopened.problem()).as("restored").isEmpty();
+        assertThat(open("secret-2").problem()).as("a secret that does not open a good store").isNotEmpty();
+    }
 }
