@@ -75,7 +75,7 @@ final class ClientOptions {
         for (int i = 0; i < list.size(); i++) {
             String a = list.get(i);
             switch (a) {
-            case "-h", "--host" -> o.host = value(list, ++i, a);
+            case "-h", "--host" -> o.host = host(value(list, ++i, a), a);
             case "-p", "--port" -> o.port = number(value(list, ++i, a), a, 1, 65535);
             case "-i", "--id" -> o.clientId = value(list, ++i, a);
             case "-k", "--keepalive" -> o.keepAlive = number(value(list, ++i, a), a, 0, 65535);
@@ -183,6 +183,14 @@ final class ClientOptions {
             throw new IllegalArgumentException(option + " needs a value");
         }
         return args.get(i);
+    }
+
+    private static String host(String text, String option) {
+        try {
+            return io.uplink.cloud.EndpointAddress.host(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage());
+        }
     }
 
     static int number(String text, String option, int min, int max) {

@@ -1,8 +1,6 @@
 package io.uplink.launcher;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -58,8 +56,20 @@ final class ClientPath implements AutoCloseable {
     static final class PathException extends Exception {
         private static final long serialVersionUID = 1L;
 
+        private final boolean badInput;
+
         PathException(String message, Throwable cause) {
+            this(message, cause, false);
+        }
+
+        PathException(String message, Throwable cause, boolean badInput) {
             super(message, cause);
+            this.badInput = badInput;
+        }
+
+        /** The command's own input (a file, standard input) is wrong, not the path: exit code 2. */
+        boolean badInput() {
+            return badInput;
         }
     }
 
@@ -214,9 +224,9 @@ final class ClientPath implements AutoCloseable {
         } catch (CredentialException e) {
             throw new PathException(e.getMessage(), e);
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new PathException("cannot read " + e.getFile() + ": there is no such file", e);
+            throw new PathException("cannot read " + e.getFile() + ": there is no such file", e, true);
         } catch (IOException e) {
-            throw new PathException("cannot read a certificate or key file: " + e, e);
+            throw new PathException("cannot read a certificate or key file: " + e.getMessage(), e, true);
         }
         return b;
     }
@@ -255,9 +265,9 @@ final class ClientPath implements AutoCloseable {
         } catch (CredentialException e) {
             throw new PathException(e.getMessage(), e);
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new PathException("cannot read " + e.getFile() + ": there is no such file", e);
+            throw new PathException("cannot read " + e.getFile() + ": there is no such file", e, true);
         } catch (IOException e) {
-            throw new PathException("cannot read a certificate or key file: " + e, e);
+            throw new PathException("cannot read a certificate or key file: " + e.getMessage(), e, true);
         }
         BcCredentialStore s = store;
         BcCredentialStore.Loaded caFiles = ca;
@@ -306,7 +316,7 @@ final class ClientPath implements AutoCloseable {
     }
 
     private static char[] readPassword() throws IOException {
-        String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        String line = InputFiles.readLine(System.in, 4096, "the password on standard input");
         if (line == null) {
             throw new IOException("--password-stdin was given but standard input is empty");
         }

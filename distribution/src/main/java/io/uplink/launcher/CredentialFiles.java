@@ -38,10 +38,7 @@ final class CredentialFiles {
     static List<byte[]> read(List<Path> files) throws IOException {
         List<byte[]> contents = new ArrayList<>();
         for (Path f : files) {
-            if (Files.isDirectory(f)) {
-                throw new IOException(f + " is a folder; give the certificate or key file");
-            }
-            contents.add(Files.readAllBytes(f));
+            contents.add(InputFiles.read(f, InputFiles.CREDENTIAL_LIMIT, "the certificate or key file"));
         }
         return contents;
     }

@@ -1,8 +1,6 @@
 package io.uplink.launcher;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -330,7 +328,7 @@ final class CredsCommand {
         if (!o.passphraseStdin) {
             return null;
         }
-        String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        String line = InputFiles.readLine(System.in, 4096, "standard input");
         if (line == null) {
             throw new IOException("--passphrase-stdin was given but standard input is empty");
         }

@@ -1,8 +1,6 @@
 package io.uplink.launcher;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -77,15 +75,26 @@ final class DoctorCommand {
             "  -v, --verbose         Show the evidence of every step, not only of the failing one",
             "  -h, --help            Show this help",
             "",
-            "Cause codes (stable): ok, serial.no-response, serial.noise, modem.sim, modem.not-registered,",
-            "modem.pdp, modem.socket-closed, modem.buffer-overrun, net.dns, net.tcp-refused, net.timeout,",
-            "tls.version-mismatch, tls.cipher-mismatch, tls.sni-missing, tls.sni-wrong, tls.unknown-ca,",
-            "tls.hostname-mismatch, tls.server-cert-expired, tls.clock-wrong, tls.client-cert-required,",
-            "tls.client-cert-rejected, tls.modem-handshake, modem.no-tls, credentials.key-mismatch,",
-            "credentials.malformed, credentials.modem-storage, mqtt.connack-refused,",
-            "mqtt.closed-after-connect, mqtt.profile-violation. See README.md, 'When it does not connect'.",
+            causeCodes(),
             "",
             "Exit codes: 0 everything passed, 1 a cause was found, 2 bad arguments.");
+
+    /** The cause codes, from the doctor's own table, wrapped for the help text. */
+    static String causeCodes() {
+        StringBuilder text = new StringBuilder("Cause codes (stable):");
+        int line = text.length();
+        for (io.uplink.doctor.Cause c : io.uplink.doctor.Cause.values()) {
+            String word = " " + c.code() + ",";
+            if (line + word.length() > 100) {
+                text.append('\n');
+                word = word.substring(1);
+                line = 0;
+            }
+            text.append(word);
+            line += word.length();
+        }
+        return text.substring(0, text.length() - 1) + ".\nSee README.md, 'When it does not connect'.";
+    }
 
     private final Path home;
     private final PrintStream out;
@@ -149,7 +158,7 @@ final class DoctorCommand {
         try (ClientPath path = new ClientPath()) {
             char[] password = null;
             if (o.passwordStdin) {
-                String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                String line = InputFiles.readLine(System.in, 4096, "standard input");
                 password = line == null ? null : line.toCharArray();
             }
             Credentials creds = credentials(o, earlier);

@@ -1,9 +1,7 @@
 package io.uplink.launcher;
 
-import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -60,6 +58,16 @@ final class PasswdCommand {
         if (password == null) {
             return Main.EXIT_FAILURE;
         }
+        if (password.isBlank()) {
+            err.println("uplink passwd: the password is only spaces or tabs; give one with at least " + MIN_LENGTH
+                    + " other characters.");
+            return Main.EXIT_USAGE;
+        }
+        if (!password.equals(password.strip())) {
+            err.println("uplink passwd: the password starts or ends with a space or tab, usually a copy-paste "
+                    + "accident that makes the login fail later; remove it, or put it inside the password.");
+            return Main.EXIT_USAGE;
+        }
         if (password.length() < MIN_LENGTH) {
             err.println("uplink passwd: the password is too short (" + password.length() + " characters); use at least "
                     + MIN_LENGTH + ".");
@@ -82,8 +90,7 @@ final class PasswdCommand {
     }
 
     private static String readStdin() throws IOException {
-        BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line = r.readLine();
+        String line = InputFiles.readLine(System.in, 4096, "the password on standard input");
         if (line == null) {
             throw new IOException("standard input is empty");
         }

@@ -37,7 +37,13 @@ final class ProbeCommand {
             "  --json        Machine-readable report",
             "  -h, --help    Show this help",
             "",
-            "Exit codes: 0 probed, 1 the broker could not be reached, 2 bad arguments.");
+            "A server that accepts TCP but sends no ServerHello is reported as silent after two handshakes; a port",
+            "that answers something other than TLS stops the probe at once. A ServerHello counts as acceptance only",
+            "when it chose the version and suite offered; choosing a suite that was not offered is reported as a",
+            "protocol error of the server.",
+            "",
+            "Exit codes: 0 probed, 1 the broker could not be reached, is silent, does not speak TLS or broke the",
+            "protocol, 2 bad arguments.");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -82,22 +88,20 @@ final class ProbeCommand {
             err.println("Run 'uplink probe --help' for the options.");
             return Main.EXIT_USAGE;
         }
-        String host = target.replaceFirst("^mqtts?://", "");
-        int port = 8883;
-        int colon = host.lastIndexOf(':');
-        if (colon > 0 && !host.endsWith("]")) {
-            try {
-                port = Integer.parseInt(host.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                err.println("uplink probe: '" + target + "': the port must be a number");
-                return Main.EXIT_USAGE;
-            }
-            host = host.substring(0, colon);
+        String host;
+        int port;
+        try {
+            io.uplink.cloud.EndpointAddress address = io.uplink.cloud.EndpointAddress.parse(target, true);
+            host = address.host();
+            port = address.port();
+        } catch (IllegalArgumentException e) {
+            err.println("uplink probe: " + e.getMessage());
+            return Main.EXIT_USAGE;
         }
         Cli.logging(false);
         System.setProperty("org.slf4j.simpleLogger.log.io.uplink.tls.bc", "off");
         if (!json) {
-            out.println("Probing " + host + ":" + port + " (about 20 handshakes) ...");
+            out.println("Probing " + host + ":" + port + " (about 20 handshakes; a silent server is given up after two) ...");
         }
         BrokerProbe.Report r;
         String modemName = null;
@@ -133,22 +137,33 @@ final class ProbeCommand {
             r.modems().forEach((family, shared) -> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("shared_suites", shared);
-                m.put("verdict", shared.isEmpty() ? "use host TLS" : "modem TLS possible");
+                m.put("verdict", r.stoppedEarly() ? "unknown" : shared.isEmpty() ? "use host TLS"
+                        : "modem TLS possible");
                 modems.put(family, m);
             });
             j.put("modems", modems);
+            j.put("answer", r.answer().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            j.put("problem", r.problem());
             j.put("evidence", r.evidence());
             out.println(Json.write(j));
-            return Main.EXIT_OK;
+            return r.problem().isEmpty() ? Main.EXIT_OK : Main.EXIT_FAILURE;
         }
-        r.versions().forEach((v, suites) -> out.println(v + ": " + (suites.isEmpty() ? "refused"
-                : String.join(", ", suites))));
+        if (!r.problem().isEmpty()) {
+            out.println("Problem: " + r.problem());
+        }
+        boolean stopped = r.stoppedEarly();
+        r.versions().forEach((v, suites) -> out.println(v + ": " + (!suites.isEmpty() ? String.join(", ", suites)
+                : stopped ? "unknown (the server did not answer TLS)" : "refused")));
         out.println("SNI: " + switch (r.sni()) {
         case "needed" -> "needed: without a server name the server refuses the handshake";
         case "same" -> "not needed: the same certificate is served without it";
-        case "unknown" -> "not tested (the host is an IP address)";
+        case "unknown" -> stopped ? "not tested (the server did not answer TLS)" : isIpLiteral(r.host())
+                ? "not tested (the host is an IP address)" : "unknown (the handshake without SNI got no clear answer)";
         default -> "without a server name it serves another certificate: " + r.sni();
         });
+        if (stopped) {
+            return Main.EXIT_FAILURE;
+        }
         out.println("Chain: " + (r.chain().isEmpty() ? "(not seen)" : String.join(" <- ", r.chain())));
         out.println("Client certificate: " + (r.asksForClientCertificate() ? "requested" : "not requested"));
         out.println("Modems' own TLS:");
@@ -157,6 +172,10 @@ final class ProbeCommand {
                         + "(tls.mode=host: the gateway's TLS engine over the modem's plain sockets)."
                 : "can connect with " + String.join(", ", shared) + (shared.stream().anyMatch(x -> x.contains(
                         "ECDHE")) ? "." : " (no forward secrecy; host TLS is stronger)."))));
-        return Main.EXIT_OK;
+        return r.problem().isEmpty() ? Main.EXIT_OK : Main.EXIT_FAILURE;
+    }
+
+    private static boolean isIpLiteral(String host) {
+        return host.matches("[0-9.]+") || host.contains(":");
     }
 }

@@ -47,7 +47,8 @@ final class PubCommand {
             "",
             ClientOptions.CONNECTION_HELP,
             "",
-            "Exit codes: 0 all delivered, 1 not all delivered (still queued) or connection refused, 2 bad arguments.");
+            "Exit codes: 0 all delivered, 1 not all delivered (still queued), connection refused, or the queue file was",
+            "found damaged (what was recovered is sent; the damaged file is kept aside), 2 bad arguments.");
 
     private final Path home;
     private final PrintStream out;
@@ -142,8 +143,12 @@ final class PubCommand {
         Cli.logging(o.debug);
         byte[] single;
         try {
-            single = own.file != null ? Files.readAllBytes(own.file)
-                    : own.stdin ? System.in.readAllBytes() : own.nullMessage ? new byte[0] : null;
+            single = own.file != null ? InputFiles.read(own.file, InputFiles.MESSAGE_LIMIT, "the message file")
+                    : own.stdin ? InputFiles.read(System.in, InputFiles.MESSAGE_LIMIT, "the message on standard input")
+                    : own.nullMessage ? new byte[0] : null;
+        } catch (java.nio.file.NoSuchFileException e) {
+            err.println("uplink pub: cannot read the message: there is no such file: " + e.getFile());
+            return Main.EXIT_USAGE;
         } catch (IOException e) {
             err.println("uplink pub: cannot read the message: " + e.getMessage());
             return Main.EXIT_USAGE;
@@ -159,8 +164,13 @@ final class PubCommand {
                 err.println("Attaching the modem on " + o.modem + " ...");
             }
             path.openTransport(o);
-            Files.createDirectories(state);
+            if (own.state == null) {
+                PrivateFiles.restrict(home.resolve("data"), state); // queued messages are this user's alone
+            }
             MqttCloudConnection c = path.connect(o, "pub", clientId, true, queueFile, home);
+            if (!c.queueDamage().isEmpty()) {
+                err.println("uplink pub: " + c.queueDamage());
+            }
             int earlier = c.queuedMessages();
             if (earlier > 0) {
                 err.println(earlier + " message(s) from an earlier run are queued in " + queueFile
@@ -199,7 +209,10 @@ final class PubCommand {
                 j.put("seconds", Math.round(seconds * 1000) / 1000.0);
                 j.put("queue", queueFile.toString());
                 j.put("problem", !refusal.isEmpty() ? refusal : done ? "" : c.lastProblem());
+                j.put("queue_damage", c.queueDamage());
                 out.println(Json.write(j));
+            } else if (done && refusal.isEmpty() && accepted == 0 && earlier == 0) {
+                out.println("Nothing was queued in " + queueFile + "; nothing to send.");
             } else if (done && refusal.isEmpty()) {
                 String what = accepted == 0 ? earlier + " message(s) from an earlier run"
                         : accepted + " message(s)" + (earlier > 0 ? " (and " + earlier + " from an earlier run)" : "");
@@ -217,10 +230,10 @@ final class PubCommand {
                 err.println("They stay queued in " + queueFile + "; run the same command with --resume to send them.");
                 return Main.EXIT_FAILURE;
             }
-            return Main.EXIT_OK;
+            return c.queueDamage().isEmpty() ? Main.EXIT_OK : Main.EXIT_FAILURE;
         } catch (ClientPath.PathException e) {
             err.println("uplink pub: " + e.getMessage());
-            return Main.EXIT_FAILURE;
+            return e.badInput() ? Main.EXIT_USAGE : Main.EXIT_FAILURE;
         } catch (IOException e) {
             err.println("uplink pub: " + e.getMessage());
             return Main.EXIT_FAILURE;

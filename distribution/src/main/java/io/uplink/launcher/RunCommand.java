@@ -161,9 +161,24 @@ final class RunCommand {
 
     /** Jetty would only log a bind failure and run on without a web server; refuse to start instead. */
     private static void checkPortFree(String host, int port) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new IOException("the web server cannot listen on " + host + ": the name does not resolve to an "
+                    + "address of this machine. Give one of its addresses (127.0.0.1 for this machine only, 0.0.0.0 "
+                    + "for all) with 'uplink run --http-host ADDRESS' or org.apache.felix.http.host in "
+                    + "conf/framework.properties");
+        }
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true);
-            probe.bind(new InetSocketAddress(host, port));
+            probe.bind(address);
+        } catch (java.net.BindException e) {
+            boolean notOurs = e.getMessage() != null && e.getMessage().contains("assign");
+            throw new IOException("the web server cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + "). " + (notOurs ? host + " is not an address of this machine: give one of its addresses "
+                            + "(127.0.0.1, 0.0.0.0 for all) with 'uplink run --http-host ADDRESS'"
+                            : "Another program (perhaps another Uplink) uses that port: stop it, or choose another "
+                                    + "port with 'uplink run --http-port N' or org.osgi.service.http.port in "
+                                    + "conf/framework.properties"), e);
         } catch (IOException e) {
             throw new IOException("the web server cannot listen on " + host + ":" + port + " (" + e.getMessage()
                     + "). Another program (perhaps another Uplink) uses that port: stop it, or choose another port "

@@ -21,7 +21,7 @@ record RunOptions(String httpHost, Integer httpPort, boolean shell, boolean help
                 shell = false;
                 break;
             case "--http-host":
-                host = value(args, ++i, a);
+                host = httpHost(value(args, ++i, a));
                 break;
             case "--http-port":
                 port = port(value(args, ++i, a));
@@ -30,7 +30,7 @@ record RunOptions(String httpHost, Integer httpPort, boolean shell, boolean help
                 if (a.startsWith("--http-port=")) {
                     port = port(a.substring("--http-port=".length()));
                 } else if (a.startsWith("--http-host=")) {
-                    host = a.substring("--http-host=".length());
+                    host = httpHost(a.substring("--http-host=".length()));
                 } else {
                     throw new IllegalArgumentException("unknown option '" + a + "'");
                 }
@@ -44,6 +44,14 @@ record RunOptions(String httpHost, Integer httpPort, boolean shell, boolean help
             throw new IllegalArgumentException(option + " needs a value");
         }
         return args.get(i);
+    }
+
+    private static String httpHost(String text) {
+        try {
+            return io.uplink.cloud.EndpointAddress.host(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--http-host: " + e.getMessage());
+        }
     }
 
     static int port(String text) {

@@ -120,7 +120,11 @@ final class SubCommand {
                 err.println("Attaching the modem on " + o.modem + " ...");
             }
             path.openTransport(o);
-            Files.createDirectories(state);
+            if (own.state == null) {
+                PrivateFiles.restrict(home.resolve("data"), state);
+            } else {
+                Files.createDirectories(state);
+            }
             MqttCloudConnection c = path.connect(o, "sub", clientId, !own.keepSession, queueFile, home);
             for (String filter : own.filters) {
                 c.subscribe(filter, own.qos, (topic, payload, qos, retained) -> {
@@ -146,6 +150,7 @@ final class SubCommand {
             }
             path.close();
             Files.deleteIfExists(queueFile);
+            Files.deleteIfExists(queueFile.resolveSibling(queueFile.getFileName() + ".mark"));
             if (!reached) {
                 if (own.count > 0) {
                     err.println("uplink sub: timed out after " + own.timeout + " s with " + received.get() + " of "
@@ -159,7 +164,10 @@ final class SubCommand {
         } catch (CloudException e) {
             err.println("uplink sub: " + e.getMessage() + " " + e.fix());
             return Main.EXIT_USAGE;
-        } catch (ClientPath.PathException | IOException e) {
+        } catch (ClientPath.PathException e) {
+            err.println("uplink sub: " + e.getMessage());
+            return e.badInput() ? Main.EXIT_USAGE : Main.EXIT_FAILURE;
+        } catch (IOException e) {
             err.println("uplink sub: " + e.getMessage());
             return Main.EXIT_FAILURE;
         } catch (InterruptedException e) {

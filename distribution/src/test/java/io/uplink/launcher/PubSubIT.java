@@ -101,6 +101,35 @@ class PubSubIT {
         }
     }
 
+    /** Issue 16, Medium 5: a damaged queue is said, kept aside, and not an exit code 0. */
+    @Test
+    void aDamagedQueueIsReportedAndExitsNonZero() throws Exception {
+        try (GatewayProcess gw = GatewayProcess.copyOfDistribution(temp)) {
+            int port = GatewayProcess.freePort();
+            GatewayProcess.Result queued = gw.command(null, "pub", "-h", "127.0.0.1", "-p", String.valueOf(port),
+                    "-t", "dmg/x", "--count", "20", "-m", "{seq} " + "x".repeat(2000), "--timeout", "1");
+            assertThat(queued.exitCode()).as(queued.output()).isEqualTo(1);
+            Path queue;
+            try (var files = Files.list(gw.home.resolve("data/cli"))) {
+                queue = files.filter(f -> f.toString().endsWith(".queue")).findFirst().orElseThrow();
+            }
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(queue)))
+                    .isEqualTo("rw-------");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                    queue.getParent()))).isEqualTo("rwx------");
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(queue,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                ch.truncate(Files.size(queue) / 2);
+            }
+            startBroker(plainConfig(port));
+            GatewayProcess.Result resumed = gw.command(null, "pub", "-h", "127.0.0.1", "-p", String.valueOf(port),
+                    "-t", "dmg/x", "--resume");
+            assertThat(resumed.exitCode()).as(resumed.output()).isEqualTo(1);
+            assertThat(resumed.output()).contains("The outbound queue was damaged").contains("Recovered")
+                    .contains(".damaged-").doesNotContain("over  in");
+        }
+    }
+
     @Test
     void throughTheEmulatedModemWithHostTlsAndAClientCertificate() throws Exception {
         try (GatewayProcess gw = GatewayProcess.copyOfDistribution(temp)) {

@@ -38,6 +38,15 @@ public interface CloudConnection {
     }
 
     /**
+     * The outbound queue's durability and disk counters; empty when the implementation does not keep a queue.
+     *
+     * @since 1.2
+     */
+    default java.util.Optional<QueueStatus> queueStatus() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * What the current or last connection runs over, e.g. "Quectel BG95-M3 on /dev/ttyUSB2, TLSv1.3
      * TLS_AES_128_GCM_SHA256"; empty before the first connection.
      *

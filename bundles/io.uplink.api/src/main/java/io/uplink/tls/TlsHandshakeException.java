@@ -34,8 +34,37 @@ public class TlsHandshakeException extends IOException {
         TIMEOUT,
         /** The transport failed underneath. */
         TRANSPORT,
-        /** Any other protocol failure; see the message and trace. */
-        PROTOCOL
+        /**
+         * A protocol failure that is none of the above: typically the server broke the protocol (garbage after its
+         * ServerHello, a choice that was not offered, a malformed message). See the message and trace.
+         */
+        PROTOCOL,
+        /**
+         * The server does not speak TLS on this port: its first bytes are not a TLS record (an HTTP server, a plain
+         * MQTT broker, another protocol). The message quotes what it sent, made printable.
+         *
+         * @since 1.2
+         */
+        NOT_TLS,
+        /**
+         * The server sent more certificates than the engine accepts in one chain (the engine documents its limit).
+         *
+         * @since 1.2
+         */
+        CHAIN_TOO_LONG,
+        /**
+         * The server sent a certificate (or a Certificate message) larger than the engine accepts (the engine
+         * documents its limit).
+         *
+         * @since 1.2
+         */
+        CERTIFICATE_TOO_LARGE,
+        /**
+         * The connection was reset (TCP RST) during the handshake: by the server, a firewall or a middlebox.
+         *
+         * @since 1.2
+         */
+        CONNECTION_RESET
     }
 
     /** Which side raised the alert that ended the handshake. */

@@ -4,9 +4,13 @@
  * <p>1.1: {@link io.uplink.tls.TlsSession#writePcap} and {@link io.uplink.tls.TlsHandshakeException#pcap()} export
  * the bytes exchanged as a capture Wireshark opens.
  *
+ * <p>1.2: the failures {@code NOT_TLS}, {@code CHAIN_TOO_LONG}, {@code CERTIFICATE_TOO_LARGE} and
+ * {@code CONNECTION_RESET} of {@link io.uplink.tls.TlsHandshakeException.Failure}, so that these are no longer reported
+ * as {@code PROTOCOL}.
+ *
  * @since 1.0
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package io.uplink.tls;
 

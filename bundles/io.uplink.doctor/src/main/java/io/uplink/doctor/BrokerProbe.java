@@ -47,13 +47,46 @@ public final class BrokerProbe {
             "TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_256_CBC_SHA", "TLS_RSA_WITH_3DES_EDE_CBC_SHA"));
 
     /**
-     * @param versions accepted suites per version (empty list: version refused)
-     * @param sni what happened without SNI: "needed" (refused), "same" (same certificate), or the other subject
+     * @param versions accepted suites per version (empty list: version refused, or not asked when the probe stopped)
+     * @param sni what happened without SNI: "needed" (refused), "same" (same certificate), "unknown" (not tested:
+     *        the host is an IP address, or the probe stopped), or the other subject
      * @param modems per modem family, the suites the broker and the modem share (empty: host TLS needed)
+     * @param answer how the server answered the probe as a whole
+     * @param problem empty when the server answered TLS correctly; otherwise why its answers cannot be trusted or why
+     *        the probe stopped early, in plain words
      */
     public record Report(String host, int port, Map<String, List<String>> versions, String sni, List<String> chain,
-            boolean asksForClientCertificate, Map<String, List<String>> modems, List<String> evidence) {
+            boolean asksForClientCertificate, Map<String, List<String>> modems, List<String> evidence, Answer answer,
+            String problem) {
+
+        /** A report of a server that answered TLS. */
+        public Report(String host, int port, Map<String, List<String>> versions, String sni, List<String> chain,
+                boolean asksForClientCertificate, Map<String, List<String>> modems, List<String> evidence) {
+            this(host, port, versions, sni, chain, asksForClientCertificate, modems, evidence, Answer.TLS, "");
+        }
+
+        /** Whether the probe stopped before asking everything (the versions and SNI are then unknown, not refused). */
+        public boolean stoppedEarly() {
+            return answer == Answer.SILENT || answer == Answer.RESET || answer == Answer.NOT_TLS;
+        }
     }
+
+    /** How the server answered the probe as a whole. */
+    public enum Answer {
+        /** TLS, correctly: accepted and refused offers are real answers. */
+        TLS,
+        /** TLS, but some ServerHello chose a suite that was not offered. */
+        PROTOCOL_ERRORS,
+        /** No ServerHello (no byte at all) on {@value BrokerProbe#SILENT_LIMIT} handshakes in a row. */
+        SILENT,
+        /** Reset before any ServerHello on {@value BrokerProbe#SILENT_LIMIT} handshakes in a row. */
+        RESET,
+        /** Something other than TLS came back. */
+        NOT_TLS
+    }
+
+    /** Handshakes in a row without any answer (silent or reset before a ServerHello) after which the probe stops. */
+    static final int SILENT_LIMIT = 2;
 
     private final TlsEngine tls;
     private final Transport transport;
@@ -72,7 +105,9 @@ public final class BrokerProbe {
 
     /**
      * As {@link #probe(String, int)}, and sets the broker against a live modem's own TLS: the TLS 1.2 suites it
-     * offers are asked about too, and the report's modems hold it under {@code modemName}.
+     * offers are asked about too, and the report's modems hold it under {@code modemName}. Stops early, with the
+     * report's problem saying why, when the server does not speak TLS or does not answer {@value #SILENT_LIMIT}
+     * handshakes in a row.
      *
      * @param modem the modem's capabilities as it reports them, or null for none
      */
@@ -82,36 +117,65 @@ public final class BrokerProbe {
         List<String> evidence = new ArrayList<>();
         Map<String, List<String>> versions = new LinkedHashMap<>();
         List<String> chain = new ArrayList<>();
+        List<String> protocolErrors = new ArrayList<>();
         boolean asks = false;
+        int unanswered = 0;
+        String stop = "";
+        Answer answer = Answer.TLS;
         for (String version : List.of(TlsClientProfile.TLS_1_3, TlsClientProfile.TLS_1_2)) {
             List<String> accepted = new ArrayList<>();
+            versions.put(version, accepted);
             List<String> asked = new ArrayList<>(SUITES.get(version));
             if (version.equals(TlsClientProfile.TLS_1_2) && modem12) {
                 modemSuites.stream().filter(x -> !asked.contains(x)).forEach(asked::add);
             }
             for (String suite : asked) {
+                if (!stop.isEmpty()) {
+                    break;
+                }
                 Attempt a = attempt(host, port, host, Set.of(version), List.of(suite));
-                if (a.serverHello) {
+                evidence.add(version + " " + suite + ": " + a.describe());
+                switch (a.kind) {
+                case ACCEPTED -> {
                     accepted.add(suite);
                     if (chain.isEmpty()) {
                         chain.addAll(a.chain);
                     }
                     asks |= a.certificateRequest;
                 }
-                evidence.add(version + " " + suite + ": " + (a.serverHello ? "accepted" : "refused (" + a.outcome
-                        + ")"));
+                case PROTOCOL_ERROR -> protocolErrors.add(version + " " + suite + ": " + a.outcome);
+                case NOT_TLS -> {
+                    stop = "not TLS: " + a.outcome;
+                    answer = Answer.NOT_TLS;
+                }
+                default -> {
+                }
+                }
+                unanswered = a.kind == Kind.SILENT || a.kind == Kind.RESET ? unanswered + 1 : 0;
+                if (stop.isEmpty() && unanswered >= SILENT_LIMIT) {
+                    answer = a.kind == Kind.SILENT ? Answer.SILENT : Answer.RESET;
+                    stop = a.kind == Kind.SILENT ? "silent: " + host + ":" + port + " accepted TCP but sent no "
+                            + "ServerHello within " + timeout.toSeconds() + " s, " + SILENT_LIMIT + " handshakes in a "
+                            + "row; it does not answer TLS on this port (a firewall or proxy holding connections, a "
+                            + "service waiting for its own protocol, or an overloaded server)" : "reset: " + host + ":"
+                                    + port + " reset " + SILENT_LIMIT + " handshakes in a row before any ServerHello "
+                                    + "(a port that does not speak TLS, such as plain MQTT, or a firewall)";
+                }
             }
-            versions.put(version, accepted);
         }
         String sni = "unknown";
-        if (!isIp(host)) {
+        if (!isIp(host) && stop.isEmpty()) {
             String ip = InetAddress.getByName(host).getHostAddress();
             Attempt bare = attempt(ip, port, ip, Set.of(TlsClientProfile.TLS_1_3, TlsClientProfile.TLS_1_2),
                     List.of());
-            evidence.add("without SNI (connecting to " + ip + "): " + (bare.serverHello ? "served "
-                    + String.join(" <- ", bare.chain) : "refused (" + bare.outcome + ")"));
-            sni = !bare.serverHello ? "needed" : bare.chain.isEmpty() || chain.isEmpty()
-                    || bare.chain.get(0).equals(chain.get(0)) ? "same" : bare.chain.get(0);
+            evidence.add("without SNI (connecting to " + ip + "): " + (bare.kind == Kind.ACCEPTED ? "served "
+                    + String.join(" <- ", bare.chain) : bare.describe()));
+            sni = switch (bare.kind) {
+            case ACCEPTED -> bare.chain.isEmpty() || chain.isEmpty() || bare.chain.get(0).equals(chain.get(0))
+                    ? "same" : bare.chain.get(0);
+            case REFUSED -> "needed";
+            default -> "unknown"; // silence or a broken answer says nothing about SNI
+            };
         }
         Map<String, List<String>> modems = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> m : MODEM_SUITES.entrySet()) {
@@ -126,10 +190,40 @@ public final class BrokerProbe {
             }
             modems.put(modemName, shared);
         }
-        return new Report(host, port, versions, sni, chain, asks, modems, evidence);
+        if (stop.isEmpty() && !protocolErrors.isEmpty()) {
+            answer = Answer.PROTOCOL_ERRORS;
+        }
+        String problem = !stop.isEmpty() ? stop : protocolErrors.isEmpty() ? "" : "protocol errors: the server "
+                + "answered " + protocolErrors.size() + " handshake(s) with a ServerHello choosing what was not "
+                + "offered, which a correct TLS server never does (" + protocolErrors.get(0) + ")";
+        return new Report(host, port, versions, sni, chain, asks, modems, evidence, answer, problem);
     }
 
-    private record Attempt(boolean serverHello, boolean certificateRequest, List<String> chain, String outcome) {
+    /** What one handshake showed. */
+    enum Kind {
+        /** The ServerHello chose the version and suite offered (the handshake may fail later, e.g. on the chain). */
+        ACCEPTED,
+        /** An alert, a hang-up, or a ServerHello with an older version: the server does not take this offer. */
+        REFUSED,
+        /** The ServerHello chose a cipher suite that was not offered. */
+        PROTOCOL_ERROR,
+        /** No byte came back within the timeout. */
+        SILENT,
+        /** Reset before any ServerHello. */
+        RESET,
+        /** The answer is not TLS at all. */
+        NOT_TLS
+    }
+
+    private record Attempt(Kind kind, boolean certificateRequest, List<String> chain, String outcome) {
+        String describe() {
+            return switch (kind) {
+            case ACCEPTED -> "accepted";
+            case PROTOCOL_ERROR -> "protocol error of the server (" + outcome + ")";
+            case SILENT -> "silent (" + outcome + ")";
+            default -> "refused (" + outcome + ")";
+            };
+        }
     }
 
     private Attempt attempt(String host, int port, String serverName, Set<String> versions, List<String> suites)
@@ -142,19 +236,20 @@ public final class BrokerProbe {
         Connection c = transport.connect(host, port, timeout);
         List<TraceEvent> trace;
         String outcome;
+        TlsHandshakeException failure = null;
         try (TlsSession s = tls.handshake(c, b.build())) {
             trace = s.trace().events();
             outcome = "ok";
         } catch (TlsHandshakeException e) {
+            failure = e;
             trace = e.trace().events();
             outcome = e.failure().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                     + (e.alert().isEmpty() ? "" : ", alert " + e.alert());
         } catch (IllegalArgumentException e) {
-            return new Attempt(false, false, List.of(), "not offered by this TLS engine");
+            return new Attempt(Kind.REFUSED, false, List.of(), "not offered by this TLS engine");
         } finally {
             c.close();
         }
-        boolean hello = trace.stream().anyMatch(t -> t.type().equals("ServerHello"));
         boolean request = trace.stream().anyMatch(t -> t.type().contains("CertificateRequest"));
         List<String> chain = new ArrayList<>();
         for (TraceEvent t : trace) {
@@ -165,7 +260,36 @@ public final class BrokerProbe {
                 }
             }
         }
-        return new Attempt(hello, request, chain, outcome);
+        return new Attempt(kind(trace, failure, versions, suites), request, chain, failure == null ? outcome
+                : outcome + ": " + failure.getMessage());
+    }
+
+    /**
+     * A ServerHello is acceptance only when it chose a version and a suite that were offered: the engine notes its
+     * choice in the trace ("server chose TLSv1.2", "suite ...") only once it checked them against the offer.
+     */
+    static Kind kind(List<TraceEvent> trace, TlsHandshakeException failure, Set<String> versions, List<String> suites) {
+        TraceEvent hello = trace.stream().filter(t -> t.direction() == TraceEvent.Direction.RECEIVED
+                && t.type().equals("ServerHello")).findFirst().orElse(null);
+        if (hello != null) {
+            boolean versionOk = versions.stream().anyMatch(v -> hello.detail().contains("server chose " + v));
+            boolean suiteOk = hello.detail().contains("; suite ") && (suites.isEmpty()
+                    || suites.stream().anyMatch(x -> hello.detail().contains("suite " + x)));
+            if (versionOk && suiteOk) {
+                return Kind.ACCEPTED;
+            }
+            return versionOk ? Kind.PROTOCOL_ERROR : Kind.REFUSED;
+        }
+        if (failure == null) {
+            return Kind.ACCEPTED; // a completed handshake has a ServerHello; kept for engines that trace less
+        }
+        boolean nothingReceived = trace.stream().noneMatch(t -> t.direction() == TraceEvent.Direction.RECEIVED);
+        return switch (failure.failure()) {
+        case NOT_TLS -> Kind.NOT_TLS;
+        case TIMEOUT -> nothingReceived ? Kind.SILENT : Kind.REFUSED;
+        case CONNECTION_RESET -> Kind.RESET;
+        default -> Kind.REFUSED;
+        };
     }
 
     private static boolean isIp(String host) {

@@ -41,9 +41,11 @@ public final class Doctor {
     private static final int KEEPALIVE_SECONDS = 60;
     /** How long to wait after a TLS 1.3 handshake for the server's verdict on the client certificate. */
     private static final long SETTLE_MILLIS = 700;
+    /** How long the check whether a port that refused TLS speaks plain MQTT waits for a CONNACK, at most. */
+    private static final java.time.Duration PLAIN_CHECK_WAIT = java.time.Duration.ofSeconds(3);
     /** Causes that, when the same step works over the OS network, mean the modem path dropped the socket. */
     private static final java.util.Set<String> MODEM_SIDE = java.util.Set.of("tls.sni-wrong", "tls.sni-missing",
-            "net.timeout", "net.tcp-refused", "modem.socket-closed");
+            "net.timeout", "net.tcp-refused", "modem.socket-closed", Cause.NET_CONNECTION_RESET.code());
 
     private final TlsEngine tls;
     /** Set by the TLS rung of the current walk; a diagnosis runs on its caller's thread. */
@@ -75,7 +77,7 @@ public final class Doctor {
             Connection c = tcp(target, transport, viaModem, walk);
             if (c != null) {
                 try {
-                    Connection session = tlsRung(target, c, viaModem, walk);
+                    Connection session = tlsRung(target, c, transport, viaModem, walk);
                     if (session != null) {
                         mqtt(target, session, viaModem, walk);
                     }
@@ -201,7 +203,7 @@ public final class Doctor {
     }
 
     /** Returns the connection to speak MQTT on (the TLS session, or the plain connection), or null on failure. */
-    private Connection tlsRung(DoctorTarget t, Connection c, boolean viaModem, Walk walk) {
+    private Connection tlsRung(DoctorTarget t, Connection c, Transport transport, boolean viaModem, Walk walk) {
         if (!t.tls()) {
             walk.add(new Finding(Layer.TLS, Status.SKIPPED, "ok", "Plain MQTT (mqtt://): no TLS. Use it only on a "
                     + "network you trust.", "", List.of()));
@@ -231,9 +233,57 @@ public final class Doctor {
             return s;
         } catch (TlsHandshakeException e) {
             capture = e.pcap();
-            String cause = tlsCause(e, t, viaModem);
-            walk.add(new Finding(Layer.TLS, Status.FAIL, cause, e.getMessage(), sniFix(cause, e), trace(
-                    e.trace().events())));
+            Cause cause = tlsCause(e, t, viaModem);
+            List<String> evidence = new ArrayList<>(trace(e.trace().events()));
+            String plainMqtt = mayBePlainPort(e) ? plainMqtt(t, transport, evidence) : null;
+            if (plainMqtt != null) {
+                walk.add(new Finding(Layer.TLS, Status.FAIL, Cause.TLS_NOT_TLS.code(), "This port does not speak "
+                        + "TLS: " + t.host() + ":" + t.port() + " answered the ClientHello with "
+                        + switch (e.failure()) {
+                        case CONNECTION_RESET -> "a reset";
+                        case PEER_CLOSED -> "a hang-up";
+                        default -> "bytes that are not TLS";
+                        } + ", and answers a plain MQTT CONNECT " + plainMqtt + ": it is a plain MQTT port.",
+                        "For TLS, use the broker's TLS port (usually 8883). To use this port as it is, connect "
+                                + "without TLS (mqtt://" + t.host() + ":" + t.port() + ", endpoint setting "
+                                + "tls.mode=none), only on a network you trust: the password and the data travel "
+                                + "in clear.", evidence));
+                return null;
+            }
+            walk.add(new Finding(Layer.TLS, Status.FAIL, cause.code(), e.getMessage(), sniFix(cause, e), evidence));
+            return null;
+        }
+    }
+
+    /** A refusal before any ServerHello that a plain (non-TLS) port would also give. */
+    private static boolean mayBePlainPort(TlsHandshakeException e) {
+        return switch (e.failure()) {
+        case NOT_TLS, CONNECTION_RESET, PEER_CLOSED -> !versionAgreed(e) && e.trace().events().stream()
+                .noneMatch(ev -> ev.type().equals("ServerHello"));
+        default -> false;
+        };
+    }
+
+    /**
+     * Asks the port, over a new plain connection, whether it answers an MQTT CONNECT (without user name or password:
+     * nothing secret goes out in clear).
+     *
+     * @return how it answered (e.g. "with CONNACK 0 (accepted)"), or null when it does not speak MQTT
+     */
+    private static String plainMqtt(DoctorTarget t, Transport transport, List<String> evidence) {
+        java.time.Duration wait = t.timeout().compareTo(PLAIN_CHECK_WAIT) < 0 ? t.timeout() : PLAIN_CHECK_WAIT;
+        try (Connection plain = transport.connect(t.host(), t.port(), wait)) {
+            MqttProbe.Answer a = new MqttProbe(plain, wait).connect("uplink-doctor-tls-check",
+                    KEEPALIVE_SECONDS, "", null);
+            evidence.add("plain MQTT check on a new connection (no user name or password sent):");
+            evidence.addAll(a.evidence());
+            return switch (a.outcome()) {
+            case ACCEPTED -> "with CONNACK 0 (accepted)";
+            case REFUSED -> "with CONNACK " + a.code() + " (" + MqttProbe.connackMeaning(a.code()) + ")";
+            default -> null;
+            };
+        } catch (IOException e) {
+            evidence.add("plain MQTT check: " + e.getMessage());
             return null;
         }
     }
@@ -254,12 +304,12 @@ public final class Doctor {
     }
 
     /** The engine's fix, made specific where the doctor knows more (the name sent, or none). */
-    private static String sniFix(String cause, TlsHandshakeException e) {
+    private static String sniFix(Cause cause, TlsHandshakeException e) {
         return switch (cause) {
-        case "tls.sni-missing" -> "Connect by host name, not IP address, so that the gateway sends the server name "
+        case TLS_SNI_MISSING -> "Connect by host name, not IP address, so that the gateway sends the server name "
                 + "(SNI), or give it with --sni / the endpoint's sni setting. Brokers that serve many names (AWS IoT, "
                 + "Azure IoT Hub, HiveMQ Cloud) hang up on a ClientHello without one.";
-        case "tls.sni-wrong" -> e.failure() == TlsHandshakeException.Failure.PEER_CLOSED ? "Use the exact endpoint "
+        case TLS_SNI_WRONG -> e.failure() == TlsHandshakeException.Failure.PEER_CLOSED ? "Use the exact endpoint "
                 + "host name your cloud console shows (AWS IoT: the ATS endpoint, xxxx-ats.iot.REGION.amazonaws.com) "
                 + "and check any SNI override. If the name is right, the server may have refused the client "
                 + "certificate silently: check it is registered and ACTIVE." : e.fix();
@@ -284,23 +334,35 @@ public final class Doctor {
         return b.build();
     }
 
-    static String tlsCause(TlsHandshakeException e, DoctorTarget t, boolean viaModem) {
+    static Cause tlsCause(TlsHandshakeException e, DoctorTarget t, boolean viaModem) {
         if ("unrecognized_name".equals(e.alert())) {
-            return t.sni().isEmpty() && isIpLiteral(t.host()) ? "tls.sni-missing" : "tls.sni-wrong";
+            return t.sni().isEmpty() && isIpLiteral(t.host()) ? Cause.TLS_SNI_MISSING : Cause.TLS_SNI_WRONG;
         }
         return switch (e.failure()) {
-        case VERSION_MISMATCH, PROTOCOL -> "tls.version-mismatch";
-        case CIPHER_MISMATCH -> "tls.cipher-mismatch";
-        case UNKNOWN_CA -> "tls.unknown-ca";
-        case HOSTNAME_MISMATCH -> !t.sni().isEmpty() && !t.sni().equals(t.host()) ? "tls.sni-wrong"
-                : "tls.hostname-mismatch";
-        case CERTIFICATE_EXPIRED -> clockImplausible(e) ? "tls.clock-wrong" : "tls.server-cert-expired";
-        case CLIENT_CERTIFICATE_REQUIRED -> "tls.client-cert-required";
-        case CLIENT_CERTIFICATE_REJECTED -> "tls.client-cert-rejected";
-        case PEER_CLOSED -> isIpLiteral(t.host()) && t.sni().isEmpty() ? "tls.sni-missing" : "tls.sni-wrong";
-        case TIMEOUT -> "net.timeout";
-        case TRANSPORT -> viaModem ? "modem.socket-closed" : "net.timeout";
+        // A version was agreed in the trace: whatever failed later is not a version mismatch.
+        case VERSION_MISMATCH -> versionAgreed(e) ? Cause.TLS_PROTOCOL_ERROR : Cause.TLS_VERSION_MISMATCH;
+        case PROTOCOL -> Cause.TLS_PROTOCOL_ERROR;
+        case NOT_TLS -> Cause.TLS_NOT_TLS;
+        case CHAIN_TOO_LONG -> Cause.TLS_CHAIN_TOO_LONG;
+        case CERTIFICATE_TOO_LARGE -> Cause.TLS_CERTIFICATE_TOO_LARGE;
+        case CONNECTION_RESET -> Cause.NET_CONNECTION_RESET;
+        case CIPHER_MISMATCH -> Cause.TLS_CIPHER_MISMATCH;
+        case UNKNOWN_CA -> Cause.TLS_UNKNOWN_CA;
+        case HOSTNAME_MISMATCH -> !t.sni().isEmpty() && !t.sni().equals(t.host()) ? Cause.TLS_SNI_WRONG
+                : Cause.TLS_HOSTNAME_MISMATCH;
+        case CERTIFICATE_EXPIRED -> clockImplausible(e) ? Cause.TLS_CLOCK_WRONG : Cause.TLS_SERVER_CERT_EXPIRED;
+        case CLIENT_CERTIFICATE_REQUIRED -> Cause.TLS_CLIENT_CERT_REQUIRED;
+        case CLIENT_CERTIFICATE_REJECTED -> Cause.TLS_CLIENT_CERT_REJECTED;
+        case PEER_CLOSED -> isIpLiteral(t.host()) && t.sni().isEmpty() ? Cause.TLS_SNI_MISSING : Cause.TLS_SNI_WRONG;
+        case TIMEOUT -> Cause.NET_TIMEOUT;
+        case TRANSPORT -> viaModem ? Cause.MODEM_SOCKET_CLOSED : Cause.NET_TIMEOUT;
         };
+    }
+
+    /** Whether the trace shows the server's hello choosing a version this client offered (the engine notes it). */
+    static boolean versionAgreed(TlsHandshakeException e) {
+        return e.trace().events().stream().anyMatch(ev -> ev.direction() == TraceEvent.Direction.RECEIVED
+                && ev.type().equals("ServerHello") && ev.detail().contains("server chose "));
     }
 
     /** A server certificate "not yet valid", or a gateway clock before 2025, points at the clock, not the server. */
@@ -327,7 +389,7 @@ public final class Doctor {
         try {
             connack = probe.connect(t.clientId(), KEEPALIVE_SECONDS, t.username(), t.password());
         } catch (TlsHandshakeException e) {
-            walk.add(new Finding(Layer.TLS, Status.FAIL, tlsCause(e, t, viaModem), e.getMessage(), e.fix(),
+            walk.add(new Finding(Layer.TLS, Status.FAIL, tlsCause(e, t, viaModem).code(), e.getMessage(), e.fix(),
                     trace(e.trace().events())));
             return;
         } catch (IOException e) {
@@ -362,7 +424,7 @@ public final class Doctor {
         try {
             puback = probe.publish(t.topic(), ("uplink doctor " + Instant.now()).getBytes(StandardCharsets.UTF_8));
         } catch (TlsHandshakeException e) {
-            walk.add(new Finding(Layer.TLS, Status.FAIL, tlsCause(e, t, viaModem), e.getMessage(), e.fix(),
+            walk.add(new Finding(Layer.TLS, Status.FAIL, tlsCause(e, t, viaModem).code(), e.getMessage(), e.fix(),
                     trace(e.trace().events())));
             return;
         } catch (IOException e) {
@@ -427,7 +489,7 @@ public final class Doctor {
                     trace(s.trace().events())) : null;
         } catch (TlsHandshakeException e) {
             capture = e.pcap();
-            return new Finding(Layer.TLS, Status.FAIL, tlsCause(e, t, false), e.getMessage(), e.fix(),
+            return new Finding(Layer.TLS, Status.FAIL, tlsCause(e, t, false).code(), e.getMessage(), e.fix(),
                     trace(e.trace().events()));
         } catch (java.net.SocketTimeoutException e) {
             try {

@@ -1,12 +1,11 @@
 package io.uplink.doctor;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.uplink.cloud.EndpointAddress;
 import io.uplink.cloud.EndpointProfile;
 import io.uplink.credentials.ClientIdentity;
 
@@ -40,24 +39,13 @@ public final class DoctorRequests {
      */
     public static DoctorTarget target(String endpointUri, Map<String, String> options, List<X509Certificate> anchors,
             ClientIdentity identity, char[] password) {
-        URI uri;
-        try {
-            uri = new URI(endpointUri.trim());
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("'" + endpointUri + "' is not an endpoint: write mqtts://HOST:PORT "
-                    + "(TLS) or mqtt://HOST:PORT (plain)");
+        if (!endpointUri.contains("://")) {
+            throw new IllegalArgumentException("'" + endpointUri.strip() + "' has no mqtts:// or mqtt:// scheme: "
+                    + "write mqtts://HOST:PORT (TLS) or mqtt://HOST:PORT (plain)");
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-        boolean tls = switch (scheme) {
-        case "mqtts", "ssl", "tls" -> true;
-        case "mqtt", "tcp" -> false;
-        default -> throw new IllegalArgumentException("'" + endpointUri + "' has no mqtts:// or mqtt:// scheme: "
-                + "write mqtts://HOST:PORT (TLS) or mqtt://HOST:PORT (plain)");
-        };
-        if (uri.getHost() == null || uri.getHost().isBlank()) {
-            throw new IllegalArgumentException("'" + endpointUri + "' names no host: write mqtts://HOST:PORT");
-        }
-        int port = uri.getPort() > 0 ? uri.getPort() : tls ? 8883 : 1883;
+        EndpointAddress address = EndpointAddress.parse(endpointUri, true);
+        boolean tls = address.tls();
+        int port = address.port();
         for (String key : options.keySet()) {
             if (!OPTIONS.contains(key)) {
                 throw new IllegalArgumentException("unknown option '" + key + "': known are " + OPTIONS);
@@ -75,8 +63,7 @@ public final class DoctorRequests {
             throw new IllegalArgumentException("timeout.seconds must be 1-50 (a diagnosis ends within 60 s)");
         }
         String alpn = options.getOrDefault("alpn", "");
-        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
-                : uri.getHost();
+        String host = address.host();
         return new DoctorTarget(host, port, tls, options.getOrDefault("sni", ""),
                 alpn.isBlank() ? List.of() : List.of(alpn.split(",")), anchors, identity, clientId, profile,
                 options.getOrDefault("username", ""), password, options.getOrDefault("topic", "uplink/doctor/"

@@ -133,7 +133,7 @@ final class ModemTlsRungs {
                             + "connects; or update the modem's firmware." : "Update the modem's firmware; check "
                                     + "the certificates it holds (uplink modem info).", evidence);
         }
-        String cause = Doctor.tlsCause(asModem.refusal(), target, true);
+        String cause = Doctor.tlsCause(asModem.refusal(), target, true).code();
         String hostWorks = asHost.agreed() ? " The gateway's own TLS connects: use host TLS (tls.mode=host)." : "";
         String summary = switch (cause) {
         case "tls.cipher-mismatch", "tls.version-mismatch" -> "The broker " + target.host() + ":" + target.port()

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,6 +30,7 @@ import io.uplink.modem.serial.ModemIdentification;
 import io.uplink.modem.serial.SerialAtChannel;
 import io.uplink.tls.bc.BcTlsEngine;
 import io.uplink.tls.bc.ExternalProcess;
+import io.uplink.tls.bc.HostilePeer;
 import io.uplink.tls.bc.TestPki;
 import io.uplink.transport.os.OsSocketTransport;
 import io.uplink.transport.os.SocketSettings;
@@ -93,6 +95,7 @@ class DoctorScenariosTest {
         double seconds = (System.nanoTime() - started) / 1e9;
         SUMMARY.add(String.format(java.util.Locale.ROOT, "  %-28s %5.1f s", d.verdict().cause(), seconds));
         assertThat(d.verdict().cause()).as("verdict of %s", d.findings()).isEqualTo(expected);
+        assertThat(Cause.of(expected)).as("%s is in the cause table", expected).isPresent();
         assertThat(seconds).as("a diagnosis ends within the 60 s promise").isLessThan(60);
         if (!"ok".equals(expected)) {
             assertThat(d.verdict().fix()).as("a fix for %s", expected).isNotBlank();
@@ -210,6 +213,58 @@ class DoctorScenariosTest {
     void tlsVersionMismatchWithATls11OnlyServer() throws Exception {
         try (ExternalProcess s = sServer("-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0")) {
             run("tls.version-mismatch", trusted(s.port, null));
+        }
+    }
+
+    @Test
+    void tlsNotTlsForAnHttpPort() throws Exception {
+        try (HostilePeer http = HostilePeer.start(HostilePeer.http())) {
+            Finding f = run("tls.not-tls", trusted(http.port, null));
+            assertThat(f.summary()).contains("does not speak TLS").contains("HTTP/1.1 400");
+            assertThat(f.fix()).contains("8883");
+        }
+    }
+
+    @Test
+    void tlsNotTlsForAPlainMqttPortSaysItAnswersMqttInPlain() throws Exception {
+        try (ExternalProcess m = mosquitto("allow_anonymous true")) {
+            Finding f = run("tls.not-tls", trusted(m.port, null));
+            assertThat(f.summary()).contains("plain MQTT port").contains("CONNACK 0");
+            assertThat(f.fix()).contains("8883").contains("tls.mode=none");
+        }
+    }
+
+    @Test
+    void tlsChainTooLongFor41Certificates() throws Exception {
+        TestPki.ServedChain files = TestPki.servedChain(dir, "chain41", pki.ca(), 40, 0);
+        try (ExternalProcess s = sServer(files.cert(), files.key(), "-cert_chain", files.chain().toString())) {
+            assertThat(run("tls.chain-too-long", trusted(s.port, null)).summary()).contains("41 certificates");
+        }
+    }
+
+    @Test
+    void tlsCertificateTooLargeFor40And86KilobyteCertificates() throws Exception {
+        for (int kb : new int[] { 40, 86 }) {
+            TestPki.ServedChain files = TestPki.servedChain(dir, "big" + kb, pki.ca(), 0, kb * 1024);
+            try (ExternalProcess s = sServer(files.cert(), files.key())) {
+                run("tls.certificate-too-large", trusted(s.port, null));
+            }
+        }
+    }
+
+    @Test
+    void tlsProtocolErrorForGarbageAfterAValidServerHello() throws Exception {
+        byte[] garbage = "\u0001\u0002 garbage".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try (HostilePeer peer = HostilePeer.start(HostilePeer.serverHello(0x0303, 0xC02B, garbage))) {
+            Finding f = run("tls.protocol-error", trusted(peer.port, null));
+            assertThat(f.summary()).contains("broke the TLS protocol after agreeing on TLSv1.2");
+        }
+    }
+
+    @Test
+    void netConnectionResetForAReset() throws Exception {
+        try (HostilePeer reset = HostilePeer.start(HostilePeer.reset())) {
+            run("net.connection-reset", trusted(reset.port, null));
         }
     }
 
@@ -385,6 +440,34 @@ class DoctorScenariosTest {
                     rungs);
             assertThat(f.layer()).isIn(io.uplink.diagnostics.Layer.TLS, io.uplink.diagnostics.Layer.MQTT,
                     io.uplink.diagnostics.Layer.TCP);
+        }
+    }
+
+    /**
+     * Issue 11: a broker that accepts only TLS 1.2 with ChaCha20. The emulated BG95's own TLS (AES suites only) fails
+     * with a bare 566; the doctor repeats the handshake as the modem would and names the cipher mismatch with the
+     * modem's suites and the fix "use host TLS"; host TLS through the same modem then delivers.
+     */
+    @Test
+    void modemTlsAgainstAChaChaOnlyBrokerIsACipherMismatchAndHostTlsWorks() throws Exception {
+        try (ExternalProcess m = mosquitto("cafile " + pki.file("ca.pem"), "certfile " + pki.file("server.pem"),
+                "keyfile " + pki.file("server.key"), "tls_version tlsv1.2",
+                "ciphers ECDHE-ECDSA-CHACHA20-POLY1305", "allow_anonymous true");
+                Emulated modem = new Emulated(Faults.NONE, "")) {
+            Modem attached = modem.attach();
+            io.uplink.modem.ModemTls tls = attached.tls().orElseThrow();
+            String ca = Files.readString(pki.file("ca.pem")).replace("\r\n", "\n");
+            io.uplink.modem.ModemCredentials trust = io.uplink.modem.ModemCredentials.trust("doctor-ca",
+                    (tls.pemStyle().crlf() ? ca.replace("\n", "\r\n") : ca).getBytes(StandardCharsets.US_ASCII));
+            long started = System.nanoTime();
+            Diagnosis d = doctor.diagnoseModemTls(trusted(m.port, null), attached, trust, null, List.of(), f -> { });
+            SUMMARY.add(String.format(java.util.Locale.ROOT, "  %-28s %5.1f s (modem TLS)", d.verdict().cause(),
+                    (System.nanoTime() - started) / 1e9));
+            assertThat(d.verdict().cause()).as("verdict of %s", d.findings()).isEqualTo("tls.cipher-mismatch");
+            assertThat(d.verdict().summary()).containsIgnoringCase("AES");
+            assertThat(d.verdict().fix()).containsIgnoringCase("host TLS");
+
+            run("ok", trusted(m.port, null), attached.transport(), true, List.of());
         }
     }
 

@@ -102,7 +102,6 @@ class ModemTlsSwitchTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("until the emulated BG95 has its own TLS (AT+QSSLOPEN), being merged")
     void queuedMessagesGoOutThroughTheModemsOwnTlsAfterTheSwitch() throws Exception {
         ServiceTracker<Transport, Transport> transports = new ServiceTracker<>(context, context.createFilter(
                 "(&(objectClass=" + Transport.class.getName() + ")(" + Transport.MODEM_PID + "=" + modem.getPid()

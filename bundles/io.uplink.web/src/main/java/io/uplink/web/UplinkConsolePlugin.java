@@ -149,6 +149,16 @@ public final class UplinkConsolePlugin extends HttpServlet {
             j.put("profile", c.profile().id());
             j.put("state", c.state().name());
             j.put("queued", c.queuedMessages());
+            c.queueStatus().ifPresent(q -> {
+                Map<String, Object> qj = new LinkedHashMap<>();
+                qj.put("durability", q.durability());
+                qj.put("accepted", q.accepted());
+                qj.put("syncs", q.syncs());
+                qj.put("writes", q.writes());
+                qj.put("syncs_per_message", Math.round(q.syncsPerMessage() * 1000) / 1000.0);
+                qj.put("damage", q.damage());
+                j.put("queue", qj);
+            });
             j.put("path", c.path());
             j.put("problem", c.lastProblem());
             cs.add(j);

@@ -124,4 +124,22 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "Queue capacity (MiB)", min = "1", description = "Most payload bytes, in MiB, kept "
             + "on disk waiting for delivery. When full, publish is refused with error queue-full.")
     int queue_max_mib() default 64;
+
+    @AttributeDefinition(name = "Queue durability", options = {
+        @Option(label = "sync: on disk before publish returns (no loss on a crash or power cut)", value = "sync"),
+        @Option(label = "batched: synced every 'Queue sync interval' (a crash loses up to that much)",
+                value = "batched"),
+        @Option(label = "memory: written only at a clean stop (a crash loses everything since the start)",
+                value = "memory") },
+        description = "How far an accepted message is on disk. sync (default): a publish completes only when its "
+            + "message is synced; messages accepted at the same time share one sync, so flash wear stays low. "
+            + "batched: one sync every 'Queue sync interval' ms; a crash or power cut loses the messages accepted "
+            + "in that window. memory: what Kura's cloud service does by default; nothing is synced while running, "
+            + "and a crash or power cut loses every message not yet delivered. The status shows syncs per message.")
+    String queue_durability() default "sync";
+
+    @AttributeDefinition(name = "Queue sync interval (ms)", min = "10", max = "60000", description = "With "
+            + "durability batched: the longest time, in milliseconds, between syncs, and so the loss window on a "
+            + "crash or power cut (e.g. 200 ms: at most 200 ms of accepted messages). Ignored otherwise.")
+    int queue_batch_ms() default 200;
 }

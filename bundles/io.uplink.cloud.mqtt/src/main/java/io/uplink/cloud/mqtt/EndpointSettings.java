@@ -11,11 +11,29 @@ import io.uplink.cloud.EndpointProfile;
  *
  * @param tlsMode {@code host} (the gateway's TLS engine), {@code modem} (the modem's own TLS), or {@code none}
  * @param mqttVersion {@code 3.1.1} or {@code 5}
+ * @param queueDurability {@code sync}, {@code batched} or {@code memory} (see the queue's Durability)
+ * @param queueBatchMillis the batched mode's sync interval, 10-60000 ms
  */
 public record EndpointSettings(String endpointId, EndpointProfile profile, String host, int port, String clientId,
         int keepAliveSeconds, boolean cleanSession, String username, char[] password, String tlsMode, String sni,
         List<String> alpn, Duration connectTimeout, int inFlightWindow, int queueMaxMessages, long queueMaxBytes,
-        String mqttVersion) {
+        String mqttVersion, String queueDurability, int queueBatchMillis) {
+
+    /** Durability {@code sync}. */
+    public EndpointSettings(String endpointId, EndpointProfile profile, String host, int port, String clientId,
+            int keepAliveSeconds, boolean cleanSession, String username, char[] password, String tlsMode, String sni,
+            List<String> alpn, Duration connectTimeout, int inFlightWindow, int queueMaxMessages, long queueMaxBytes,
+            String mqttVersion) {
+        this(endpointId, profile, host, port, clientId, keepAliveSeconds, cleanSession, username, password, tlsMode,
+                sni, alpn, connectTimeout, inFlightWindow, queueMaxMessages, queueMaxBytes, mqttVersion, "sync", 200);
+    }
+
+    /** The same settings with another queue durability. */
+    public EndpointSettings withQueueDurability(String durability, int batchMillis) {
+        return new EndpointSettings(endpointId, profile, host, port, clientId, keepAliveSeconds, cleanSession,
+                username, password, tlsMode, sni, alpn, connectTimeout, inFlightWindow, queueMaxMessages,
+                queueMaxBytes, mqttVersion, durability, batchMillis);
+    }
 
     /** MQTT 3.1.1. */
     public EndpointSettings(String endpointId, EndpointProfile profile, String host, int port, String clientId,
@@ -82,6 +100,14 @@ public record EndpointSettings(String endpointId, EndpointProfile profile, Strin
             break;
         default:
             break;
+        }
+        try {
+            StoreAndForwardQueue.Durability.of(queueDurability);
+        } catch (IllegalArgumentException e) {
+            p.add(e.getMessage() + ".");
+        }
+        if ("batched".equals(queueDurability) && (queueBatchMillis < 10 || queueBatchMillis > 60_000)) {
+            p.add("queue.batch.ms " + queueBatchMillis + " is outside 10..60000 ms.");
         }
         if (inFlightWindow < 1 || inFlightWindow > 100) {
             p.add("in-flight window " + inFlightWindow + " is outside 1..100 (AWS IoT allows 100 unacknowledged).");

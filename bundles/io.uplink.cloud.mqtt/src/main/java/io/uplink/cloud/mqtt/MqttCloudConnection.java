@@ -109,7 +109,12 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         this.tls = tls;
         this.tlsProfile = tlsProfile;
         this.password = password;
-        this.queue = new StoreAndForwardQueue(queueFile, settings.queueMaxMessages(), settings.queueMaxBytes());
+        this.queue = new StoreAndForwardQueue(queueFile, settings.queueMaxMessages(), settings.queueMaxBytes(),
+                StoreAndForwardQueue.Durability.of(settings.queueDurability()),
+                java.time.Duration.ofMillis(settings.queueBatchMillis()));
+        if (!queue.damage().isEmpty()) {
+            LOG.warn("Endpoint '{}': {}", settings.endpointId(), queue.damage());
+        }
         if (queue.size() > 0) {
             LOG.info("Endpoint '{}': {} messages from before the restart are queued and will be sent",
                     settings.endpointId(), queue.size());
@@ -175,6 +180,22 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         return queue.size();
     }
 
+    /**
+     * What was found damaged in the queue file when this connection opened it (recovered, lost, where the damaged
+     * original is kept), or empty.
+     */
+    public String queueDamage() {
+        return queue.damage();
+    }
+
+    @Override
+    public java.util.Optional<io.uplink.cloud.QueueStatus> queueStatus() {
+        StoreAndForwardQueue.Stats st = queue.stats();
+        return java.util.Optional.of(new io.uplink.cloud.QueueStatus(queue.durability().name().toLowerCase(
+                java.util.Locale.ROOT), queue.durability() == StoreAndForwardQueue.Durability.BATCHED
+                        ? settings.queueBatchMillis() : 0, st.accepted(), st.syncs(), st.writes(), queue.damage()));
+    }
+
     @Override
     public CompletionStage<DeliveryReceipt> publish(String topic, byte[] payload, int qos, boolean retained)
             throws CloudException {
@@ -193,8 +214,19 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
                     "Publish to the endpoint's current service.");
         }
         CompletableFuture<DeliveryReceipt> f = new CompletableFuture<>();
-        synchronized (queue) { // the drain (queue.peek) must not see the message before its future is registered
-            futures.put(queue.append(topic, payload, qos, retained), f);
+        long[] id = { -1 };
+        try {
+            // The future is registered under the queue's lock, before the drain (queue.peek) can see the message;
+            // the sync that follows runs outside any lock, so publishers accepted together share it.
+            queue.append(topic, payload, qos, retained, accepted -> {
+                id[0] = accepted;
+                futures.put(accepted, f);
+            });
+        } catch (CloudException e) {
+            if (id[0] >= 0) {
+                futures.remove(id[0]);
+            }
+            throw e;
         }
         wake();
         return f;

@@ -120,7 +120,8 @@ public final class MqttEndpointComponent implements CloudConnection {
                 config.clean_session(), config.username(), password.isEmpty() ? null : password.toCharArray(),
                 config.tls_mode().trim(), config.sni().trim(), List.of(config.alpn()),
                 Duration.ofSeconds(config.connect_timeout_seconds()), config.in_flight_window(),
-                config.queue_max_messages(), (long) config.queue_max_mib() << 20, config.mqtt_version().trim());
+                config.queue_max_messages(), (long) config.queue_max_mib() << 20, config.mqtt_version().trim(),
+                config.queue_durability().trim(), config.queue_batch_ms());
     }
 
     /** The configured password, or for an Azure device key a fresh SAS token per connection attempt. */

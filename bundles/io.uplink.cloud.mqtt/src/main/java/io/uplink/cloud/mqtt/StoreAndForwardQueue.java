@@ -22,14 +22,46 @@ import org.h2.mvstore.MVStoreException;
 
 /**
  * The durable outbound queue of one endpoint, in an H2 MVStore file (append-only chunks, rolled back to the last
- * complete commit after a crash). An accepted message is committed and synced to disk before {@link #append}
- * returns; it leaves the queue only when the caller removes it (after PUBACK for QoS 1). When full, new messages are
- * refused with a clear error: what was accepted is never dropped. After a restart every message still in the file is
- * sent again, so duplicates are possible for what was in flight, losses are not.
+ * complete commit after a crash). With {@link Durability#SYNC} an accepted message is committed and synced to disk
+ * before {@link #append} returns, and messages accepted at the same time share one sync (group commit: the first
+ * caller to find no sync running syncs everything appended so far; the others wait for it). A message leaves the
+ * queue only when the caller removes it (after PUBACK for QoS 1). When full, new messages are refused with a clear
+ * error: what was accepted is never dropped. After a restart every message still in the file is sent again, so
+ * duplicates are possible for what was in flight, losses are not.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe. The map, {@code bytes} and {@code nextId} are guarded by {@code this}; {@code syncedUpTo} and
+ * {@code syncing} by {@code syncLock}. A sync runs outside {@code this}, so appends go on while the disk works.
  */
 final class StoreAndForwardQueue implements AutoCloseable {
+
+    private static final String LAST_ACCEPTED = "last.accepted";
+
+    /** How far an accepted message is on disk when {@link #append} returns. */
+    enum Durability {
+        /** Committed and synced (fsync) before acceptance; messages accepted together share a sync. */
+        SYNC,
+        /** Synced at most every {@code batch} interval: a crash or power cut loses what was accepted since. */
+        BATCHED,
+        /** Held in memory, written to the file only at a clean stop: a crash loses everything since the start. */
+        MEMORY;
+
+        static Durability of(String text) {
+            return switch (text == null ? "" : text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "sync", "" -> SYNC;
+            case "batched" -> BATCHED;
+            case "memory" -> MEMORY;
+            default -> throw new IllegalArgumentException("queue.durability must be sync, batched or memory, not '"
+                    + text + "'");
+            };
+        }
+    }
+
+    /**
+     * What the queue did to the disk since it was opened, for the status (flash wear): messages accepted, syncs (each
+     * an fsync, the costly part on flash), and write operations as the file store counts them.
+     */
+    record Stats(long accepted, long syncs, long writes) {
+    }
 
     /** A queued message. */
     record Message(long id, String topic, byte[] payload, int qos, boolean retained, Instant acceptedAt) {
@@ -38,16 +70,43 @@ final class StoreAndForwardQueue implements AutoCloseable {
     private final Path file;
     private final MVStore store;
     private final MVMap<Long, byte[]> messages;
+    /** {@value #LAST_ACCEPTED}: the newest id ever accepted, committed with each message (also once it is sent). */
+    private final MVMap<String, Long> state;
+    private final QueueMark mark;
     private final int maxMessages;
     private final long maxBytes;
+    private final String damage;
+    private final Durability durability;
+    private final Object syncLock = new Object();
+    private final java.util.concurrent.ScheduledExecutorService batcher;
     private long bytes;
     private long nextId;
+    private long accepted;
+    private long syncs;
+    private long syncedUpTo; // guarded by syncLock
+    private boolean syncing; // guarded by syncLock
 
     StoreAndForwardQueue(Path file, int maxMessages, long maxBytes) throws IOException {
+        this(file, maxMessages, maxBytes, Durability.SYNC, java.time.Duration.ZERO);
+    }
+
+    /**
+     * Opens (or creates) the queue. A queue file that lost messages (truncated, zeroed, records unreadable) still
+     * opens with what it holds; the damaged original is kept aside and {@link #damage()} says what was recovered and
+     * what was lost.
+     *
+     * @throws IOException when the file cannot be opened at all; it is left as it is
+     */
+    StoreAndForwardQueue(Path file, int maxMessages, long maxBytes, Durability durability,
+            java.time.Duration batch) throws IOException {
         this.file = file;
+        this.durability = durability;
         this.maxMessages = maxMessages;
         this.maxBytes = maxBytes;
-        Files.createDirectories(file.toAbsolutePath().getParent());
+        PrivateFile.folder(file.toAbsolutePath().getParent());
+        QueueMark.Mark expected = Files.isRegularFile(file) ? QueueMark.read(file) : null;
+        String lossBeforeOpen = expected == null ? null : lostSince(file, expected);
+        Path aside = lossBeforeOpen == null ? null : keepAside(file);
         try {
             this.store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
         } catch (MVStoreException e) {
@@ -55,12 +114,113 @@ final class StoreAndForwardQueue implements AutoCloseable {
                     + "left as it is: move it aside to start with an empty queue (its messages would not be sent), "
                     + "or free disk space / fix permissions if that is the cause.", e);
         }
+        PrivateFile.restrict(file);
         this.messages = store.openMap("messages");
+        this.state = store.openMap("state");
+        List<Long> unreadable = new ArrayList<>();
         for (Map.Entry<Long, byte[]> e : messages.entrySet()) {
-            bytes += e.getValue().length;
+            if (readable(e.getValue())) {
+                bytes += e.getValue().length;
+            } else {
+                unreadable.add(e.getKey());
+            }
         }
+        if (!unreadable.isEmpty()) {
+            if (aside == null) {
+                aside = keepAside(file);
+            }
+            for (Long id : unreadable) {
+                messages.remove(id);
+            }
+        }
+        long lastId = Math.max(newest(messages, state), expected == null ? 0 : expected.lastAccepted());
+        if (!unreadable.isEmpty() || lossBeforeOpen != null) {
+            state.put(LAST_ACCEPTED, lastId); // reported once: the next start compares against this
+            durable();
+        }
+        this.nextId = lastId + 1;
+        this.damage = describe(lossBeforeOpen, unreadable, aside, messages.size());
+        this.mark = QueueMark.open(file);
+        mark.write(lastId, expected != null && lastId == expected.lastAccepted() ? expected.at() : Instant.now());
+        this.syncedUpTo = lastId;
+        if (durability == Durability.BATCHED) {
+            long ms = Math.max(1, batch.toMillis());
+            this.batcher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "uplink-queue-sync-" + file.getFileName());
+                t.setDaemon(true);
+                return t;
+            });
+            batcher.scheduleWithFixedDelay(this::syncQuietly, ms, ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } else {
+            this.batcher = null;
+        }
+    }
+
+    private static long newest(MVMap<Long, byte[]> messages, MVMap<String, Long> state) {
         Long last = messages.lastKey();
-        this.nextId = last == null ? 1 : last + 1;
+        Long accepted = state == null ? null : state.get(LAST_ACCEPTED);
+        return Math.max(last == null ? 0 : last, accepted == null ? 0 : accepted);
+    }
+
+    /**
+     * What was found damaged when the queue was opened, in words (recovered, lost, where the original is kept), or
+     * empty when the file was intact.
+     */
+    String damage() {
+        return damage == null ? "" : damage;
+    }
+
+    /** Opens the file read-only and compares its newest message id with the mark's. */
+    private static String lostSince(Path file, QueueMark.Mark expected) {
+        MVStore peek;
+        try {
+            peek = new MVStore.Builder().fileName(file.toString()).readOnly().open();
+        } catch (MVStoreException e) {
+            return null; // the read-write open below reports it
+        }
+        try {
+            MVMap<Long, byte[]> m = peek.hasMap("messages") ? peek.openMap("messages") : null;
+            MVMap<String, Long> st = peek.hasMap("state") ? peek.openMap("state") : null;
+            long newest = m == null ? 0 : newest(m, st);
+            if (newest >= expected.lastAccepted()) {
+                return null;
+            }
+            long from = newest + 1;
+            long count = expected.lastAccepted() - newest;
+            return "the file ends before its last " + count + " accepted message(s) (ids " + from + "-"
+                    + expected.lastAccepted() + ", the last accepted at " + expected.at() + "): those not yet "
+                    + "delivered are lost";
+        } finally {
+            peek.close();
+        }
+    }
+
+    private static Path keepAside(Path file) throws IOException {
+        Path aside = file.resolveSibling(file.getFileName() + ".damaged-" + Instant.now().toString()
+                .replace(':', '-'));
+        Files.copy(file, aside);
+        PrivateFile.restrict(aside);
+        return aside;
+    }
+
+    private static String describe(String loss, List<Long> unreadable, Path aside, int recovered) {
+        if (loss == null && unreadable.isEmpty()) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder("The outbound queue was damaged: ");
+        if (loss != null) {
+            b.append(loss);
+        }
+        if (!unreadable.isEmpty()) {
+            b.append(loss != null ? "; " : "").append(unreadable.size()).append(" message(s) could not be read (ids ")
+                    .append(unreadable.size() <= 5 ? unreadable.toString() : unreadable.subList(0, 5) + "...")
+                    .append(") and were taken out");
+        }
+        b.append(". Recovered ").append(recovered).append(" message(s), which will be sent. The damaged file is kept "
+                + "as ").append(aside).append(" for inspection. A queue is damaged by a full or failing disk, a copy "
+                + "taken while the gateway ran, or a power cut on storage that ignores syncs: check the disk "
+                + "(df, dmesg) before trusting it again.");
+        return b.toString();
     }
 
     /**
@@ -69,20 +229,129 @@ final class StoreAndForwardQueue implements AutoCloseable {
      * @return its id, increasing in acceptance order
      * @throws CloudException {@code queue-full} when the capacity is reached (nothing stored)
      */
-    synchronized long append(String topic, byte[] payload, int qos, boolean retained) throws CloudException {
+    long append(String topic, byte[] payload, int qos, boolean retained) throws CloudException {
+        return append(topic, payload, qos, retained, id -> { });
+    }
+
+    /**
+     * Stores a message; {@code onAccepted} gets its id under the queue's lock, before any other thread can see the
+     * message in {@link #peek}, and before the sync.
+     */
+    long append(String topic, byte[] payload, int qos, boolean retained, java.util.function.LongConsumer onAccepted)
+            throws CloudException {
         byte[] record = encode(topic, payload, qos, retained, Instant.now());
-        if (messages.size() >= maxMessages || bytes + record.length > maxBytes) {
-            throw new CloudException("queue-full", "The outbound queue is full (" + messages.size() + " messages, "
-                    + bytes + " bytes; limits " + maxMessages + " messages, " + maxBytes + " bytes): the message was "
-                    + "not accepted. Nothing queued was dropped.", "The broker has been unreachable for a while: "
-                    + "check the connection (uplink doctor); raise queue.max.messages / queue.max.bytes if the "
-                    + "gateway should buffer longer; publish less often meanwhile.");
+        long id;
+        synchronized (this) {
+            if (messages.size() >= maxMessages || bytes + record.length > maxBytes) {
+                throw new CloudException("queue-full", "The outbound queue is full (" + messages.size()
+                        + " messages, " + bytes + " bytes; limits " + maxMessages + " messages, " + maxBytes
+                        + " bytes): the message was not accepted. Nothing queued was dropped.", "The broker has been "
+                        + "unreachable for a while: check the connection (uplink doctor); raise queue.max.messages / "
+                        + "queue.max.bytes if the gateway should buffer longer; publish less often meanwhile.");
+            }
+            id = nextId++;
+            onAccepted.accept(id);
+            messages.put(id, record);
+            state.put(LAST_ACCEPTED, id);
+            bytes += record.length;
+            accepted++;
         }
-        long id = nextId++;
-        messages.put(id, record);
-        bytes += record.length;
-        durable();
+        if (durability == Durability.SYNC) {
+            awaitDurable(id);
+        }
         return id;
+    }
+
+    /** Returns once {@code id} is synced: syncs itself (everything appended so far) unless a sync is running. */
+    private void awaitDurable(long id) throws CloudException {
+        synchronized (syncLock) {
+            while (syncedUpTo < id) {
+                if (!syncing) {
+                    syncing = true;
+                    break;
+                }
+                try {
+                    syncLock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CloudException("queue-interrupted", "Interrupted while the message was written to disk; "
+                            + "it is in the queue and will be sent, but its acceptance was not confirmed.",
+                            "Nothing to do: the message stays queued.");
+                }
+            }
+            if (syncedUpTo >= id) {
+                return;
+            }
+        }
+        long upTo = 0;
+        try {
+            upTo = commitAndSync();
+        } catch (RuntimeException e) {
+            throw new CloudException("queue-write-failed", "The outbound queue " + file + " could not be written ("
+                    + e.getMessage() + "): the message is not on disk.", "Check free space and the disk (df, dmesg); "
+                    + "the message was not accepted, publish it again.");
+        } finally {
+            synchronized (syncLock) {
+                syncedUpTo = Math.max(syncedUpTo, upTo);
+                syncing = false;
+                syncLock.notifyAll();
+            }
+        }
+    }
+
+    /** Commits what is appended (under the queue's lock), then syncs outside it; returns the newest id covered. */
+    private long commitAndSync() {
+        long upTo;
+        synchronized (this) {
+            upTo = nextId - 1;
+            store.commit();
+        }
+        store.sync();
+        synchronized (this) {
+            syncs++;
+        }
+        try {
+            mark.write(upTo, Instant.now());
+        } catch (IOException e) {
+            // The messages are on disk; only the witness of damage lags.
+            org.slf4j.LoggerFactory.getLogger(StoreAndForwardQueue.class).warn("The queue's mark beside {} could "
+                    + "not be written ({}): damage to the queue file could go unnoticed.", file, e.getMessage());
+        }
+        return upTo;
+    }
+
+    /** The batched mode's timer: syncs when something was appended since the last sync. */
+    private void syncQuietly() {
+        synchronized (syncLock) {
+            synchronized (this) {
+                if (syncing || syncedUpTo >= nextId - 1 || store.isClosed()) {
+                    return;
+                }
+            }
+            syncing = true;
+        }
+        long upTo = 0;
+        try {
+            upTo = commitAndSync();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(StoreAndForwardQueue.class).error("The outbound queue {} could not be "
+                    + "written ({}): messages accepted since the last sync are only in memory. Check free space "
+                    + "and the disk (df, dmesg).", file, e.getMessage());
+        } finally {
+            synchronized (syncLock) {
+                syncedUpTo = Math.max(syncedUpTo, upTo);
+                syncing = false;
+                syncLock.notifyAll();
+            }
+        }
+    }
+
+    synchronized Stats stats() {
+        return new Stats(accepted, syncs, store.getFileStore() == null ? 0 : store.getFileStore().getWriteCount());
+    }
+
+    Durability durability() {
+        return durability;
     }
 
     /** The oldest messages, up to {@code max}, skipping the ids given (already in flight). */
@@ -98,12 +367,14 @@ final class StoreAndForwardQueue implements AutoCloseable {
         return out;
     }
 
-    /** Removes a delivered message. Committed without a sync: after a crash it is at worst sent once more. */
+    /**
+     * Removes a delivered message. Not synced, and committed only with the next sync (or, in memory mode, at the clean
+     * stop): after a crash it is at worst sent once more.
+     */
     synchronized void remove(long id) {
         byte[] old = messages.remove(id);
         if (old != null) {
             bytes -= old.length;
-            store.commit();
         }
     }
 
@@ -125,9 +396,32 @@ final class StoreAndForwardQueue implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        if (batcher != null) {
+            batcher.shutdownNow();
+        }
+        synchronized (this) {
+            closeStore();
+        }
+    }
+
+    private void closeStore() {
         if (!store.isClosed()) {
-            store.close();
+            store.close(); // commits what is in memory: a clean stop loses nothing in any mode
+        }
+        try {
+            mark.close();
+        } catch (IOException e) {
+            // closing a file opened for writing a few bytes: nothing left to save
+        }
+    }
+
+    private static boolean readable(byte[] record) {
+        try {
+            decode(0, record);
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
         }
     }
 
@@ -153,15 +447,31 @@ final class StoreAndForwardQueue implements AutoCloseable {
 
     private static Message decode(long id, byte[] record) {
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(record))) {
-            in.readByte();
+            if (in.readByte() != 1) {
+                throw new IOException("unknown record format");
+            }
             int qos = in.readByte();
             boolean retained = in.readBoolean();
             Instant at = Instant.ofEpochMilli(in.readLong());
-            byte[] t = in.readNBytes(in.readInt());
-            byte[] payload = in.readNBytes(in.readInt());
+            byte[] t = exactly(in, in.readInt(), record.length);
+            byte[] payload = exactly(in, in.readInt(), record.length);
+            if (qos < 0 || qos > 2 || in.available() != 0) {
+                throw new IOException("record fields out of range");
+            }
             return new Message(id, new String(t, StandardCharsets.UTF_8), payload, qos, retained, at);
         } catch (IOException e) {
             throw new IllegalStateException("queued message " + id + " is unreadable", e);
         }
+    }
+
+    private static byte[] exactly(DataInputStream in, int length, int recordLength) throws IOException {
+        if (length < 0 || length > recordLength) {
+            throw new IOException("length " + length + " out of range");
+        }
+        byte[] b = in.readNBytes(length);
+        if (b.length != length) {
+            throw new IOException("record ends early");
+        }
+        return b;
     }
 }

@@ -104,4 +104,166 @@ class StoreAndForwardQueueTest {
             }
         }
     }
+
+    // --- damage (issue 16, Medium 5) and file modes (Low 15) ------------------------------------------------------
+
+    private static Path twentyMessages(Path file) throws Exception {
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 100, 1 << 20)) {
+            for (int i = 1; i <= 20; i++) {
+                q.append("t", new byte[2000], 1, false); // each commit a chunk of its own
+            }
+        }
+        return file;
+    }
+
+    @Test
+    void aQueueTruncatedToHalfSaysWhatWasRecoveredAndLostAndKeepsTheFileAside() throws Exception {
+        Path file = twentyMessages(dir.resolve("half.mv"));
+        long size = java.nio.file.Files.size(file);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(size / 2);
+        }
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 100, 1 << 20)) {
+            assertThat(q.size()).isLessThan(20);
+            assertThat(q.damage()).contains("The outbound queue was damaged").contains("accepted message(s)")
+                    .contains("ids " + (q.size() + 1) + "-20").contains("Recovered " + q.size() + " message(s)")
+                    .contains(".damaged-");
+            try (var files = java.nio.file.Files.list(dir)) {
+                assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.startsWith("half.mv.damaged-"));
+            }
+            long next = q.append("t", b("after"), 1, false);
+            assertThat(next).as("ids are not reused after a loss").isEqualTo(21);
+        }
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 100, 1 << 20)) {
+            assertThat(q.damage()).as("reported once").isEmpty();
+        }
+    }
+
+    @Test
+    void aZeroedTailIsDamageToo() throws Exception {
+        Path file = twentyMessages(dir.resolve("zero.mv"));
+        long size = java.nio.file.Files.size(file);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.allocate((int) (size - 8192)), 8192);
+        }
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 100, 1 << 20)) {
+            assertThat(q.damage()).contains("The outbound queue was damaged").contains("-20");
+        }
+    }
+
+    @Test
+    void deliveredMessagesAreNotMistakenForLostOnes() throws Exception {
+        Path file = dir.resolve("delivered.mv");
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 100, 1 << 20)) {
+            for (int i = 0; i < 5; i++) {
+                q.remove(q.append("t", b("m" + i), 1, false));
+            }
+        }
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 100, 1 << 20)) {
+            assertThat(q.damage()).isEmpty();
+            assertThat(q.size()).isZero();
+            assertThat(q.append("t", b("x"), 1, false)).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void queueFilesAndTheirFolderAreOwnerOnly() throws Exception {
+        Path file = dir.resolve("new-folder/q.mv");
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 100, 1 << 20)) {
+            q.append("t", b("secret telemetry"), 1, false);
+        }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(QueueMark.pathFor(file)))).isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
+    }
+
+    // --- group commit and durability modes (issue 15) ---------------------------------------------------------
+
+    @Test
+    void messagesAcceptedTogetherShareSyncs() throws Exception {
+        Path file = dir.resolve("group.mv");
+        int threads = 8;
+        int each = 200;
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 10_000, 1 << 24)) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        q.append("t/" + thread, b(thread + ":" + i), 1, false);
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(2, TimeUnit.MINUTES);
+            }
+            pool.shutdown();
+            StoreAndForwardQueue.Stats st = q.stats();
+            assertThat(st.accepted()).isEqualTo(threads * each);
+            assertThat(st.syncs()).as("group commit").isLessThan(threads * each).isPositive();
+            assertThat(q.size()).isEqualTo(threads * each);
+        }
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 10_000, 1 << 24)) {
+            assertThat(q.size()).isEqualTo(threads * each);
+            java.util.Map<String, Integer> lastPerThread = new java.util.HashMap<>();
+            for (StoreAndForwardQueue.Message m : q.peek(threads * each, Set.of())) {
+                String[] parts = new String(m.payload(), StandardCharsets.UTF_8).split(":");
+                int seq = Integer.parseInt(parts[1]);
+                assertThat(seq).as("order within a publisher").isGreaterThan(lastPerThread.getOrDefault(parts[0], -1));
+                lastPerThread.put(parts[0], seq);
+            }
+        }
+    }
+
+    @Test
+    void batchedModeSyncsOnItsTimerAndLosesNothingAtACleanStop() throws Exception {
+        Path file = dir.resolve("batched.mv");
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 1000, 1 << 20,
+                StoreAndForwardQueue.Durability.BATCHED, java.time.Duration.ofMillis(50))) {
+            for (int i = 0; i < 100; i++) {
+                q.append("t", b("m" + i), 1, false);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (q.stats().syncs() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(q.stats().syncs()).isPositive().isLessThan(100);
+        }
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 1000, 1 << 20)) {
+            assertThat(q.size()).isEqualTo(100);
+            assertThat(q.damage()).isEmpty();
+        }
+    }
+
+    @Test
+    void memoryModeNeverSyncsAndKeepsEverythingAtACleanStop() throws Exception {
+        Path file = dir.resolve("memory.mv");
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 1000, 1 << 20,
+                StoreAndForwardQueue.Durability.MEMORY, java.time.Duration.ZERO)) {
+            for (int i = 0; i < 50; i++) {
+                q.append("t", b("m" + i), 1, false);
+            }
+            assertThat(q.stats().syncs()).isZero();
+        }
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 1000, 1 << 20,
+                StoreAndForwardQueue.Durability.MEMORY, java.time.Duration.ZERO)) {
+            assertThat(q.size()).isEqualTo(50);
+            assertThat(q.damage()).isEmpty();
+        }
+    }
+
+    @Test
+    void durabilityIsNamedOrRefused() {
+        assertThat(StoreAndForwardQueue.Durability.of(" Batched ")).isEqualTo(StoreAndForwardQueue.Durability.BATCHED);
+        assertThat(StoreAndForwardQueue.Durability.of("")).isEqualTo(StoreAndForwardQueue.Durability.SYNC);
+        assertThatThrownBy(() -> StoreAndForwardQueue.Durability.of("fast")).hasMessageContaining("sync, batched or "
+                + "memory");
+    }
 }

@@ -41,20 +41,38 @@ final class ThroughputBenchmark {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         Path dir = Files.createTempDirectory("uplink-bench");
         try (Mosquitto broker = new Mosquitto(dir)) {
-            rawPaho(broker.port, 2_000); // warm-up of both paths, not counted
-            uplink(broker.port, dir.resolve("warm.queue"), 2_000);
+            rawPaho(broker.port, 2_000, null); // warm-up of every path, not counted
+            uplink(broker.port, dir.resolve("warm.queue"), 2_000, 1, "sync");
             double[] raw = new double[rounds];
-            double[] ours = new double[rounds];
+            double[] rawFile = new double[rounds];
+            double[] one = new double[rounds];
+            double[] eight = new double[rounds];
+            double[] batched = new double[rounds];
+            double[] syncsPerMessage = new double[rounds];
             for (int r = 0; r < rounds; r++) {
-                raw[r] = rawPaho(broker.port, messages);
-                ours[r] = uplink(broker.port, dir.resolve("round" + r + ".queue"), messages);
-                System.out.printf("round %d: raw Paho %.0f msg/s, Uplink %.0f msg/s%n", r + 1, raw[r], ours[r]);
+                raw[r] = rawPaho(broker.port, messages, null);
+                rawFile[r] = rawPaho(broker.port, messages / 4, dir.resolve("paho" + r));
+                one[r] = uplink(broker.port, dir.resolve("one" + r + ".queue"), messages / 4, 1, "sync");
+                eight[r] = uplink(broker.port, dir.resolve("eight" + r + ".queue"), messages, 8, "sync");
+                syncsPerMessage[r] = lastSyncsPerMessage;
+                batched[r] = uplink(broker.port, dir.resolve("batched" + r + ".queue"), messages, 1, "batched");
+                System.out.printf("round %d: raw Paho memory %.0f, Paho file %.0f | Uplink sync 1 thread %.0f, "
+                        + "8 threads %.0f (%.3f syncs/msg), batched 1 thread %.0f msg/s%n", r + 1, raw[r], rawFile[r],
+                        one[r], eight[r], syncsPerMessage[r], batched[r]);
             }
             double rawMedian = median(raw);
-            double ourMedian = median(ours);
-            System.out.printf("QoS 1, %d x %d-byte messages, window %d, loopback mosquitto: raw Paho (memory) median "
-                    + "%.0f msg/s, Uplink (durable) median %.0f msg/s, ratio %.2f%n", messages, PAYLOAD.length, WINDOW,
-                    rawMedian, ourMedian, ourMedian / rawMedian);
+            System.out.printf("QoS 1, %d x %d-byte messages, window %d, loopback mosquitto, medians of %d rounds:%n",
+                    messages, PAYLOAD.length, WINDOW, rounds);
+            System.out.printf("| path | msg/s | ratio to raw Paho (memory) |%n|---|---|---|%n");
+            System.out.printf("| raw Paho, memory persistence | %.0f | 1.00 |%n", rawMedian);
+            System.out.printf("| raw Paho, file persistence | %.0f | %.2f |%n", median(rawFile),
+                    median(rawFile) / rawMedian);
+            System.out.printf("| Uplink sync, 1 publisher | %.0f | %.2f (vs Paho file %.2f) |%n", median(one),
+                    median(one) / rawMedian, median(one) / median(rawFile));
+            System.out.printf("| Uplink sync, 8 publishers (%.3f syncs/msg) | %.0f | %.2f |%n",
+                    median(syncsPerMessage), median(eight), median(eight) / rawMedian);
+            System.out.printf("| Uplink batched 200 ms, 1 publisher | %.0f | %.2f |%n", median(batched),
+                    median(batched) / rawMedian);
         }
     }
 
@@ -64,8 +82,12 @@ final class ThroughputBenchmark {
         return s[s.length / 2];
     }
 
-    private static double rawPaho(int port, int messages) throws Exception {
-        MqttAsyncClient c = new MqttAsyncClient("tcp://127.0.0.1:" + port, "bench-raw", new MemoryPersistence());
+    private static double lastSyncsPerMessage;
+
+    private static double rawPaho(int port, int messages, Path fileStore) throws Exception {
+        MqttAsyncClient c = new MqttAsyncClient("tcp://127.0.0.1:" + port, "bench-raw", fileStore == null
+                ? new MemoryPersistence()
+                : new org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence(fileStore.toString()));
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(true);
         o.setMaxInflight(WINDOW + 2);
@@ -94,24 +116,40 @@ final class ThroughputBenchmark {
         return messages / (elapsed / 1e9);
     }
 
-    private static double uplink(int port, Path queue, int messages) throws Exception {
+    private static double uplink(int port, Path queue, int messages, int threads, String durability)
+            throws Exception {
         OsSocketTransport os = new OsSocketTransport(SocketSettings.DEFAULTS);
         EndpointSettings s = StoreAndForwardMosquittoTest.settings("bench", port);
         EndpointSettings settings = new EndpointSettings(s.endpointId(), s.profile(), s.host(), s.port(),
                 "bench-uplink", s.keepAliveSeconds(), true, "", null, "none", "", List.of(), s.connectTimeout(),
-                WINDOW, messages + 1, 1L << 30);
+                WINDOW, messages + 1, 1L << 30).withQueueDurability(durability, 200);
         try (MqttCloudConnection c = new MqttCloudConnection(settings, queue, () -> os, () -> null, null)) {
             long connectDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (c.state() != io.uplink.cloud.ConnectionState.CONNECTED && System.nanoTime() < connectDeadline) {
                 Thread.sleep(5);
             }
-            List<CompletableFuture<?>> receipts = new ArrayList<>(messages);
+            List<CompletableFuture<?>> receipts = java.util.Collections.synchronizedList(new ArrayList<>(messages));
             long start = System.nanoTime();
-            for (int i = 0; i < messages; i++) {
-                receipts.add(c.publish("bench/uplink", PAYLOAD, 1, false).toCompletableFuture());
+            Thread[] publishers = new Thread[threads];
+            for (int t = 0; t < threads; t++) {
+                int share = messages / threads + (t < messages % threads ? 1 : 0);
+                publishers[t] = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < share; i++) {
+                            receipts.add(c.publish("bench/uplink", PAYLOAD, 1, false).toCompletableFuture());
+                        }
+                    } catch (io.uplink.cloud.CloudException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                publishers[t].start();
+            }
+            for (Thread t : publishers) {
+                t.join();
             }
             CompletableFuture.allOf(receipts.toArray(new CompletableFuture<?>[0])).get(10, TimeUnit.MINUTES);
             long elapsed = System.nanoTime() - start;
+            lastSyncsPerMessage = c.queueStatus().orElseThrow().syncsPerMessage();
             return messages / (elapsed / 1e9);
         }
     }

@@ -74,7 +74,7 @@ public final class BcCredentialStore implements CredentialStore {
     public static BcCredentialStore open(Path storeFile, String configuredSecret, String secretFile,
             Duration expiryWarning, BiConsumer<String, Change> listener) throws IOException {
         char[] secret = StoreSecret.resolve(configuredSecret, secretFile,
-                storeFile.toAbsolutePath().resolveSibling("store.secret"));
+                storeFile.toAbsolutePath().resolveSibling("store.secret"), storeFile);
         return new BcCredentialStore(storeFile, secret, expiryWarning, Clock.systemUTC(), listener);
     }
 

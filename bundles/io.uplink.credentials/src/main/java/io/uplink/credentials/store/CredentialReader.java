@@ -69,13 +69,14 @@ final class CredentialReader {
 
     Read read(String source, byte[] content, char[] passphrase) {
         Collector c = new Collector(source, passphrase);
-        if (content == null || content.length == 0 || PemText.decode(content).isBlank()) {
-            c.problem("empty", Severity.ERROR, source + " is empty.",
-                    "Select the certificate or key file itself; check it was not truncated while copying.");
-        } else if (content.length > MAX_CONTENT_BYTES) {
+        // The size first: decoding 50 MB of text to find out it is too large is the memory the limit protects.
+        if (content != null && content.length > MAX_CONTENT_BYTES) {
             c.problem("too-large", Severity.ERROR, source + " is " + content.length + " bytes, more than the "
                     + MAX_CONTENT_BYTES + " a certificate, key or CA bundle can reasonably be.",
                     "Select the certificate or key file, not an archive or a log.");
+        } else if (content == null || content.length == 0 || PemText.decode(content).isBlank()) {
+            c.problem("empty", Severity.ERROR, source + " is empty.",
+                    "Select the certificate or key file itself; check it was not truncated while copying.");
         } else {
             String text = PemText.decode(content);
             if (PemText.looksLikePem(text)) {

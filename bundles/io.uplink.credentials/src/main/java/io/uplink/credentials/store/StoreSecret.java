@@ -18,7 +18,11 @@ final class StoreSecret {
     private StoreSecret() {
     }
 
-    static char[] resolve(String configured, String secretFile, Path defaultFile) throws IOException {
+    /**
+     * @param storeFile the store the secret opens: when it exists, a missing default secret is never replaced by a new
+     *        one (that would only lock the stored credentials away for good)
+     */
+    static char[] resolve(String configured, String secretFile, Path defaultFile, Path storeFile) throws IOException {
         if (configured != null && !configured.isEmpty()) {
             return configured.toCharArray();
         }
@@ -34,6 +38,12 @@ final class StoreSecret {
         if (!file.equals(defaultFile)) {
             throw new IOException("The credential store secret file " + file + " (store.secret.file) does not "
                     + "exist. Create it, or clear store.secret.file to use a generated secret.");
+        }
+        if (Files.exists(storeFile) && Files.size(storeFile) > 0) {
+            throw new IOException("The credential store " + storeFile + " exists but its secret file " + file
+                    + " is missing, so the stored credentials cannot be read. Restore " + file.getFileName()
+                    + " from a backup (owner-only, mode 0600); or, to start over, move the store aside (mv "
+                    + storeFile + " " + storeFile + ".old) and import the credentials again. Nothing was written.");
         }
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);

@@ -194,6 +194,22 @@ class BcCredentialStoreTest {
                 Duration.ofDays(30), (x, y) -> { })).hasMessageContaining("does not exist");
     }
 
+    /** Issue 16, Low 16: a new secret next to an existing store would lock its credentials away for good. */
+    @Test
+    void aMissingSecretBesideAnExistingStoreIsNeverReplaced() throws Exception {
+        Path storeFile = dir.resolve("m/credentials.bcfks");
+        BcCredentialStore.open(storeFile, "", "", Duration.ofDays(30), (x, y) -> { }).importCredential("k", device,
+                null);
+        Path secret = storeFile.resolveSibling("store.secret");
+        byte[] storeBefore = Files.readAllBytes(storeFile);
+        Files.delete(secret);
+        assertThatThrownBy(() -> BcCredentialStore.open(storeFile, "", "", Duration.ofDays(30), (x, y) -> { }))
+                .hasMessageContaining("exists but its secret file").hasMessageContaining("Restore store.secret")
+                .hasMessageContaining("Nothing was written");
+        assertThat(secret).doesNotExist();
+        assertThat(Files.readAllBytes(storeFile)).isEqualTo(storeBefore);
+    }
+
     private static int indexOf(byte[] haystack, byte[] needle) {
         outer: for (int i = 0; i + needle.length <= haystack.length; i++) {
             for (int j = 0; j < needle.length; j++) {

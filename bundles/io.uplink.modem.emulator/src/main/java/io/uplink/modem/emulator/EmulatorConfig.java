@@ -46,6 +46,34 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "accepts a data connection only with this APN; any other makes AT+QIACT answer ERROR. Empty = any APN.")
     String fault_required_apn() default "";
 
+    @AttributeDefinition(name = "Reboot after commands", min = "0",
+            description = "Fault: the module reboots (RDY, APP RDY) on every n-th AT command, losing sockets, the PDP "
+                    + "context and its SSL settings; files stay. 0 = off. Default 0.")
+    int fault_reboot_after_commands() default 0;
+
+    @AttributeDefinition(name = "Corrupt uploads",
+            description = "Fault: the module stores every AT+QFUPL upload with one byte flipped, so the checksum it "
+                    + "reports differs from the data sent. Default off.")
+    boolean fault_upload_corruption() default false;
+
+    @AttributeDefinition(name = "File system full",
+            description = "Fault: the module's file system (UFS) has no free space; uploads get +CME ERROR: 420. "
+                    + "Default off.")
+    boolean fault_ufs_full() default false;
+
+    @AttributeDefinition(name = "Largest file (bytes)", min = "1",
+            description = "The largest file AT+QFUPL accepts (larger: +CME ERROR: 423). Default 10240, the manual's "
+                    + "default upload size.")
+    int ufs_max_file_bytes() default 10240;
+
+    @AttributeDefinition(name = "File system size (bytes)", min = "1", max = "16777216",
+            description = "Space for files in the module's UFS (full: +CME ERROR: 420). Default 262144.")
+    int ufs_capacity_bytes() default 262144;
+
+    @AttributeDefinition(name = "Most files", min = "1", max = "1000",
+            description = "How many files the UFS holds (one more: +CME ERROR: 403). Default 64.")
+    int ufs_max_files() default 64;
+
     @AttributeDefinition(name = "SIM PIN",
             description = "If set, the emulated SIM asks for this PIN, as a locked SIM does. Default: no PIN.")
     String sim_pin() default "";

@@ -24,6 +24,7 @@ public final class EmulatorPortProvider implements SerialLinkProvider {
     private final LinkModel cellular;
     private final Faults faults;
     private final String simPin;
+    private final Bg95Options options;
 
     @Activate
     public EmulatorPortProvider(EmulatorConfig config) {
@@ -33,8 +34,24 @@ public final class EmulatorPortProvider implements SerialLinkProvider {
         this.faults = Faults.NONE.withCloseAfterBytes(Math.max(0, config.fault_close_after_bytes()))
                 .withUrcInsideResponses(Math.min(100, Math.max(0, config.fault_urc_inside_percent())))
                 .withRegistration(validRegistration(config.fault_registration()))
-                .withRequiredApn(config.fault_required_apn() == null ? "" : config.fault_required_apn().trim());
+                .withRequiredApn(config.fault_required_apn() == null ? "" : config.fault_required_apn().trim())
+                .withResetAfterCommands(Math.max(0, config.fault_reboot_after_commands()));
         this.simPin = config.sim_pin();
+        this.options = options(config);
+    }
+
+    /** Out-of-range limits fall back to the defaults (logged), so a typo cannot stop the emulator from starting. */
+    private static Bg95Options options(EmulatorConfig config) {
+        Bg95Options base = Bg95Options.DEFAULTS.withUploadCorruption(config.fault_upload_corruption())
+                .withUfsFull(config.fault_ufs_full());
+        try {
+            return base.withUfsLimits(config.ufs_max_file_bytes(), config.ufs_capacity_bytes(), config.ufs_max_files());
+        } catch (IllegalArgumentException e) {
+            org.slf4j.LoggerFactory.getLogger(EmulatorPortProvider.class).warn(
+                    "Emulator UFS limits ignored, defaults used instead: {}. Fix ufs.* in {}.", e.getMessage(),
+                    EmulatorConfig.PID);
+            return base;
+        }
     }
 
     /** Out-of-range states become 1 (registered), so a typo cannot take the emulated network away silently. */
@@ -48,7 +65,7 @@ public final class EmulatorPortProvider implements SerialLinkProvider {
             throw new IOException("Unknown emulated modem '" + port + "': the emulator offers 'emulator:bg95'.");
         }
         VirtualSerialLine line = new VirtualSerialLine(port, baud);
-        Bg95Emulator modem = new Bg95Emulator(line.modemEnd(), cellular.withBaud(baud), faults, simPin);
+        Bg95Emulator modem = new Bg95Emulator(line.modemEnd(), cellular.withBaud(baud), faults, simPin, options);
         SerialLink gateway = line.gatewayEnd();
         return new SerialLink() {
             @Override

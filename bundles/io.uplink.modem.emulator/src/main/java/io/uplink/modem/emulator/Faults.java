@@ -8,7 +8,8 @@ package io.uplink.modem.emulator;
  * @param urcInsideResponses percent of responses that get a pending or harmless URC inside them, before the result
  * @param slowResponseMillis delay before each final result
  * @param garbagePercent percent of responses preceded by a line of binary noise
- * @param resetAfterCommands reboot (RDY, APP RDY; sockets and PDP lost) after this many commands, 0 = off
+ * @param resetAfterCommands reboot (RDY, APP RDY; sockets, PDP context and SSL settings lost; UFS files kept) on
+ *            every n-th command ({@code fault.reboot.after.commands}), 0 = off
  * @param seed random seed, so a failing run can be repeated
  * @param registrationStat the 27.007 registration state reported once the SIM is ready: 1 home (default), 2 still
  *            searching (no coverage), 3 denied, 5 roaming
@@ -67,6 +68,12 @@ public record Faults(int closeAfterBytes, boolean sendFailWhenFull, int urcInsid
     public Faults withRequiredApn(String apn) {
         return new Faults(closeAfterBytes, sendFailWhenFull, urcInsideResponses, slowResponseMillis, garbagePercent,
                 resetAfterCommands, seed, registrationStat, apn, maxOpenSockets);
+    }
+
+    /** Reboot (RDY, APP RDY; sockets, PDP and SSL settings lost) on every n-th command; 0 = off. */
+    public Faults withResetAfterCommands(int n) {
+        return new Faults(closeAfterBytes, sendFailWhenFull, urcInsideResponses, slowResponseMillis, garbagePercent,
+                n, seed, registrationStat, requiredApn, maxOpenSockets);
     }
 
     /** The module has memory for only this many sockets at once; 0 = every open fails with 553. */

@@ -67,6 +67,13 @@ final class BcTlsSession implements TlsSession {
             if (n < 0) {
                 throw new java.io.EOFException("the server closed the connection during the handshake");
             }
+            if (recorder.receivedTotal() == 0) {
+                NotTlsException notTls = NotTlsException.check(readBuffer, n);
+                if (notTls != null) {
+                    recorder.read(readBuffer, 0, n);
+                    throw notTls;
+                }
+            }
             offer(n);
         }
         connection.setReadTimeout(previous);

@@ -7,7 +7,10 @@ import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.DigitallySigned;
 import org.bouncycastle.tls.HandshakeMessageInput;
 import org.bouncycastle.tls.HandshakeType;
+import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.TlsClientProtocol;
+import org.bouncycastle.tls.TlsFatalAlert;
+import org.bouncycastle.tls.TlsUtils;
 
 /**
  * Bouncy Castle's client protocol in non-blocking mode, with every handshake message recorded as it is received
@@ -23,7 +26,13 @@ final class TracingClientProtocol extends TlsClientProtocol {
 
     @Override
     protected void handleHandshakeMessage(short type, HandshakeMessageInput buf) throws IOException {
-        recorder.received(name(type), (buf.available() + 4) + "-byte message");
+        // Once TLS 1.3 is agreed, the superclass hands every message to handle13HandshakeMessage, which records it.
+        if (!tls13Agreed()) {
+            recorder.received(name(type), (buf.available() + 4) + "-byte message");
+            if (type == HandshakeType.certificate) {
+                checkLimits(buf, false);
+            }
+        }
         super.handleHandshakeMessage(type, buf);
     }
 
@@ -33,7 +42,35 @@ final class TracingClientProtocol extends TlsClientProtocol {
         if (type == HandshakeType.encrypted_extensions && tlsClient instanceof UplinkTlsClient client) {
             client.handshakeKeysReady(); // the first message under the handshake traffic keys
         }
+        if (type == HandshakeType.certificate) {
+            checkLimits(buf, true);
+        }
         super.handle13HandshakeMessage(type, buf);
+    }
+
+    private boolean tls13Agreed() {
+        org.bouncycastle.tls.ProtocolVersion v = getContext().getServerVersion();
+        return connection_state > CS_CLIENT_HELLO && v != null && TlsUtils.isTLSv13(v);
+    }
+
+    /**
+     * Refuses a server Certificate message over {@link CertificateLimits} before it is parsed. The body is read and
+     * the stream put back where it was: its mark is the start of the message (the transcript hash covers the header
+     * too), so reset() goes there and the difference is skipped again.
+     */
+    private void checkLimits(HandshakeMessageInput buf, boolean tls13) throws IOException {
+        int remaining = buf.available();
+        byte[] body = buf.readNBytes(remaining);
+        buf.reset();
+        long skip = buf.available() - (long) remaining;
+        if (skip < 0 || buf.skip(skip) != skip) {
+            throw new IllegalStateException("the handshake message could not be re-read");
+        }
+        ServerCertificateCheck.Verdict v = CertificateLimits.check(body, tls13);
+        if (v != null && tlsClient instanceof UplinkTlsClient client) {
+            client.refuse(v);
+            throw new TlsFatalAlert(AlertDescription.bad_certificate, v.message());
+        }
     }
 
     private interface Send {

@@ -368,6 +368,21 @@ final class UplinkTlsClient extends DefaultTlsClient {
         }
     }
 
+    /** The protocol refused what the server sent (e.g. over {@link CertificateLimits}); the classifier reports it. */
+    void refuse(ServerCertificateCheck.Verdict v) {
+        verdict = v;
+    }
+
+    @Override
+    public int getMaxCertificateChainLength() {
+        return CertificateLimits.MAX_CHAIN_LENGTH;
+    }
+
+    @Override
+    public int getMaxHandshakeMessageSize() {
+        return CertificateLimits.MAX_HANDSHAKE_MESSAGE_BYTES;
+    }
+
     ServerCertificateCheck.Verdict verdict() {
         return verdict;
     }

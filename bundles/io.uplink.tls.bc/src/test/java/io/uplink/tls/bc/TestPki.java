@@ -66,6 +66,15 @@ public final class TestPki {
 
     public static Issued issue(String subject, boolean rsa, Issued issuer, boolean ca, KeyPurposeId eku, String[] dns,
             Instant notBefore, Instant notAfter) throws Exception {
+        return issue(subject, rsa, issuer, ca, eku, dns, notBefore, notAfter, 0);
+    }
+
+    /**
+     * As above, with a non-critical private extension of {@code paddingBytes} bytes (0 for none), to make certificates
+     * as large as a hostile or careless server may send.
+     */
+    public static Issued issue(String subject, boolean rsa, Issued issuer, boolean ca, KeyPurposeId eku, String[] dns,
+            Instant notBefore, Instant notAfter, int paddingBytes) throws Exception {
         KeyPair pair = keys(rsa);
         X500Name name = new X500Name(subject);
         X500Name issuerName = issuer == null ? name : X500Name.getInstance(issuer.cert().getSubjectX500Principal()
@@ -86,6 +95,10 @@ public final class TestPki {
                         : new GeneralName(GeneralName.dNSName, dns[i]);
             }
             b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+        }
+        if (paddingBytes > 0) {
+            b.addExtension(new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.4.1.55555.1.1"), false,
+                    new org.bouncycastle.asn1.DEROctetString(new byte[paddingBytes]));
         }
         PrivateKey signer = issuer == null ? pair.getPrivate() : issuer.key();
         String alg = signer.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
@@ -116,6 +129,37 @@ public final class TestPki {
         write(dir.resolve("client.pem"), pem(client.cert()));
         write(dir.resolve("client.key"), pem(new JcaPKCS8Generator(client.key(), null)));
         return new Pki(ca, server, client, dir);
+    }
+
+    /** Files for a server: its certificate, key and the chain it sends with it (openssl s_server -cert_chain). */
+    public record ServedChain(Path cert, Path key, Path chain) {
+    }
+
+    /**
+     * A server certificate for localhost under {@code intermediates} intermediate CAs below {@code root}, padded by
+     * {@code leafPadding} bytes, written to {@code dir} under {@code name}-*.pem.
+     */
+    public static ServedChain servedChain(Path dir, String name, Issued root, int intermediates, int leafPadding)
+            throws Exception {
+        Instant now = Instant.now();
+        Issued issuer = root;
+        StringBuilder chain = new StringBuilder();
+        java.util.List<String> pems = new java.util.ArrayList<>();
+        for (int i = 0; i < intermediates; i++) {
+            issuer = issue("CN=Intermediate " + i, false, issuer, true, null, null, now.minus(Duration.ofHours(1)),
+                    now.plus(Duration.ofDays(1)));
+            pems.add(0, pem(issuer.cert()));
+        }
+        pems.forEach(chain::append);
+        Issued leaf = issue("CN=localhost", false, issuer, false, KeyPurposeId.id_kp_serverAuth, new String[] {
+            "localhost", "127.0.0.1" }, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), leafPadding);
+        Files.createDirectories(dir);
+        ServedChain files = new ServedChain(dir.resolve(name + "-cert.pem"), dir.resolve(name + "-key.pem"),
+                dir.resolve(name + "-chain.pem"));
+        write(files.cert(), pem(leaf.cert()));
+        write(files.key(), pem(new JcaPKCS8Generator(leaf.key(), null)));
+        write(files.chain(), chain.length() == 0 ? pem(root.cert()) : chain.toString());
+        return files;
     }
 
     private static void write(Path p, String text) throws Exception {

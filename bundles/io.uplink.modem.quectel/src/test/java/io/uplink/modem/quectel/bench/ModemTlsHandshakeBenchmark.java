@@ -68,7 +68,7 @@ class ModemTlsHandshakeBenchmark {
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        Process server = new ProcessBuilder("openssl", "s_server", "-accept", "127.0.0.1:" + port, "-cert",
+        Process server = new ProcessBuilder("openssl", "s_server", "-accept", String.valueOf(port), "-cert",
                 "server.pem", "-key", "server.key", "-quiet", "-tls1_2").directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("s_server.log").toFile()).start();
         try {
@@ -129,7 +129,7 @@ class ModemTlsHandshakeBenchmark {
                     }
                     counted.reset();
                     t0 = System.nanoTime();
-                    try (Connection c = tls.connect("127.0.0.1", port, Duration.ofSeconds(60), modemProfile)) {
+                    try (Connection c = tls.connect("localhost", port, Duration.ofSeconds(60), modemProfile)) {
                         inModem[i] = System.nanoTime() - t0;
                         modemUp[i] = counted.up.get();
                         modemDown[i] = counted.down.get();
