@@ -146,7 +146,8 @@ public final class ModemRungs {
             evidence.add("-> " + command);
         }
         evidence.add("<- " + (e.rawText().isEmpty() ? "(bytes that are no answer)" : e.rawText())); // [N bytes] sample
-        return new Finding(Layer.SERIAL, Status.FAIL, "serial.noise", e.getMessage(), NOISE_FIX, evidence);
+        return new Finding(Layer.SERIAL, Status.FAIL, Cause.SERIAL_NOISE.code(), e.getMessage(), NOISE_FIX,
+                evidence);
     }
 
     /** The {@code stat} field of a +CEREG:/+CREG: read answer ({@code n,stat[,...]}), or -1. */
