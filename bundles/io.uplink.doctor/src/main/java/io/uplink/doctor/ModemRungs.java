@@ -25,6 +25,8 @@ public final class ModemRungs {
      * data (io.uplink.modem.serial's SerialAtChannel.ENDLESS_DATA; the doctor depends on the API only).
      */
     static final String ENDLESS_DATA = "endless-data";
+    /** The channel's code for a command that timed out while bytes arrived that were no answer (SerialAtChannel.NOISE). */
+    static final String NOISE = "noise";
     static final String NOISE_FIX = "Set the baud rate the module uses (--baud, or the modem configuration's baud rate; "
             + "Quectel: 115200 unless changed with AT+IPR), check that this is the module's AT port and not its NMEA "
             + "or diagnostics port (Quectel USB: usually ttyUSB2), and the cable and ground on a UART; power-cycle a "
@@ -134,7 +136,7 @@ public final class ModemRungs {
 
     /** Whether the channel gave up because what arrived cannot be a modem's answer (a flood, noise). */
     static boolean isNoise(ModemException e) {
-        return ENDLESS_DATA.equals(e.dialectCode());
+        return ENDLESS_DATA.equals(e.dialectCode()) || NOISE.equals(e.dialectCode());
     }
 
     /** The serial rung for a line that carries data but no answers: wrong baud, data mode, noise. */
@@ -143,8 +145,9 @@ public final class ModemRungs {
         if (!command.isEmpty()) {
             evidence.add("-> " + command);
         }
-        evidence.add("<- " + (e.rawText().isEmpty() ? "(bytes that are no answer)" : e.rawText()));
-        return new Finding(Layer.SERIAL, Status.FAIL, "serial.noise", e.getMessage(), NOISE_FIX, evidence);
+        evidence.add("<- " + (e.rawText().isEmpty() ? "(bytes that are no answer)" : e.rawText())); // [N bytes] sample
+        return new Finding(Layer.SERIAL, Status.FAIL, Cause.SERIAL_NOISE.code(), e.getMessage(), NOISE_FIX,
+                evidence);
     }
 
     /** The {@code stat} field of a +CEREG:/+CREG: read answer ({@code n,stat[,...]}), or -1. */

@@ -73,6 +73,43 @@ class ModemRungsOverPtyTest {
         assertThat(f.summary()).contains("sends endless data (").contains("wrong baud rate");
         assertThat(f.fix()).contains("baud rate").contains("AT port");
         assertThat(f.evidence()).first().isEqualTo("-> ATI");
-        assertThat(f.evidence().get(1)).startsWith("<- XXXX").hasSizeLessThan(300);
+        assertThat(f.evidence().get(1)).startsWith("<- [").contains(" bytes] XXXX").hasSizeLessThan(300);
+    }
+
+    @Test
+    void aLineLessBinaryAnswerShowsItsBytesAndIsNoise() {
+        byte[] binary = new byte[2048];
+        for (int i = 0; i < binary.length; i++) {
+            binary[i] = (byte) (0x80 | i * 7); // no CR, no LF, nothing printable: what a wrong baud rate looks like
+        }
+        modem.script((command, m) -> m.write(binary)); // instead of every answer
+        List<Finding> findings = ModemRungs.walk(at, "/dev/ttyUSB2");
+        Finding f = last(findings);
+        assertThat(f.cause()).isEqualTo("serial.noise");
+        assertThat(f.summary()).contains("2048 bytes arrived, none of them an answer").contains("wrong baud rate");
+        assertThat(f.evidence()).containsExactly("-> AT", f.evidence().get(1));
+        assertThat(f.evidence().get(1)).startsWith("<- [2048 bytes] \\x80\\x87").endsWith("...")
+                .hasSizeLessThan(300).doesNotContain("(nothing)");
+    }
+
+    @Test
+    void urcsDuringIdentificationAreNotTheModulesName() {
+        modem.script((command, m) -> {
+            if (command.equalsIgnoreCase("ATI")) {
+                StringBuilder flood = new StringBuilder();
+                for (int i = 0; i < 100; i++) {
+                    flood.append("\r\nRING\r\n\r\n+CREG: 1\r\n\r\n+CEREG: 5\r\n");
+                }
+                m.say(flood + "\r\nQuectel\r\n\r\nRING\r\nBG95-M3\r\n+CREG: 1\r\nRevision: BG95M3LAR02A03\r\n"
+                        + "\r\nOK\r\n");
+                return;
+            }
+            ScriptedModem.wellBehaved(command, m);
+        });
+        List<Finding> findings = ModemRungs.walk(at, "/dev/ttyUSB2");
+        Finding identity = findings.stream().filter(f -> f.layer() == Layer.IDENTITY).findFirst()
+                .orElseThrow(() -> new AssertionError("no identity rung in " + findings));
+        assertThat(identity.status()).isEqualTo(Status.PASS);
+        assertThat(identity.summary()).isEqualTo("The module is Quectel BG95-M3 Revision: BG95M3LAR02A03.");
     }
 }

@@ -56,6 +56,8 @@ public final class ModemComponent {
     private volatile boolean running = true;
     private volatile ModemDialect inUse;
     private volatile boolean changed;
+    /** The boot URC ({@code RDY}, {@code APP RDY}) an attached module sent, i.e. it restarted; null otherwise. */
+    private volatile String restartedWith;
     /** Counts arrivals of dialects and port providers; a supervisor waiting without a modem wakes when it moves. */
     private final java.util.concurrent.atomic.AtomicLong arrivals = new java.util.concurrent.atomic.AtomicLong();
 
@@ -142,6 +144,7 @@ public final class ModemComponent {
             long seen = arrivals.get();
             try {
                 changed = false;
+                restartedWith = null;
                 String scheme = providedScheme();
                 if (scheme != null && !providers.containsKey(scheme)) {
                     // usually the providing bundle is still starting; it is worth an operator's look only if it stays
@@ -162,13 +165,22 @@ public final class ModemComponent {
                 }
                 inUse = dialect;
                 modem = dialect.attach(at, identity, settings());
+                watchForRestart(at);
                 published = factory.newInstance(serviceProperties(modem));
                 LOG.info("Modem {} attached: {} ({}), offering its sockets as transport '{}'", config.port(),
                         identity, dialect.family(), pid);
                 backoff = 1000;
                 awaitChange(at, Long.MAX_VALUE, -1);
-                LOG.info("Modem {} detaching: {}", config.port(), !running ? "its configuration was removed or "
-                        + "changed" : !at.isOpen() ? "the port closed or failed" : "its dialect went away");
+                String restart = restartedWith;
+                if (running && restart != null) {
+                    // The dialect's detach (below) reports its sockets closed to their users; a module answers AT
+                    // again once it has sent RDY, so releasing what is left of the PDP context does not stall.
+                    LOG.info("Modem {} restarted on its own ('{}' while attached): its sockets and data connection "
+                            + "are gone; attaching it again", config.port(), restart);
+                } else {
+                    LOG.info("Modem {} detaching: {}", config.port(), !running ? "its configuration was removed or "
+                            + "changed" : !at.isOpen() ? "the port closed or failed" : "its dialect went away");
+                }
             } catch (ModemException e) {
                 LOG.error("Modem {}: {} Fix: {}{}", config.port(), e.getMessage(), e.fix(),
                         e.rawText().isEmpty() ? "" : " (modem said: " + e.rawText() + ")");
@@ -216,6 +228,22 @@ public final class ModemComponent {
             }
         } catch (Throwable e) {
             LOG.warn("Modem {}: closing the port failed", config.port(), e);
+        }
+    }
+
+    /**
+     * A module that restarts while attached (power glitch, watchdog, firmware crash) announces it with its boot URCs
+     * ({@code RDY}, then {@code APP RDY} on Quectel): every socket and the PDP context are gone, so attach it anew.
+     * Listens on this channel only: a late URC of a closed channel never disturbs the next attachment.
+     */
+    private void watchForRestart(SerialAtChannel at) {
+        for (String boot : new String[] { "RDY", "APP RDY" }) {
+            at.onUrc(boot, (line, data) -> {
+                if (at.isOpen() && restartedWith == null && line.equals(boot)) {
+                    restartedWith = line;
+                    wake("the module restarted (" + line + ")");
+                }
+            });
         }
     }
 

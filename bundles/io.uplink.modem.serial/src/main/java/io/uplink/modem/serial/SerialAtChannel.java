@@ -56,6 +56,11 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
     public static final int MAX_RESPONSE_BYTES = 256 * 1024;
     /** {@link ModemException#dialectCode()} of a command failed because the modem sent more than the limits allow. */
     public static final String ENDLESS_DATA = "endless-data";
+    /**
+     * {@link ModemException#dialectCode()} of a command that timed out while bytes arrived that were no answer at all
+     * (no line, no echo, no URC): a wrong baud rate or noise.
+     */
+    public static final String NOISE = "noise";
     /** How many received bytes a failure quotes (escaped) as the modem's raw text. */
     static final int SAMPLE_BYTES = 64;
 
@@ -99,6 +104,8 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
         /** Why the reader gave up on this command (a limit was passed); the caller turns it into the exception. */
         String overflow;
         boolean echoSeen;
+        /** An unsolicited line arrived: the modem speaks AT, whatever else went wrong. */
+        boolean urcSeen;
         boolean promptSeen;
         FinalResult result;
         /** ATV0/ATV1 themselves may be answered in either form. */
@@ -128,9 +135,9 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
             sampled += take;
         }
 
-        /** The first bytes received, printable ASCII as is, everything else escaped: safe for logs and reports. */
-        String sample() {
-            return escape(sample, sampled) + (received > sampled ? "..." : "");
+        /** How many bytes arrived and the first of them, escaped: safe for logs and reports, bounded. */
+        String evidence() {
+            return "[" + received + " bytes] " + escape(sample, sampled) + (received > sampled ? "..." : "");
         }
     }
 
@@ -292,11 +299,7 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             resyncNeeded = true;
-            String seen = String.join(" | ", p.lines);
-            throw new ModemException("The modem on " + link.name() + " sent no " + what + " for " + p.command
-                    + " within " + p.command.timeout().toMillis() + " ms.", seen, "",
-                    "Check that the modem is powered and on this port at the configured baud rate; a busy modem "
-                            + "(e.g. during AT+QIACT) needs the longer timeout its manual gives.");
+            throw timeout(p, what);
         }
         try {
             TimeUnit.NANOSECONDS.timedWait(monitor, left);
@@ -307,15 +310,38 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
         }
     }
 
+    private static final String NOISE_FIX = "Set the baud rate the module uses (the modem configuration's baud "
+            + "rate; the module's AT+IPR), check that this is the module's AT port (not its NMEA or diagnostics port) "
+            + "and the cable and ground; power-cycle a module stuck in data mode.";
+
     /** The failure of a command the modem flooded; {@code p.overflow} says which limit it passed. */
     private ModemException endlessData(Pending p) {
         LOG.debug("{}: {} failed: {}", link.name(), p.command, p.overflow);
         return new ModemException("The modem on " + link.name() + " sends endless data (" + p.received + " bytes "
                 + "without a final result): wrong baud rate, a module stuck in data mode, or noise on the line ("
-                + p.overflow + ", waiting for the answer to " + p.command + ").", p.sample(), ENDLESS_DATA,
-                "Set the baud rate the module uses (the modem configuration's baud rate; the module's AT+IPR), check "
-                        + "that this is the module's AT port (not its NMEA or diagnostics port) and the cable and "
-                        + "ground; power-cycle a module stuck in data mode.");
+                + p.overflow + ", waiting for the answer to " + p.command + ").", p.evidence(), ENDLESS_DATA,
+                NOISE_FIX);
+    }
+
+    /**
+     * A command without its final result in time: silence, or bytes that were no answer at all (code {@value #NOISE},
+     * with how many arrived and a sample), or an answer that stopped short (its lines as the raw text).
+     */
+    private ModemException timeout(Pending p, String what) {
+        String late = "The modem on " + link.name() + " sent no " + what + " for " + p.command + " within "
+                + p.command.timeout().toMillis() + " ms";
+        if (p.received > 0 && !p.echoSeen && !p.promptSeen && !p.urcSeen && p.lines.isEmpty()) {
+            return new ModemException(late + ": " + p.received + " bytes arrived, none of them an answer: wrong baud "
+                    + "rate, a module stuck in data mode, or noise on the line.", p.evidence(), NOISE, NOISE_FIX);
+        }
+        return new ModemException(late + (p.received > 0 ? " (" + p.received + " bytes arrived)." : "."),
+                bounded(String.join(" | ", p.lines), 1024), "", "Check that the modem is powered and on this port at "
+                        + "the configured baud rate; a busy modem (e.g. during AT+QIACT) needs the longer timeout its "
+                        + "manual gives.");
+    }
+
+    private static String bounded(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max) + "... [" + text.length() + " characters]";
     }
 
     private void resync() throws ModemException {
@@ -522,6 +548,9 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
                     }
                 }
                 if (urcPrefix(line) != null) {
+                    if (p != null) {
+                        p.urcSeen = true;
+                    }
                     if (dataFollows > 0) {
                         urcAwaitingPayload = line;
                     } else {
@@ -530,8 +559,12 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
                     return;
                 }
                 if (p != null && p.result == null) {
-                    addLine(p, line); // information text without a prefix, e.g. the lines of ATI
-                    return;
+                    if (Unsolicited.isUnsolicited(line, p.responsePrefix)) {
+                        p.urcSeen = true; // e.g. RING or +CREG: 1 during ATI: not what the module says it is
+                    } else {
+                        addLine(p, line); // information text without a prefix, e.g. the lines of ATI
+                        return;
+                    }
                 }
             }
             if (LOG.isDebugEnabled()) {

@@ -2,15 +2,12 @@ package io.uplink.modem.serial;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Dictionary;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,8 +23,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Constants;
-import org.osgi.service.component.ComponentFactory;
-import org.osgi.service.component.ComponentInstance;
 
 /**
  * The modem supervisor on a real port (jSerialComm on a socat pty), without a framework: its DS collaborators are
@@ -40,7 +35,7 @@ class ModemComponentTest {
     private PtyPair pty;
     private ScriptedModem modem;
     private ModemComponent component;
-    private final Factory factory = new Factory();
+    private final SupervisedModem.Factory factory = new SupervisedModem.Factory();
     private final List<Throwable> uncaught = new CopyOnWriteArrayList<>();
     private Thread.UncaughtExceptionHandler previousHandler;
 
@@ -63,7 +58,7 @@ class ModemComponentTest {
     }
 
     private void start(ModemDialect dialect) {
-        component = new ModemComponent(config(pty.gatewayEnd.toString()), Map.of(Constants.SERVICE_PID,
+        component = new ModemComponent(SupervisedModem.config(pty.gatewayEnd.toString()), Map.of(Constants.SERVICE_PID,
                 "io.uplink.modem.test"), factory);
         component.addDialect(dialect);
     }
@@ -104,6 +99,28 @@ class ModemComponentTest {
         assertThat(uncaught).isEmpty();
     }
 
+    @Test
+    void aModuleThatRestartsWhileAttachedIsAttachedAgainOnItsOwn() throws Exception {
+        List<FakeModem> attached = new CopyOnWriteArrayList<>();
+        start(new Dialect(at -> {
+            FakeModem m = new FakeModem(Optional.empty());
+            attached.add(m);
+            return m;
+        }));
+        assertThat(factory.published.tryAcquire(60, TimeUnit.SECONDS)).as("first attachment").isTrue();
+        long atisBefore = modem.commands.stream().filter("ATI"::equalsIgnoreCase).count();
+
+        modem.echo(true); // what a module does after a restart, until ATE0
+        modem.say("\r\nRDY\r\n\r\nAPP RDY\r\n");
+
+        assertThat(factory.published.tryAcquire(60, TimeUnit.SECONDS)).as("attached again after RDY").isTrue();
+        assertThat(factory.disposed.tryAcquire(10, TimeUnit.SECONDS)).as("first services withdrawn").isTrue();
+        assertThat(attached).hasSize(2);
+        assertThat(attached.get(0).detached).as("the first attachment's sockets were closed").hasValue(1);
+        assertThat(attached.get(1).detached).hasValue(0);
+        assertThat(modem.commands.stream().filter("ATI"::equalsIgnoreCase).count()).isEqualTo(atisBefore + 1);
+    }
+
     // --- the supervisor's collaborators ---------------------------------------------------------------------
 
     interface Attach {
@@ -131,43 +148,5 @@ class ModemComponentTest {
         public Modem attach(AtChannel channel, ModemIdentity identity, ModemSettings settings) throws ModemException {
             return attach.attach(channel);
         }
-    }
-
-    /** DS's component factory: counts what the supervisor publishes and withdraws. */
-    static final class Factory implements ComponentFactory<AttachedModemComponent> {
-        final Semaphore published = new Semaphore(0);
-        final Semaphore disposed = new Semaphore(0);
-        final List<Modem> modems = new CopyOnWriteArrayList<>();
-
-        @Override
-        public ComponentInstance<AttachedModemComponent> newInstance(Dictionary<String, ?> properties) {
-            Modem m = (Modem) properties.get(AttachedModemComponent.INSTANCE);
-            modems.add(m);
-            published.release();
-            return new ComponentInstance<>() {
-                @Override
-                public void dispose() {
-                    disposed.release();
-                }
-
-                @Override
-                public AttachedModemComponent getInstance() {
-                    return new AttachedModemComponent(Map.of(AttachedModemComponent.INSTANCE, m));
-                }
-            };
-        }
-    }
-
-    /** The configuration DS would hand over: the metatype defaults, with the port of the test. */
-    static ModemConfig config(String port) {
-        return (ModemConfig) Proxy.newProxyInstance(ModemConfig.class.getClassLoader(),
-                new Class<?>[] { ModemConfig.class }, (proxy, method, args) -> switch (method.getName()) {
-                case "port" -> port;
-                case "annotationType" -> ModemConfig.class;
-                case "toString" -> "ModemConfig[" + port + "]";
-                case "hashCode" -> port.hashCode();
-                case "equals" -> proxy == args[0];
-                default -> method.getDefaultValue();
-                });
     }
 }

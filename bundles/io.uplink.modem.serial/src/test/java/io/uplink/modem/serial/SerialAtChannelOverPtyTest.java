@@ -74,8 +74,8 @@ class SerialAtChannelOverPtyTest {
                     assertThat(e.dialectCode()).isEqualTo(SerialAtChannel.ENDLESS_DATA);
                     assertThat(e.getMessage()).contains("sends endless data (").contains(" bytes without a final "
                             + "result): wrong baud rate, a module stuck in data mode, or noise on the line");
-                    assertThat(e.rawText()).startsWith("XXXX").endsWith("...")
-                            .hasSizeLessThanOrEqualTo(SerialAtChannel.SAMPLE_BYTES * 4 + 3);
+                    assertThat(e.rawText()).startsWith("[").contains(" bytes] XXXX").endsWith("...")
+                            .hasSizeLessThanOrEqualTo(SerialAtChannel.SAMPLE_BYTES * 4 + 30);
                     assertThat(e.fix()).contains("baud rate");
                 });
 
@@ -129,6 +129,23 @@ class SerialAtChannelOverPtyTest {
         String shown = log.toString(StandardCharsets.UTF_8);
         assertThat(shown).contains("AT> AT+CPIN=***").contains("AT< AT+CPIN=***").contains("AT< AT+QICSGP=***")
                 .doesNotContain("9876").doesNotContain("ApnLeak77");
+    }
+
+    @Test
+    void unsolicitedLinesNobodyListensToAreNotTakenForTheIdentity() throws Exception {
+        String urcs = "\r\nRING\r\n\r\n+CREG: 1\r\n\r\n+CEREG: 5\r\n\r\n+QIND: SMS DONE\r\n";
+        modem.script((command, m) -> {
+            switch (command.toUpperCase()) {
+            case "ATI" -> m.say(urcs + "\r\nQuectel\r\n" + urcs + "BG95-M3\r\nRevision: BG95M3LAR02A03\r\n\r\nOK\r\n");
+            case "AT+CGSN" -> m.say(urcs + "\r\n860000000000001\r\n" + urcs + "\r\nOK\r\n");
+            case "AT+CREG?" -> m.say(urcs + "\r\n+CREG: 0,1\r\n\r\nOK\r\n");
+            default -> ScriptedModem.wellBehaved(command, m);
+            }
+        });
+        assertThat(ModemIdentification.identify(channel))
+                .isEqualTo(new io.uplink.modem.ModemIdentity("Quectel", "BG95-M3", "BG95M3LAR02A03", "860000000000001"));
+        // a command's own prefix still belongs to it
+        assertThat(channel.execute(AtCommand.of("AT+CREG?")).lines()).containsExactly("+CREG: 1", "+CREG: 0,1");
     }
 
     /** A few tries: bytes of the flood still in the pty's buffers may spoil the first. */
