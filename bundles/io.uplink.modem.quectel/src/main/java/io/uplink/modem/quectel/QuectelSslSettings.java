@@ -166,8 +166,11 @@ final class QuectelSslSettings {
         }
         try {
             int quarters = v.length() > 17 ? Integer.parseInt(v.substring(17).replace("+", "")) : 0;
-            return java.time.LocalDateTime.parse(v.substring(0, 17), CCLK)
-                    .atOffset(ZoneOffset.ofTotalSeconds(quarters * 15 * 60));
+            java.time.LocalDateTime t = java.time.LocalDateTime.parse(v.substring(0, 17), CCLK);
+            if (t.getYear() >= 2070) {
+                t = t.minusYears(100); // two-digit years: a module after power-on says 80/01/06, i.e. 1980
+            }
+            return t.atOffset(ZoneOffset.ofTotalSeconds(quarters * 15 * 60));
         } catch (NumberFormatException | java.time.DateTimeException e) {
             return null;
         }

@@ -87,7 +87,7 @@ class QuectelTlsPartsTest {
     void moduleClockIsReadWithItsQuarterHourZone() {
         assertThat(QuectelSslSettings.parseClock("+CCLK: \"26/12/03,10:15:30+08\"")).isEqualTo(
                 OffsetDateTime.of(2026, 12, 3, 10, 15, 30, 0, ZoneOffset.ofHours(2)));
-        assertThat(QuectelSslSettings.parseClock("+CCLK: \"80/01/06,00:00:10-20\"")).isNotNull();
+        assertThat(QuectelSslSettings.parseClock("+CCLK: \"80/01/06,00:00:10-20\"").getYear()).isEqualTo(1980);
         assertThat(QuectelSslSettings.parseClock("+CCLK: \"garbage\"")).isNull();
         assertThat(QuectelSslSettings.parseClock("+CCLK: \"26/13/99,99:99:99+00\"")).isNull();
         assertThat(QuectelSslSettings.parseClock(null)).isNull();
