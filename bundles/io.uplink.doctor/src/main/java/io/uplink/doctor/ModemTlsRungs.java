@@ -84,7 +84,8 @@ final class ModemTlsRungs {
             return new Outcome(findings, null);
         }
         findings.add(new Finding(Layer.TLS, Status.PASS, "ok", "The modem holds the certificates, identical to "
-                + "what Uplink has (" + stored.size() + " files checked by reading them back).", "", stored));
+                + "what Uplink has (" + stored.size() + (stored.size() == 1 ? " file" : " files") + " checked by reading "
+                + (stored.size() == 1 ? "it" : "them") + " back).", "", stored));
         boolean mutual = identity != null;
         String sni = serverName();
         ModemTlsProfile profile = ModemTlsProfile.builder().serverName(sni)
