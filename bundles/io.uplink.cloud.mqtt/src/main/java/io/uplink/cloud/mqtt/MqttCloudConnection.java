@@ -58,6 +58,8 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, Sub> subscriptions = new ConcurrentHashMap<>();
     private final Object signal = new Object();
+    /** A wake-up not yet consumed by {@link #pause}; guarded by {@code signal}. */
+    private boolean woken;
     private final Thread worker;
     private volatile boolean running = true;
     private volatile ConnectionState state = ConnectionState.DISCONNECTED;
@@ -511,6 +513,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
 
     private void wake() {
         synchronized (signal) {
+            woken = true;
             signal.notifyAll();
         }
     }
@@ -566,14 +569,21 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         }
     }
 
+    /**
+     * Waits for a wake-up (a publish, an acknowledgement, a lost connection) or {@code millis}. A wake-up that came
+     * while the worker was busy (a PUBACK during a drain) is not lost: the next pause returns at once.
+     */
     private void pause(long millis) {
         synchronized (signal) {
             try {
-                signal.wait(millis);
+                if (!woken) {
+                    signal.wait(millis);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 running = false;
             }
+            woken = false;
         }
     }
 
