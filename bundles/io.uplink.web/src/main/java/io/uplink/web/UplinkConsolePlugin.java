@@ -85,6 +85,8 @@ public final class UplinkConsolePlugin extends HttpServlet {
         String path = route(req);
         if (path.equals("status.json")) {
             json(res, 200, status());
+        } else if (path.startsWith("static/")) {
+            staticFile(path.substring("static/".length()), res);
         } else if (path.equals("history.json")) {
             json(res, 200, history.snapshot(System.currentTimeMillis()));
         } else if (path.equals("doctor.pcap")) {
@@ -131,6 +133,33 @@ public final class UplinkConsolePlugin extends HttpServlet {
         case "credentials/import.json" -> credentials(form, res, true);
         case "modem/provision.json" -> provision(form, res);
         default -> json(res, 404, Map.of("error", "no endpoint '" + path + "' here"));
+        }
+    }
+
+    /** The charting library shipped inside the bundle (uPlot, MIT licence): the only files served from it. */
+    private static final Map<String, String> STATIC = Map.of("uPlot.iife.min.js", "dist/uPlot.iife.min.js;"
+            + "text/javascript", "uPlot.min.css", "dist/uPlot.min.css;text/css", "uPlot-LICENSE", "LICENSE;text/plain");
+
+    private static void staticFile(String name, HttpServletResponse res) throws IOException {
+        String entry = STATIC.get(name);
+        if (entry == null) {
+            json(res, 404, Map.of("error", "no file '" + name + "' here"));
+            return;
+        }
+        String version;
+        try (InputStream v = UplinkConsolePlugin.class.getResourceAsStream("uplot.version")) {
+            version = v == null ? "" : new String(v.readAllBytes(), StandardCharsets.US_ASCII).trim();
+        }
+        String[] pathAndType = entry.split(";");
+        try (InputStream in = UplinkConsolePlugin.class.getResourceAsStream("/META-INF/resources/webjars/uplot/"
+                + version + "/" + pathAndType[0])) {
+            if (in == null) {
+                json(res, 404, Map.of("error", "'" + name + "' is missing from this build of io.uplink.web"));
+                return;
+            }
+            res.setContentType(pathAndType[1] + ";charset=UTF-8");
+            res.setHeader("Cache-Control", "max-age=3600"); // pinned with the bundle; an update shows within the hour
+            in.transferTo(res.getOutputStream());
         }
     }
 
