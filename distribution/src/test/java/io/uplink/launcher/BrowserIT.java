@@ -112,6 +112,8 @@ class BrowserIT {
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(
                         By.cssSelector("[data-endpoint='demo'] .badge"), "CONNECTED"));
                 assertThat(text(browser, "[data-endpoint='demo'] .reconnects b")).isEqualTo("0");
+                // The connection's queue figures reach the page: messages per minute is a number, not "n/a".
+                wait.until(d -> text(d, "[data-endpoint='demo'] .rate b").matches("[0-9]+"));
                 assertThat(((JavascriptExecutor) browser).executeScript("return typeof uPlot")).isEqualTo("function");
                 wait.until(d -> !d.findElements(By.cssSelector("[data-endpoint='demo'] .chart .uplot")).isEmpty());
 
@@ -128,6 +130,9 @@ class BrowserIT {
                 assertThat(changes).contains("CONNECTED \u2192").contains("\u2192 CONNECTED");
                 assertThat(browser.findElement(By.cssSelector("[data-modem='io.uplink.modem~demo'] .badge")).getText())
                         .isNotBlank();
+                // The emulated BG95 answers AT+CSQ with 20.
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                        By.cssSelector("[data-modem='io.uplink.modem~demo'] .signal b"), "20/31"));
 
                 // The doctor's ladder: a refused port fails at TCP, with cause and fix in words.
                 int closed = GatewayProcess.freePort();
@@ -156,6 +161,14 @@ class BrowserIT {
                 if (Files.isDirectory(docs)) {
                     Files.copy(shot, docs.resolve("dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
                 }
+
+                // On a phone's width the cards stack and the charts shrink to fit: nothing sticks out to the right.
+                browser.manage().window().setSize(new Dimension(412, 915));
+                wait.until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(
+                        "var c = document.querySelector('[data-endpoint=\"demo\"]').getBoundingClientRect();"
+                                + "var p = document.querySelector('[data-endpoint=\"demo\"] .uplot');"
+                                + "return c.width > 200 && c.right <= document.documentElement.clientWidth + 1"
+                                + " && p.getBoundingClientRect().right <= c.right + 1;")));
             } finally {
                 browser.quit();
             }

@@ -21,7 +21,7 @@ import java.util.Map;
  * read (it is not ours, or damaged) and the history starts empty.
  *
  * <p>Format, version 1: {@code uplink-history 1}, then lines {@code E id minute state disrupted queue messages
- * reconnects}, {@code T id millis from to cause}, {@code M pid minute registration signal}; texts URL-encoded.
+ * reconnects}, {@code T id millis from to cause}, {@code M pid minute registration csq rsrp rat}; texts URL-encoded.
  */
 final class HistoryFile {
 
@@ -66,7 +66,7 @@ final class HistoryFile {
             for (Map.Entry<String, List<LinkHistory.ModemMinute>> e : c.modemMinutes().entrySet()) {
                 for (LinkHistory.ModemMinute m : e.getValue()) {
                     w.write("M " + enc(e.getKey()) + " " + m.minute() + " " + enc(m.registration()) + " " + m.signal()
-                            + "\n");
+                            + " " + m.rsrp() + " " + enc(m.rat()) + "\n");
                 }
             }
         }
@@ -113,9 +113,10 @@ final class HistoryFile {
                     em.computeIfAbsent(dec(f[1]), k -> new ArrayList<>());
                 }
                 case "M" -> {
-                    check(f, 5);
+                    check(f, 7);
                     mm.computeIfAbsent(dec(f[1]), k -> new ArrayList<>()).add(new LinkHistory.ModemMinute(
-                            Long.parseLong(f[2]), LinkHistory.cut(dec(f[3])), Integer.parseInt(f[4])));
+                            Long.parseLong(f[2]), LinkHistory.cut(dec(f[3])), Integer.parseInt(f[4]),
+                            Integer.parseInt(f[5]), LinkHistory.cut(dec(f[6]))));
                 }
                 default -> skipped++;
                 }

@@ -23,6 +23,8 @@ final class HistorySampler {
 
     private static final Logger LOG = LoggerFactory.getLogger(HistorySampler.class);
     private static final long SAVE_EVERY_MILLIS = 60_000;
+    /** Signal quality costs AT exchanges on the modem's one channel: asked once a minute, not every second. */
+    private static final long SIGNAL_EVERY_MILLIS = 60_000;
 
     /** A modem and the configuration it was attached from. */
     record TrackedModem(String pid, Modem modem) {
@@ -36,6 +38,10 @@ final class HistorySampler {
     private ScheduledExecutorService executor;
     private long savedAt;
     private String saveProblem = "";
+    private final java.util.Map<String, SignalSample> signals = new java.util.HashMap<>(); // sampler thread only
+
+    private record SignalSample(long at, int csq, int rsrp, String rat) {
+    }
 
     HistorySampler(LinkHistory history, HistoryFile file, Supplier<Collection<CloudConnection>> connections,
             Supplier<Collection<TrackedModem>> modems, LongSupplier clock) {
@@ -105,11 +111,26 @@ final class HistorySampler {
         }
         for (TrackedModem t : modems.get()) {
             try {
-                history.modem(t.pid(), now, t.modem().registration().name(), -1);
+                SignalSample s = signal(t, now);
+                history.modem(t.pid(), now, t.modem().registration().name(), s.csq(), s.rsrp(), s.rat());
             } catch (RuntimeException e) {
                 history.modem(t.pid(), now, "unreadable: " + e.getMessage(), -1);
             }
         }
+    }
+
+    private SignalSample signal(TrackedModem t, long now) {
+        SignalSample last = signals.get(t.pid());
+        if (last != null && now - last.at() < SIGNAL_EVERY_MILLIS && now >= last.at()) {
+            return last;
+        }
+        SignalSample s = t.modem().signalQuality().map(q -> new SignalSample(now, q.csq(), q.rsrpDbm().orElse(0),
+                q.accessTechnology())).orElse(new SignalSample(now, -1, 0, ""));
+        if (signals.size() > LinkHistory.MAX_MODEMS * 4) {
+            signals.clear(); // modems come and go under new names; never let the map grow with them
+        }
+        signals.put(t.pid(), s);
+        return s;
     }
 
     private void save() {

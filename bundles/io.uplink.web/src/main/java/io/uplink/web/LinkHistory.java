@@ -34,8 +34,15 @@ final class LinkHistory {
     record Transition(long at, String from, String to, String cause) {
     }
 
-    /** One minute of a modem; {@code signal} is -1 when the modem does not report it. */
-    record ModemMinute(long minute, String registration, int signal) {
+    /**
+     * One minute of a modem: {@code signal} the +CSQ figure (-1 when not reported), {@code rsrp} in dBm (0 when not
+     * reported), {@code rat} the radio access technology (empty when not reported).
+     */
+    record ModemMinute(long minute, String registration, int signal, int rsrp, String rat) {
+
+        ModemMinute(long minute, String registration, int signal) {
+            this(minute, registration, signal, 0, "");
+        }
     }
 
     /** The minute being filled and the change detection of one endpoint. */
@@ -108,6 +115,11 @@ final class LinkHistory {
 
     /** Records a modem's registration and signal (-1 if unknown) at {@code now}. */
     synchronized void modem(String pid, long now, String registration, int signal) {
+        modem(pid, now, registration, signal, 0, "");
+    }
+
+    /** Records a modem's registration, +CSQ (-1 unknown), RSRP (0 unknown) and access technology at {@code now}. */
+    synchronized void modem(String pid, long now, String registration, int signal, int rsrp, String rat) {
         Modem m = modems.get(pid);
         if (m == null) {
             if (modems.size() >= MAX_MODEMS) {
@@ -120,7 +132,7 @@ final class LinkHistory {
         if (m.current != null && m.current.minute() != minute) {
             add(m.minutes, m.current, CLOSED);
         }
-        m.current = new ModemMinute(minute, cut(registration), signal);
+        m.current = new ModemMinute(minute, cut(registration), signal, rsrp, cut(rat));
     }
 
     /** The last day as the dashboard reads it: each series with the minute underway last. */
@@ -169,7 +181,7 @@ final class LinkHistory {
             }
             for (ModemMinute mm : all24) {
                 if (mm.minute() > oldest) {
-                    minutes.add(List.of(mm.minute() * 60, mm.registration(), mm.signal()));
+                    minutes.add(List.of(mm.minute() * 60, mm.registration(), mm.signal(), mm.rsrp(), mm.rat()));
                 }
             }
             j.put("minutes", minutes);
