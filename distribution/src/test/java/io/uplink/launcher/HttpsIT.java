@@ -94,6 +94,51 @@ class HttpsIT {
         }
     }
 
+    @Test
+    void httpsWithACertificateFromTheCredentialStore() throws Exception {
+        try (GatewayProcess gw = GatewayProcess.copyOfDistribution(temp)) {
+            GatewayProcess.Result missing = gw.command(null, "run", "--no-shell", "--https-alias", "console",
+                    "--http-port", String.valueOf(gw.port));
+            assertThat(missing.exitCode()).as(missing.output()).isEqualTo(1);
+            assertThat(missing.output()).contains("no certificate with a private key under alias 'console'")
+                    .contains("creds import --alias console");
+
+            Path cert = temp.resolve("console.pem");
+            Path key = temp.resolve("console.key");
+            Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=localhost", "-addext",
+                    "subjectAltName=DNS:localhost,IP:127.0.0.1", "-addext", "basicConstraints=critical,CA:FALSE",
+                    // The store validates identities for TLS clients, so it wants clientAuth beside serverAuth.
+                    "-addext", "extendedKeyUsage=serverAuth,clientAuth", "-days", "400", "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
+            assertThat(openssl.waitFor()).as(new String(openssl.getInputStream().readAllBytes())).isZero();
+            GatewayProcess.Result imported = gw.command(null, "creds", "import", "--alias", "console", "--cert",
+                    cert.toString(), "--key", key.toString());
+            assertThat(imported.exitCode()).as(imported.output()).isZero();
+
+            gw.launch("run", "--no-shell", "--https-alias", "console", "--http-port", String.valueOf(gw.port));
+            String banner = gw.awaitOutput(s -> s.contains("bundles active."), "the start-up banner");
+            X509Certificate expected;
+            try (InputStream in = Files.newInputStream(cert)) {
+                expected = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificate(in);
+            }
+            assertThat(banner).contains("credential store alias 'console'")
+                    .contains("SHA-256 " + ConsoleTls.fingerprint(expected));
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("console", expected);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext ssl = SSLContext.getInstance("TLS");
+            ssl.init(null, tmf.getTrustManagers(), null);
+            HttpClient https = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(10)).build();
+            HttpResponse<String> page = awaitAnswer(https, HttpRequest.newBuilder(URI.create("https://localhost:"
+                    + gw.port + "/system/console/uplink")).GET().build());
+            assertThat(page.statusCode()).as("the console's login, over the store's certificate").isEqualTo(401);
+            assertThat(gw.stop()).isZero();
+        }
+    }
+
     private static X509Certificate generatedCertificate(Path home) throws Exception {
         Path file = home.resolve("data/https/console-generated.p12");
         char[] password = Files.readString(home.resolve("data/https/console-generated.p12.pass")).trim()
