@@ -2,6 +2,8 @@ package io.uplink.launcher;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +13,24 @@ import java.util.Properties;
 
 /** Framework launch properties: conf/framework.properties, then command-line overrides, then what the launcher owns. */
 final class FrameworkProperties {
+
+    /** Set to "true" when the console is served over HTTPS (by --https or in conf/framework.properties). */
+    static final String HTTPS = "uplink.https";
+    /** The credential store alias of the console's HTTPS certificate; empty for a generated one. */
+    static final String HTTPS_ALIAS = "uplink.https.alias";
+    /** "true" allows plain HTTP on an address other hosts can reach (as --allow-plain-http does). */
+    static final String ALLOW_PLAIN_HTTP = "uplink.http.allow.plain";
+    static final String HOST = "org.apache.felix.http.host";
+    private static final String SECURE_PORT = "org.osgi.service.http.port.secure";
+
+    /** The options ask for something the launcher refuses on purpose (as opposed to failing to start). */
+    static final class Refused extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message);
+        }
+    }
 
     private FrameworkProperties() {
     }
@@ -52,6 +72,7 @@ final class FrameworkProperties {
         } catch (IllegalArgumentException e) {
             throw new IOException("org.osgi.service.http.port in " + file + " is invalid: " + e.getMessage());
         }
+        web(result, options, file);
         // Owned by the launcher: where state lives. The Web Console user and password hash are added by RunCommand.
         result.put("org.osgi.framework.storage", data.resolve("felix-cache").toString());
         result.put("felix.cm.dir", data.resolve("config").toString());
@@ -63,5 +84,63 @@ final class FrameworkProperties {
             result.put("gosh.args", "--nointeractive");
         }
         return result;
+    }
+
+    /** The port the console listens on, HTTPS or HTTP. */
+    static int webPort(Map<String, String> properties) {
+        return Integer.parseInt(properties.get(https(properties) ? SECURE_PORT : "org.osgi.service.http.port"));
+    }
+
+    static boolean https(Map<String, String> properties) {
+        return "true".equals(properties.get(HTTPS));
+    }
+
+    /**
+     * HTTPS or plain HTTP, and on which port. Plain HTTP on an address other machines can reach is refused unless
+     * allowed: the console's Basic login and every page would cross the network readable by anyone on it.
+     */
+    private static void web(Map<String, String> result, RunOptions options, Path file) throws IOException {
+        String alias = options.httpsAlias() != null ? options.httpsAlias() : result.getOrDefault(HTTPS_ALIAS, "").trim();
+        boolean https = options.https() || !alias.isEmpty() || Boolean.parseBoolean(result.getOrDefault(HTTPS, "false")
+                .trim());
+        boolean allowPlain = options.allowPlainHttp() || Boolean.parseBoolean(result.getOrDefault(ALLOW_PLAIN_HTTP,
+                "false").trim());
+        String host = result.get(HOST);
+        if (https) {
+            String port = options.httpPort() != null ? String.valueOf(options.httpPort())
+                    : result.getOrDefault(SECURE_PORT, "8443").trim();
+            try {
+                RunOptions.port(port);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(SECURE_PORT + " in " + file + " is invalid: " + e.getMessage());
+            }
+            result.put(HTTPS, "true");
+            result.put(HTTPS_ALIAS, alias);
+            result.put(SECURE_PORT, port);
+            result.put("org.apache.felix.https.enable", "true");
+            result.put("org.apache.felix.http.enable", "false"); // HTTPS only: no plain port beside it
+            result.put("org.apache.felix.https.jetty.session.cookie.secure", "true");
+            return;
+        }
+        result.put(HTTPS, "false");
+        result.put("org.apache.felix.https.enable", "false");
+        if (!allowPlain && reachableFromOtherHosts(host)) {
+            throw new Refused("refusing to serve the Web Console over plain HTTP on " + host + ", an address other "
+                    + "machines can reach: the console's login (Basic authentication, the password in every request) "
+                    + "and every page would cross the network readable by anyone on it. Serve it over HTTPS with "
+                    + "'uplink run --https' (a generated certificate whose fingerprint is printed) or '--https-alias "
+                    + "ALIAS' (a certificate from the credential store); or keep it on this machine with --http-host "
+                    + "127.0.0.1 and reach it through an SSH tunnel; or, on a network you trust completely, add "
+                    + "--allow-plain-http (" + ALLOW_PLAIN_HTTP + "=true in conf/framework.properties)");
+        }
+    }
+
+    /** Anything but a loopback address; a name that does not resolve is left to the bind check to explain. */
+    static boolean reachableFromOtherHosts(String host) {
+        try {
+            return !InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 }

@@ -86,6 +86,24 @@ final class PrivateFiles {
         return null;
     }
 
+    /** Creates {@code dir} (and parents) and makes it owner-only. */
+    static void ensurePrivateDirectory(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        if (posix(dir)) {
+            Files.setPosixFilePermissions(dir, DIR);
+        }
+    }
+
+    /** Creates an empty owner-only file (replacing one left over), before anything secret is written into it. */
+    static void createPrivateFile(Path file) throws IOException {
+        Files.deleteIfExists(file);
+        if (posix(file.getParent())) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(FILE));
+        } else {
+            Files.createFile(file);
+        }
+    }
+
     private static boolean posix(Path p) {
         return p.getFileSystem().supportedFileAttributeViews().contains("posix");
     }

@@ -27,12 +27,19 @@ final class RunCommand {
             "",
             "Options:",
             "  --http-host HOST   Address the web server listens on (default 127.0.0.1; 0.0.0.0 for all)",
-            "  --http-port PORT   Web server port (default 8080)",
+            "  --http-port PORT   Web server port (default 8080; 8443 with --https)",
+            "  --https            Serve the console over HTTPS only, with a self-signed certificate generated once",
+            "                     (kept in data/https/, owner-only) whose SHA-256 fingerprint is printed at start",
+            "                     and below: compare it with what the browser shows on the first connection",
+            "  --https-alias A    HTTPS with the certificate and key stored under alias A ('uplink creds import')",
+            "  --allow-plain-http Allow plain HTTP on an address other machines can reach (refused otherwise: the",
+            "                     login would cross the network in clear text)",
             "  --no-shell         Do not start the interactive Gogo shell",
             "  -h, --help         Show this help",
             "",
             "Files (under the installation folder):",
-            "  conf/framework.properties   framework and web server settings",
+            "  conf/framework.properties   framework and web server settings (uplink.https=true,",
+            "                              uplink.https.alias=A, uplink.http.allow.plain=true as the options)",
             "  conf/*.cfg, conf/*.config   component configurations, applied at start and when changed",
             "  conf/logback.xml            logging; logs go to logs/uplink.log and the console",
             "  data/                       runtime state: bundle cache, configurations, secrets",
@@ -80,6 +87,11 @@ final class RunCommand {
         }
         if (options.help()) {
             out.println(USAGE);
+            ConsoleTls tls = new ConsoleTls(data);
+            out.println();
+            out.println(tls.generatedFingerprint().map(f -> "Generated HTTPS certificate (" + tls.generatedFile()
+                    + "):\n  SHA-256 " + f).orElse("No HTTPS certificate generated yet: the first 'uplink run --https' "
+                            + "generates one and prints its SHA-256 fingerprint."));
             return Main.EXIT_OK;
         }
         return start(options, System.nanoTime());
@@ -89,6 +101,9 @@ final class RunCommand {
     int start(RunOptions options, long started) {
         try {
             return runFramework(options, started);
+        } catch (FrameworkProperties.Refused e) {
+            err.println("uplink run: " + e.getMessage() + ".");
+            return Main.EXIT_USAGE;
         } catch (IOException | BundleException | RuntimeException e) {
             err.println("uplink run: the gateway could not start: " + e.getMessage());
             return Main.EXIT_FAILURE;
@@ -105,8 +120,9 @@ final class RunCommand {
                     + ": run bin/uplink from an unpacked distribution (distribution/target/uplink), or set UPLINK_HOME");
         }
         Map<String, String> properties = FrameworkProperties.load(home, options, data, conf);
-        checkPortFree(properties.get("org.apache.felix.http.host"),
-                Integer.parseInt(properties.get("org.osgi.service.http.port")));
+        String host = properties.get(FrameworkProperties.HOST);
+        checkPortFree(host, FrameworkProperties.webPort(properties));
+        ConsoleTls.Keystore tls = FrameworkProperties.https(properties) ? keystore(properties, host) : null;
         ConsolePassword password = new ConsolePassword(home.resolve("data/secrets"));
         boolean firstStart = !password.exists();
         if (firstStart) {
@@ -136,11 +152,19 @@ final class RunCommand {
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(framework), "uplink-shutdown"));
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        String url = "http://" + properties.get("org.apache.felix.http.host") + ":"
-                + properties.get("org.osgi.service.http.port") + "/system/console";
+        String url = (tls != null ? "https://" : "http://") + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                + FrameworkProperties.webPort(properties) + "/system/console";
         out.println("Uplink " + Main.version() + " started in " + millis + " ms: " + bundles.activeCount() + " of "
                 + bundles.count() + " bundles active.");
         out.println("Web Console: " + url + "  (user '" + ConsolePassword.USER + "')");
+        if (tls != null) {
+            out.println("HTTPS certificate (" + tls.source() + "):");
+            out.println("    SHA-256 " + tls.fingerprint());
+            if (tls.created()) {
+                out.println("A new certificate was generated: check that your browser shows this fingerprint on the "
+                        + "first connection ('bin/uplink run --help' prints it too).");
+            }
+        }
         if (firstStart) {
             out.println("First start: a Web Console password was generated. Read it with:");
             out.println("    cat " + password.initialPasswordFile());
@@ -157,6 +181,19 @@ final class RunCommand {
         }
         FrameworkEvent stopped = framework.waitForStop(0);
         return stopped.getType() == FrameworkEvent.ERROR ? Main.EXIT_FAILURE : Main.EXIT_OK;
+    }
+
+    /** Jetty's key store: exported from the credential store at every start, or the generated one. */
+    private ConsoleTls.Keystore keystore(Map<String, String> properties, String host) throws IOException {
+        ConsoleTls console = new ConsoleTls(data);
+        String alias = properties.get(FrameworkProperties.HTTPS_ALIAS);
+        ConsoleTls.Keystore ks = alias.isEmpty() ? console.generated(host)
+                : console.fromStore(alias, new CredsCommand(home, out, err).store());
+        properties.put("org.apache.felix.https.keystore", ks.file().toString());
+        properties.put("org.apache.felix.https.keystore.type", "PKCS12");
+        properties.put("org.apache.felix.https.keystore.password", ks.password());
+        properties.put("org.apache.felix.https.keystore.key.password", ks.password());
+        return ks;
     }
 
     /** Jetty would only log a bind failure and run on without a web server; refuse to start instead. */

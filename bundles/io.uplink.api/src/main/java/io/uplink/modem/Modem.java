@@ -43,6 +43,16 @@ public interface Modem {
         return Optional.empty();
     }
 
+    /**
+     * Asks the modem for its signal quality now (an AT exchange: call it at most every few seconds). Empty when its
+     * dialect does not report one or the modem did not answer.
+     *
+     * @since 1.3
+     */
+    default Optional<SignalQuality> signalQuality() {
+        return Optional.empty();
+    }
+
     /** Closes every socket and releases the PDP context. Idempotent; the AT channel stays open. */
     void detach();
 }

@@ -3,6 +3,7 @@ package io.uplink.web;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,8 @@ import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -38,6 +41,7 @@ import io.uplink.modem.Modem;
 /**
  * The Uplink page of the Web Console (so its users and its login protect it): status of modems and connections, the
  * doctor, and credential checking and import, with JSON endpoints behind them ({@code status.json},
+ * {@code history.json} (the dashboard's last day, kept in {@code <uplink.data>/web/history}),
  * {@code doctor.json}, {@code credentials/check.json}, {@code credentials/import.json}). POSTs must carry the header
  * {@code X-Uplink: 1}, which a cross-site form cannot set.
  */
@@ -61,12 +65,30 @@ public final class UplinkConsolePlugin extends HttpServlet {
     private transient volatile ConnectionDoctor doctor;
     private transient volatile CredentialStore credentials;
     private final transient ModemProvisioning provisioning = new ModemProvisioning();
+    private final transient LinkHistory history = new LinkHistory();
+    private final transient HistorySampler sampler;
+
+    @Activate
+    public UplinkConsolePlugin(BundleContext context) {
+        String data = context.getProperty("uplink.data");
+        // Our distribution keeps state under uplink.data; elsewhere (Kura) the bundle's own data area.
+        Path file = data != null && !data.isBlank() ? Path.of(data, "web", "history")
+                : context.getDataFile("web-history").toPath();
+        sampler = new HistorySampler(history, new HistoryFile(file), () -> connections,
+                () -> modems.stream().map(t -> new HistorySampler.TrackedModem(String.valueOf(t.properties()
+                        .get(Modem.PID)), t.service())).toList(), System::currentTimeMillis);
+        sampler.start();
+    }
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
         String path = route(req);
         if (path.equals("status.json")) {
             json(res, 200, status());
+        } else if (path.startsWith("static/")) {
+            staticFile(path.substring("static/".length()), res);
+        } else if (path.equals("history.json")) {
+            json(res, 200, history.snapshot(System.currentTimeMillis()));
         } else if (path.equals("doctor.pcap")) {
             ConnectionDoctor d = doctor;
             byte[] pcap = d == null ? new byte[0] : d.lastCapture();
@@ -111,6 +133,33 @@ public final class UplinkConsolePlugin extends HttpServlet {
         case "credentials/import.json" -> credentials(form, res, true);
         case "modem/provision.json" -> provision(form, res);
         default -> json(res, 404, Map.of("error", "no endpoint '" + path + "' here"));
+        }
+    }
+
+    /** The charting library shipped inside the bundle (uPlot, MIT licence): the only files served from it. */
+    private static final Map<String, String> STATIC = Map.of("uPlot.iife.min.js", "dist/uPlot.iife.min.js;"
+            + "text/javascript", "uPlot.min.css", "dist/uPlot.min.css;text/css", "uPlot-LICENSE", "LICENSE;text/plain");
+
+    private static void staticFile(String name, HttpServletResponse res) throws IOException {
+        String entry = STATIC.get(name);
+        if (entry == null) {
+            json(res, 404, Map.of("error", "no file '" + name + "' here"));
+            return;
+        }
+        String version;
+        try (InputStream v = UplinkConsolePlugin.class.getResourceAsStream("uplot.version")) {
+            version = v == null ? "" : new String(v.readAllBytes(), StandardCharsets.US_ASCII).trim();
+        }
+        String[] pathAndType = entry.split(";");
+        try (InputStream in = UplinkConsolePlugin.class.getResourceAsStream("/META-INF/resources/webjars/uplot/"
+                + version + "/" + pathAndType[0])) {
+            if (in == null) {
+                json(res, 404, Map.of("error", "'" + name + "' is missing from this build of io.uplink.web"));
+                return;
+            }
+            res.setContentType(pathAndType[1] + ";charset=UTF-8");
+            res.setHeader("Cache-Control", "max-age=3600"); // pinned with the bundle; an update shows within the hour
+            in.transferTo(res.getOutputStream());
         }
     }
 
@@ -314,9 +363,10 @@ public final class UplinkConsolePlugin extends HttpServlet {
         res.getWriter().write(JsonText.write(body));
     }
 
-    /** A provisioning underway ends with the modem's answer; its thread does not outlive the bundle. */
+    /** The history is written once more; a provisioning underway ends with the modem's answer; no thread outlives us. */
     @Deactivate
     void deactivate() throws InterruptedException {
+        sampler.stop();
         provisioning.awaitEnd(30_000);
     }
 

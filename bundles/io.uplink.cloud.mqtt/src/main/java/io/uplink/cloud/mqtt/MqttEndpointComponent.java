@@ -294,6 +294,12 @@ public final class MqttEndpointComponent implements CloudConnection {
         return connection.queuedMessages();
     }
 
+    /** Without it the service showed no queue figures: the web page's status and its messages-per-minute chart. */
+    @Override
+    public java.util.Optional<io.uplink.cloud.QueueStatus> queueStatus() {
+        return connection.queueStatus();
+    }
+
     @Override
     public String path() {
         return connection.path();

@@ -123,6 +123,24 @@ final class QuectelModem implements Modem {
         return registration;
     }
 
+    /** AT+CSQ, then AT+QCSQ for the LTE figures (firmware without it answers ERROR: +CSQ alone then). */
+    @Override
+    public java.util.Optional<io.uplink.modem.SignalQuality> signalQuality() {
+        if (detached) {
+            return java.util.Optional.empty();
+        }
+        try {
+            io.uplink.modem.AtResponse csq = at.execute(io.uplink.modem.AtCommand.of("AT+CSQ"));
+            if (!csq.isOk()) {
+                return java.util.Optional.empty();
+            }
+            io.uplink.modem.AtResponse qcsq = at.execute(io.uplink.modem.AtCommand.of("AT+QCSQ"));
+            return QuectelSignal.parse(csq.line("+CSQ:"), qcsq.isOk() ? qcsq.line("+QCSQ:") : null);
+        } catch (io.uplink.modem.ModemException e) {
+            return java.util.Optional.empty(); // busy, restarting or gone: the next sample asks again
+        }
+    }
+
     @Override
     public Transport transport() {
         return transport;

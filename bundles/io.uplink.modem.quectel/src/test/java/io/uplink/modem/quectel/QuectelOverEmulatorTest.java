@@ -72,6 +72,10 @@ class QuectelOverEmulatorTest {
             assertThat(m.identity.imei()).hasSize(15);
             assertThat(modem.registration()).isEqualTo(RegistrationState.HOME);
             assertThat(modem.transport().describe()).isEqualTo("Quectel BG95-M3 on emulated-bg95");
+            // The emulator answers +CSQ: 20,99 and has no AT+QCSQ: the figure alone, no LTE details guessed.
+            io.uplink.modem.SignalQuality signal = modem.signalQuality().orElseThrow();
+            assertThat(signal.csq()).isEqualTo(20);
+            assertThat(signal.rsrpDbm()).isEmpty();
         }
     }
 

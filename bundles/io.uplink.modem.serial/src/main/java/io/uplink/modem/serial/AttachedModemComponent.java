@@ -69,6 +69,11 @@ public final class AttachedModemComponent implements Modem, Transport {
     }
 
     @Override
+    public Optional<io.uplink.modem.SignalQuality> signalQuality() {
+        return modem.signalQuality();
+    }
+
+    @Override
     public void detach() {
         modem.detach();
     }

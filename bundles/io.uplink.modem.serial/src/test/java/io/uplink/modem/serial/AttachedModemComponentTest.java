@@ -34,4 +34,16 @@ class AttachedModemComponentTest {
                 Map.of(AttachedModemComponent.INSTANCE, new FakeModem(Optional.empty())));
         assertThat(service.tls()).isEmpty();
     }
+
+    @Test
+    void reportsTheDialectsSignalQuality() {
+        io.uplink.modem.SignalQuality signal = new io.uplink.modem.SignalQuality(18, -97, -12, 5, "eMTC");
+        Modem dialects = (Modem) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { Modem.class },
+                (proxy, method, args) -> switch (method.getName()) {
+                case "signalQuality" -> Optional.of(signal);
+                default -> throw new UnsupportedOperationException(method.getName());
+                });
+        AttachedModemComponent service = new AttachedModemComponent(Map.of(AttachedModemComponent.INSTANCE, dialects));
+        assertThat(service.signalQuality()).containsSame(signal);
+    }
 }

@@ -37,6 +37,13 @@ public final class CrossSiteGuard implements Filter {
     /** Content Security Policy that the console's own pages (inline scripts, jQuery) live with. */
     static final String CSP = "frame-ancestors 'self'; form-action 'self'; base-uri 'self'; object-src 'none'";
 
+    /**
+     * Over HTTPS, browsers are told to use nothing else for a year (RFC 6797): a later plain-HTTP link or a network
+     * that strips TLS cannot expose the login. Browsers ignore the header on a connection whose certificate they did
+     * not accept, so a self-signed certificate still needs the operator's one-time check of its fingerprint.
+     */
+    static final String HSTS = "max-age=31536000";
+
     @Override
     public void init(FilterConfig config) {
         // nothing to set up
@@ -47,7 +54,7 @@ public final class CrossSiteGuard implements Filter {
             throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
         HttpServletResponse res = (HttpServletResponse) response;
-        secureHeaders(res);
+        secureHeaders(req, res);
 
         SameOrigin.Verdict verdict = SameOrigin.check(req.getMethod(), req.getScheme(), req.getHeader("Host"),
                 req.getHeader("Origin"), req.getHeader("Referer"), req.getHeader("Sec-Fetch-Site"),
@@ -75,7 +82,7 @@ public final class CrossSiteGuard implements Filter {
                 throw e;
             }
             res.reset();
-            secureHeaders(res);
+            secureHeaders(req, res);
             res.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
             res.setContentType("text/plain;charset=UTF-8");
             res.getWriter().write("The gateway failed to answer this request (" + e.getClass().getSimpleName()
@@ -96,7 +103,10 @@ public final class CrossSiteGuard implements Filter {
         return uri.contains("/bundles") || uri.endsWith("/install");
     }
 
-    private static void secureHeaders(HttpServletResponse res) {
+    static void secureHeaders(HttpServletRequest req, HttpServletResponse res) {
+        if (req.isSecure()) {
+            res.setHeader("Strict-Transport-Security", HSTS);
+        }
         res.setHeader("X-Frame-Options", "SAMEORIGIN");
         res.setHeader("X-Content-Type-Options", "nosniff");
         res.setHeader("Referrer-Policy", "same-origin");
