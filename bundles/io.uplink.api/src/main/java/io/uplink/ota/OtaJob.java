@@ -21,9 +21,7 @@ public final class OtaJob {
         /** Installed, failed its health check, the previous version was reinstalled. */
         ROLLED_BACK,
         /** Failed; {@link OtaJob#message()} says what runs now. */
-        FAILED,
-        /** Interrupted by a restart; recovery brought back {@link OtaJob#message() the state it names}. */
-        RECOVERED
+        FAILED
     }
 
     private final String id;
