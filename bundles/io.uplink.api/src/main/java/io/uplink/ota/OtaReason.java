@@ -28,10 +28,10 @@ public enum OtaReason {
     /** The signer does not chain to the configured OTA trust anchors. */
     SIGNER_UNTRUSTED("ota.signer.untrusted", "The package is signed by a certificate the gateway does not trust: "
             + "sign it with a certificate issued by the OTA trust anchor, or import the right anchor with "
-            + "'bin/uplink creds import ALIAS CA.pem' and set ota.trust.alias to ALIAS."),
+            + "'bin/uplink creds import --alias ALIAS --ca CA.pem' and set ota.trust.alias to ALIAS."),
     /** No trust anchors are configured, so nothing can be trusted. */
     NO_TRUST_ANCHORS("ota.trust.missing", "Import the CA that signs your packages with 'bin/uplink creds import "
-            + "ota-trust CA.pem' and set ota.trust.alias (default ota-trust) in the io.uplink.ota configuration."),
+            + "--alias ota-trust --ca CA.pem' and set ota.trust.alias (default ota-trust) in the io.uplink.ota configuration."),
     /** DeploymentAdmin refused or failed the install; the previous state is kept. */
     INSTALL_FAILED("ota.install.failed", "Read the DeploymentAdmin cause below; the previously installed version "
             + "is still in place."),

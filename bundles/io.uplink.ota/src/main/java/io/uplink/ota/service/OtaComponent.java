@@ -69,6 +69,8 @@ public final class OtaComponent implements PackageUpdater {
                 Duration.ofSeconds(seconds), config.health_endpoint_id().trim());
         this.jobs = new UpdateJobs(dataDir(config, context), installer,
                 () -> new PackageVerifier(credentials.trustAnchors(alias)), Clock.systemUTC());
+        LOG.info("OTA updates ready: files and journal in {}, signers must chain to credential alias '{}'",
+                dataDir(config, context), alias);
         this.recovery = Executors.newSingleThreadExecutor(r -> new Thread(r, "uplink-ota-recovery"));
         recovery.execute(() -> {
             try {

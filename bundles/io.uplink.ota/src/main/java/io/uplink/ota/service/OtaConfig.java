@@ -12,7 +12,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Trust anchor alias",
             description = "Alias in the credential store holding the CA certificate(s) that package signers must "
-                    + "chain to. Import it with 'bin/uplink creds import ota-trust CA.pem'. Default ota-trust.")
+                    + "chain to. Import it with 'bin/uplink creds import --alias ota-trust --ca CA.pem'. Default ota-trust.")
     String ota_trust_alias() default "ota-trust";
 
     @AttributeDefinition(name = "Data folder",
