@@ -10,6 +10,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.wiring.BundleRevision;
@@ -25,6 +28,7 @@ import org.osgi.service.deploymentadmin.DeploymentPackage;
 import io.uplink.cloud.CloudConnection;
 import io.uplink.cloud.ConnectionState;
 import io.uplink.ota.PackageInfo;
+import io.uplink.ota.sign.PackageSigner;
 
 /**
  * {@link PackageInstaller} over DeploymentAdmin, with the health check: every bundle of the package ACTIVE (a fragment
@@ -50,15 +54,57 @@ final class DeploymentAdminInstaller implements PackageInstaller {
         this.endpointId = endpointId;
     }
 
+    /**
+     * Installs {@code file} (already verified) without its signature entries: Felix DeploymentAdmin 0.9.x (the one
+     * Kura ships too) expects a bundle or resource right after the manifest and stops with "Expected more bundles in
+     * the stream" at META-INF/*.SF. It does not check signatures itself; the OTA service did, before this.
+     */
     @Override
     public void install(Path file) throws InstallException {
-        try (InputStream in = Files.newInputStream(file)) {
-            admin.installDeploymentPackage(in);
+        Path plain = file.resolveSibling(file.getFileName() + ".install");
+        try {
+            withoutSignature(file, plain);
+            try (InputStream in = Files.newInputStream(plain)) {
+                admin.installDeploymentPackage(in);
+            }
         } catch (DeploymentException e) {
             throw new InstallException(describe(e), e);
         } catch (IOException e) {
             throw new InstallException("cannot read " + file + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(plain);
+            } catch (IOException e) {
+                // a leftover is replaced by the next install
+            }
         }
+    }
+
+    /** Copies a package entry by entry in its order, the manifest first, leaving out META-INF signature files. */
+    static void withoutSignature(Path signed, Path out) throws IOException {
+        try (ZipFile zip = new ZipFile(signed.toFile());
+                ZipOutputStream zos = new ZipOutputStream(Files.newOutputStream(out))) {
+            ZipEntry mf = zip.getEntry("META-INF/MANIFEST.MF");
+            if (mf == null) {
+                throw new IOException(signed + " has no META-INF/MANIFEST.MF");
+            }
+            copy(zip, mf, zos);
+            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+                if (!e.getName().equals("META-INF/MANIFEST.MF") && !PackageSigner.isSignatureRelated(e.getName())) {
+                    copy(zip, e, zos);
+                }
+            }
+        }
+    }
+
+    private static void copy(ZipFile zip, ZipEntry e, ZipOutputStream zos) throws IOException {
+        ZipEntry copy = new ZipEntry(e.getName());
+        copy.setTime(e.getTime());
+        zos.putNextEntry(copy);
+        try (InputStream in = zip.getInputStream(e)) {
+            in.transferTo(zos);
+        }
+        zos.closeEntry();
     }
 
     @Override

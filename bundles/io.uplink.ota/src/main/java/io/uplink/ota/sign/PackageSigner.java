@@ -210,7 +210,8 @@ public final class PackageSigner {
         return base64(md.digest());
     }
 
-    static boolean isSignatureRelated(String name) {
+    /** Whether {@code name} is the manifest or a signature file (META-INF/*.SF, .RSA, .DSA, .EC, SIG-*). */
+    public static boolean isSignatureRelated(String name) {
         String u = name.toUpperCase(Locale.ROOT);
         if (!u.startsWith("META-INF/") || u.indexOf('/', 9) >= 0) {
             return false;
