@@ -136,6 +136,21 @@ class DeploymentPackageIT {
         assertThat(context.getAllServiceReferences("io.uplink.transport.Transport", null)).isNull();
     }
 
+    /** With -Pota-sign: jarsigner's output (the build's signing) is what the OTA service accepts. */
+    @Test
+    void signedCorePackageVerifiesAgainstTheBuildTimeTestCa() throws Exception {
+        Path signed = FEATURES.resolve("uplink-core-signed.dp");
+        Path ca = FEATURES.resolve("ota-test-key/ota-test-ca.pem");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(signed) && Files.isRegularFile(ca),
+                "built without -Pota-sign");
+        io.uplink.ota.verify.VerifiedPackage v = new io.uplink.ota.verify.PackageVerifier(
+                io.uplink.ota.sign.SignerKeys.readChain(ca)).verify(signed, java.time.Instant.now());
+        assertThat(v.name()).isEqualTo("io.uplink.feature.core");
+        assertThat(v.bundles()).containsExactly("io.uplink.api", "io.uplink.transport.os", "io.uplink.credentials",
+                "io.uplink.tls.bc");
+        assertThat(v.signer()).contains("Uplink OTA test signer - build time");
+    }
+
     /** Calls a DeploymentAdmin method through its interface, loaded from the bundle that exports it. */
     private static Object invoke(BundleContext context, String method, Class<?>[] types, Object... args)
             throws Exception {
