@@ -31,6 +31,18 @@ public interface PackageUpdater {
     OtaJob install(Path file) throws OtaException;
 
     /**
+     * Downloads a package over HTTPS (or HTTP) through the gateway's transport and TLS engine, resuming after dropped
+     * links, then installs it as {@link #install(Path)} does. A download interrupted by a restart resumes from the
+     * bytes already on disk when the same URL is asked for again.
+     *
+     * @param sha256 the file's SHA-256 in hex, empty when not known (the signature is checked either way)
+     * @param size the file's size in bytes, -1 when not known
+     * @throws OtaException when the download fails (the partial file is kept for a retry), the file does not match
+     *         {@code sha256} or {@code size}, or the package is refused or fails to install
+     */
+    OtaJob install(java.net.URI url, String sha256, long size) throws OtaException;
+
+    /**
      * Checks the signature of {@code file} against the OTA trust anchors without installing anything.
      *
      * @return subject of the signing certificate

@@ -2,6 +2,7 @@ package io.uplink.ota.service;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,9 +33,15 @@ import io.uplink.cloud.CloudConnection;
 import io.uplink.credentials.CredentialStore;
 import io.uplink.ota.OtaException;
 import io.uplink.ota.OtaJob;
+import io.uplink.ota.OtaReason;
 import io.uplink.ota.PackageInfo;
 import io.uplink.ota.PackageUpdater;
+import io.uplink.ota.download.PackageDownload;
 import io.uplink.ota.verify.PackageVerifier;
+import io.uplink.tls.TlsClientProfile;
+import io.uplink.tls.TlsEngine;
+import io.uplink.transport.Connection;
+import io.uplink.transport.Transport;
 
 /**
  * Registers the {@link PackageUpdater}: wires DeploymentAdmin, the credential store (for the trust anchors, read
@@ -50,13 +57,18 @@ public final class OtaComponent implements PackageUpdater {
     private static final Logger LOG = LoggerFactory.getLogger(OtaComponent.class);
 
     private final UpdateJobs jobs;
+    private final PackageDownload download;
     private final ExecutorService recovery;
     private final List<CloudConnection> endpoints = new CopyOnWriteArrayList<>();
     private volatile ServiceComponentRuntime scr;
 
     @Activate
     public OtaComponent(OtaConfig config, BundleContext context, @Reference DeploymentAdmin admin,
-            @Reference CredentialStore credentials) throws IOException {
+            @Reference CredentialStore credentials,
+            @Reference(name = "transport", cardinality = ReferenceCardinality.OPTIONAL,
+                    policyOption = ReferencePolicyOption.GREEDY, target = "(transport.kind=os)") Transport transport,
+            @Reference(name = "tls", cardinality = ReferenceCardinality.OPTIONAL,
+                    policyOption = ReferencePolicyOption.GREEDY) TlsEngine tls) throws IOException {
         int seconds = config.health_timeout_seconds();
         if (seconds < 1 || seconds > 3600) {
             LOG.error("Configuration {}: health.timeout.seconds={} is outside 1..3600; using 60", OtaConfig.PID,
@@ -71,6 +83,33 @@ public final class OtaComponent implements PackageUpdater {
                 () -> new PackageVerifier(credentials.trustAnchors(alias)), Clock.systemUTC());
         LOG.info("OTA updates ready: files and journal in {}, signers must chain to credential alias '{}'",
                 dataDir(config, context), alias);
+        String downloadAlias = config.download_trust_alias().trim();
+        int attempts = Math.max(1, Math.min(1000, config.download_attempts()));
+        long maxBytes = Math.max(1, Math.min(4096, config.download_max_mib())) * 1024L * 1024L;
+        this.download = new PackageDownload((host, port, secure) -> {
+            if (transport == null) {
+                throw new IOException("no transport matches " + config.transport_target() + " (is the network or "
+                        + "modem configured?)");
+            }
+            Connection c = transport.connect(host, port, Duration.ofSeconds(30));
+            try {
+                c.setReadTimeout(Duration.ofSeconds(60));
+                if (!secure) {
+                    return c;
+                }
+                if (tls == null) {
+                    throw new IOException("no TLS engine is running (bundle io.uplink.tls.bc) for https");
+                }
+                TlsClientProfile.Builder profile = TlsClientProfile.builder(host);
+                if (!downloadAlias.isEmpty()) {
+                    profile.trustAnchors(credentials.trustAnchors(downloadAlias));
+                }
+                return tls.handshake(c, profile.build());
+            } catch (IOException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+        }, attempts, Duration.ofSeconds(5), maxBytes);
         this.recovery = Executors.newSingleThreadExecutor(r -> new Thread(r, "uplink-ota-recovery"));
         recovery.execute(() -> {
             try {
@@ -129,6 +168,17 @@ public final class OtaComponent implements PackageUpdater {
     @Override
     public OtaJob install(Path file) throws OtaException {
         return jobs.install(file);
+    }
+
+    @Override
+    public OtaJob install(URI url, String sha256, long size) throws OtaException {
+        try {
+            return jobs.install(url, sha256, size, download);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OtaException(OtaReason.STORAGE, "Interrupted while downloading " + url + "; asking again "
+                    + "resumes the download.", e);
+        }
     }
 
     @Override

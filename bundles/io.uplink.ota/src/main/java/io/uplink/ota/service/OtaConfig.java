@@ -30,4 +30,23 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             description = "Id of a cloud endpoint (cloud.endpoint.id) that must be connected for an update to count "
                     + "as healthy, e.g. telemetry. Empty = not checked.")
     String health_endpoint_id() default "";
+
+    @AttributeDefinition(name = "Download trust alias", required = false,
+            description = "Credential-store alias with the CA certificate(s) that HTTPS download servers must chain "
+                    + "to. Empty = the TLS engine's default anchors.")
+    String download_trust_alias() default "";
+
+    @AttributeDefinition(name = "Download attempts", min = "1", max = "1000",
+            description = "Connections tried for one download before giving up; each one resumes where the last "
+                    + "stopped. Range 1-1000. Default 20.")
+    int download_attempts() default 20;
+
+    @AttributeDefinition(name = "Largest package (MiB)", min = "1", max = "4096",
+            description = "Downloads larger than this are refused. Range 1-4096. Default 256.")
+    int download_max_mib() default 256;
+
+    @AttributeDefinition(name = "Transport filter",
+            description = "Which transport downloads go through (an LDAP filter on the Transport service), e.g. "
+                    + "(transport.kind=os) or (modem.pid=io.uplink.modem~cellular). Default: the OS network.")
+    String transport_target() default "(transport.kind=os)";
 }

@@ -28,6 +28,7 @@ import io.uplink.ota.OtaException;
 import io.uplink.ota.OtaJob;
 import io.uplink.ota.OtaReason;
 import io.uplink.ota.PackageInfo;
+import io.uplink.ota.download.PackageDownload;
 import io.uplink.ota.verify.PackageVerifier;
 import io.uplink.ota.verify.VerifiedPackage;
 
@@ -132,6 +133,40 @@ final class UpdateJobs {
         LOG.info("OTA job {}: {} {} {} -> {} (signed by {})", id, action, v.name(), display(rec.get("from")),
                 v.version(), v.signer());
         return runInstall(rec, false);
+    }
+
+    /**
+     * Downloads into {@code downloads/} (a name derived from the URL, so a retry after a restart resumes the same
+     * file) and installs the result; the downloaded file is removed once the job has an outcome.
+     */
+    synchronized OtaJob install(java.net.URI url, String sha256, long size, PackageDownload download)
+            throws OtaException, InterruptedException {
+        Path downloads = root.resolve("downloads");
+        Path part;
+        try {
+            Files.createDirectories(downloads);
+            Journal.ownerOnly(downloads);
+            part = downloads.resolve(java.util.HexFormat.of().formatHex(java.security.MessageDigest
+                    .getInstance("SHA-256").digest(url.toString().getBytes(StandardCharsets.UTF_8))) + ".part");
+        } catch (IOException e) {
+            throw storage("Cannot create " + downloads, e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
+        PackageDownload.Result r;
+        try {
+            r = download.fetch(url, part, size, sha256, (bytes, total, rate, left) -> { });
+        } catch (OtaException e) {
+            record(new OtaJob(UUID.randomUUID().toString(), "install", url.toString(), "", "",
+                    e.reason() == OtaReason.STORAGE ? OtaJob.Outcome.FAILED : OtaJob.Outcome.REFUSED, e.reason(),
+                    e.explain(), clock.instant()));
+            throw e;
+        }
+        try {
+            return install(r.file(), "install");
+        } finally {
+            deleteQuietly(r.file());
+        }
     }
 
     synchronized OtaJob rollback(String name) throws OtaException {

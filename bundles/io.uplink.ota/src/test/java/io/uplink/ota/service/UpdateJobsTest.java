@@ -251,4 +251,79 @@ class UpdateJobsTest {
         assertThatThrownBy(() -> jobs.uninstall("nothing")).isInstanceOfSatisfying(OtaException.class,
                 e -> assertThat(e.reason()).isEqualTo(OtaReason.NOT_INSTALLED));
     }
+
+    @Test
+    void downloadedPackageIsVerifiedAndInstalledAndTheDownloadRemoved() throws Exception {
+        byte[] dp = Files.readAllBytes(pkg("3.0.0"));
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (java.net.Socket s = server.accept()) {
+                    java.io.InputStream in = s.getInputStream();
+                    StringBuilder head = new StringBuilder();
+                    while (!head.toString().endsWith("\r\n\r\n")) {
+                        head.append((char) in.read());
+                    }
+                    s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: " + dp.length + "\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    s.getOutputStream().write(dp);
+                } catch (java.io.IOException e) {
+                    // the test fails on its own
+                }
+            });
+            t.start();
+            io.uplink.ota.download.PackageDownload download = new io.uplink.ota.download.PackageDownload(
+                    (host, port, tls) -> socketConnection(new java.net.Socket(host, port)), 1,
+                    java.time.Duration.ZERO, 1_000_000);
+            String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(dp));
+            UpdateJobs jobs = jobs();
+            OtaJob job = jobs.install(java.net.URI.create("http://127.0.0.1:" + server.getLocalPort() + "/f.dp"), sha,
+                    dp.length, download);
+            assertThat(job.outcome()).isEqualTo(OtaJob.Outcome.INSTALLED);
+            assertThat(admin.installed).containsEntry("test.feature", "3.0.0");
+            try (var left = Files.list(dir.resolve("ota/downloads"))) {
+                assertThat(left).isEmpty();
+            }
+            t.join(10_000);
+        }
+    }
+
+    private static io.uplink.transport.Connection socketConnection(java.net.Socket s) {
+        return new io.uplink.transport.Connection() {
+            @Override
+            public java.io.InputStream input() throws java.io.IOException {
+                return s.getInputStream();
+            }
+
+            @Override
+            public java.io.OutputStream output() throws java.io.IOException {
+                return s.getOutputStream();
+            }
+
+            @Override
+            public void setReadTimeout(java.time.Duration timeout) throws java.io.IOException {
+                s.setSoTimeout((int) timeout.toMillis());
+            }
+
+            @Override
+            public java.time.Duration readTimeout() {
+                return java.time.Duration.ZERO;
+            }
+
+            @Override
+            public boolean isOpen() {
+                return !s.isClosed();
+            }
+
+            @Override
+            public String remote() {
+                return String.valueOf(s.getRemoteSocketAddress());
+            }
+
+            @Override
+            public void close() throws java.io.IOException {
+                s.close();
+            }
+        };
+    }
 }
