@@ -87,6 +87,32 @@ class OtaMqttIT {
         return dp;
     }
 
+    private Path brokenPackage() throws Exception {
+        Manifest bm = new Manifest();
+        bm.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        bm.getMainAttributes().putValue("Bundle-ManifestVersion", "2");
+        bm.getMainAttributes().putValue("Bundle-SymbolicName", "broken.bundle");
+        bm.getMainAttributes().putValue("Bundle-Version", "1.2.3");
+        bm.getMainAttributes().putValue("Bundle-Activator", "broken.MissingActivator");
+        ByteArrayOutputStream bundle = new ByteArrayOutputStream();
+        new JarOutputStream(bundle, bm).close();
+        Manifest m = new Manifest();
+        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().putValue("DeploymentPackage-SymbolicName", "broken.feature");
+        m.getMainAttributes().putValue("DeploymentPackage-Version", "1.2.3");
+        Attributes s = new Attributes();
+        s.putValue("Bundle-SymbolicName", "broken.bundle");
+        s.putValue("Bundle-Version", "1.2.3");
+        m.getEntries().put("bundles/broken.bundle.jar", s);
+        Path dp = temp.resolve("broken.dp");
+        try (OutputStream o = Files.newOutputStream(dp); JarOutputStream j = new JarOutputStream(o, m)) {
+            j.putNextEntry(new ZipEntry("bundles/broken.bundle.jar"));
+            j.write(bundle.toByteArray());
+            j.closeEntry();
+        }
+        return dp;
+    }
+
     @Test
     void installOverMqttAnswersOnTheResponseTopic() throws Exception {
         ca("ota-ca");
@@ -129,6 +155,51 @@ class OtaMqttIT {
             assertThat(lines.get(3)).contains("\"id\":\"job-2\"").contains("accepted");
             assertThat(lines.get(4)).contains("\"id\":\"job-2\"").contains("\"reason\":\"ota.unsigned\"");
             assertThat(gw.output()).containsOnlyOnce("demo.feature 1.2.3 is installed and healthy");
+        }
+    }
+
+    /** kill -9 during the health check of a package that cannot start: after restart it is rolled back, reported. */
+    @Test
+    void killDuringHealthCheckIsFinishedAfterRestart() throws Exception {
+        ca("ota-ca");
+        signer("release", "ota-ca");
+        Path dp = brokenPackage();
+        String t = temp.toString() + "/";
+        try (GatewayProcess gw = GatewayProcess.copyOfDistribution(temp)) {
+            assertThat(gw.command(null, "ota", "sign", "--key", t + "release.key", "--cert", t + "release.crt",
+                    dp.toString(), t + "signed.dp").exitCode()).isZero();
+            assertThat(gw.command(null, "creds", "import", "--alias", "ota-trust", "--ca", t + "ota-ca.crt")
+                    .exitCode()).isZero();
+            int port = GatewayProcess.freePort();
+            Files.writeString(temp.resolve("mosquitto.conf"), "listener " + port + " 127.0.0.1\nallow_anonymous true\n");
+            broker = new ProcessBuilder("mosquitto", "-c", temp.resolve("mosquitto.conf").toString())
+                    .redirectErrorStream(true).redirectOutput(temp.resolve("mosquitto.log").toFile()).start();
+            Files.writeString(gw.home.resolve("conf/io.uplink.cloud.mqtt-ota.cfg"),
+                    "cloud.endpoint.id=ota\nhost=127.0.0.1\nport=" + port + "\ntls.mode=none\nclient.id=gw1\n");
+            Files.writeString(gw.home.resolve("conf/io.uplink.ota.mqtt.cfg"), "cloud.endpoint.id=ota\ngateway.id=gw1\n");
+            Files.writeString(gw.home.resolve("conf/io.uplink.ota.cfg"), "health.timeout.seconds=30\n");
+            gw.start();
+            gw.awaitOutput(s -> s.contains("OTA commands on gateways/gw1/ota/request"), "the OTA commands");
+            gw.awaitOutput(s -> s.contains("Endpoint 'ota' connected"), "the endpoint");
+            pub(port, "{\"id\":\"job-9\",\"action\":\"install\",\"file\":\"" + t + "signed.dp\"}");
+            Path journal = gw.home.resolve("data/ota/journal.properties");
+            for (int i = 0; i < 300 && !(Files.exists(journal) && Files.readString(journal).contains("HEALTH_CHECK"));
+                    i++) {
+                Thread.sleep(100);
+            }
+            assertThat(Files.readString(journal)).contains("step=HEALTH_CHECK");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(journal)))
+                    .isEqualTo("rw-------");
+            gw.kill();
+
+            gw.start();
+            String out = gw.awaitOutput(s -> s.contains("Finished after a restart"), "the recovered job");
+            gw.awaitOutput(s -> s.contains("uninstalled again"), "the rollback");
+            assertThat(out).contains("was interrupted at HEALTH_CHECK");
+            assertThat(gw.output()).contains("bundle broken.bundle is RESOLVED");
+            assertThat(journal).doesNotExist();
+            assertThat(Files.readString(gw.home.resolve("data/ota/last-job.properties")))
+                    .contains("outcome=ROLLED_BACK");
         }
     }
 
