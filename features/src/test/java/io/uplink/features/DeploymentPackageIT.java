@@ -51,7 +51,9 @@ class DeploymentPackageIT {
         Map<String, String> config = new HashMap<>();
         config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        framework = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow().newFramework(config);
+        framework = ServiceLoader.load(FrameworkFactory.class).stream().map(ServiceLoader.Provider::get)
+                .filter(f -> f.getClass().getName().startsWith("org.apache.felix")).findFirst().orElseThrow()
+                .newFramework(config);
         framework.start();
         List<Bundle> installed = new ArrayList<>();
         try (DirectoryStream<Path> jars = Files.newDirectoryStream(PLATFORM, "*.jar")) {

@@ -59,7 +59,7 @@ class OtaInFrameworkIT {
         signer = TestPki.signer(ca, "OTA IT signer");
     }
 
-    private BundleContext start(boolean first) throws Exception {
+    private BundleContext start(String frameworkPackage, boolean first) throws Exception {
         Map<String, String> config = new HashMap<>();
         config.put(Constants.FRAMEWORK_STORAGE, dir.resolve("cache").toString());
         config.put("uplink.data", dir.resolve("data").toString());
@@ -67,7 +67,9 @@ class OtaInFrameworkIT {
         config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA,
                 "io.uplink.ota;version=1.0.0,io.uplink.credentials;version=1.2.0,io.uplink.cloud;version=1.2.0,"
                         + "io.uplink.transport;version=1.1.0,io.uplink.tls;version=1.2.0");
-        framework = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow().newFramework(config);
+        framework = ServiceLoader.load(FrameworkFactory.class).stream().map(ServiceLoader.Provider::get)
+                .filter(f -> f.getClass().getName().startsWith(frameworkPackage)).findFirst().orElseThrow()
+                .newFramework(config);
         framework.start();
         BundleContext context = framework.getBundleContext();
         if (first) {
@@ -141,9 +143,14 @@ class OtaInFrameworkIT {
         throw new AssertionError(bsn + " is not installed");
     }
 
+    /**
+     * Runs on the framework the failsafe execution puts on the class path: Felix (the distribution) by default,
+     * Equinox (Kura) in the execution "equinox"; both cannot share one class path.
+     */
     @Test
     void signedInstallsRefusalsLeaveItAndABrokenUpdateIsRolledBack() throws Exception {
-        BundleContext context = start(true);
+        String frameworkPackage = System.getProperty("uplink.framework", "org.apache.felix");
+        BundleContext context = start(frameworkPackage, true);
         configureOta(context);
         CredentialStore store = service(context, CredentialStore.class);
         store.importCredential("ota-trust", TestPki.pem("CERTIFICATE", ca.cert().getEncoded())
@@ -181,7 +188,7 @@ class OtaInFrameworkIT {
 
         framework.stop();
         framework.waitForStop(30_000);
-        BundleContext again = start(false);
+        BundleContext again = start(frameworkPackage, false);
         PackageUpdater restarted = service(again, PackageUpdater.class);
         assertThat(restarted.lastJob()).get().satisfies(j -> {
             assertThat(j.action()).isEqualTo("rollback");
