@@ -30,6 +30,7 @@ public final class Main {
             "  explain   Explain raw modem and library codes (+QSSLOPEN, +CME ERROR, mbedTLS, Paho)",
             "  passwd    Set a new Web Console password for user 'admin'",
             "  creds     Check certificate and key files; manage the gateway's credential store",
+            "  ota       Sign deployment packages and check their signatures (over-the-air updates)",
             "  modem     What a modem is and what its own TLS offers and holds (modem info)",
             "  help      Show this help, or 'uplink help <command>' for one command",
             "",
@@ -44,10 +45,18 @@ public final class Main {
             "Exit codes: 0 success, 1 failure, 2 bad arguments.");
 
     /** Each command's help, for 'uplink help COMMAND'. */
-    private static final Map<String, String> USAGES = Map.of("run", RunCommand.USAGE, "demo", DemoCommand.USAGE,
-            "pub", PubCommand.USAGE, "sub", SubCommand.USAGE, "doctor", DoctorCommand.USAGE, "probe",
-            ProbeCommand.USAGE, "explain", ExplainCommand.USAGE, "passwd", PasswdCommand.USAGE, "creds",
-            CredsCommand.USAGE, "modem", ModemCommand.USAGE);
+    private static final Map<String, String> USAGES = Map.ofEntries(
+            Map.entry("run", RunCommand.USAGE),
+            Map.entry("demo", DemoCommand.USAGE),
+            Map.entry("pub", PubCommand.USAGE),
+            Map.entry("sub", SubCommand.USAGE),
+            Map.entry("doctor", DoctorCommand.USAGE),
+            Map.entry("probe", ProbeCommand.USAGE),
+            Map.entry("explain", ExplainCommand.USAGE),
+            Map.entry("passwd", PasswdCommand.USAGE),
+            Map.entry("creds", CredsCommand.USAGE),
+            Map.entry("modem", ModemCommand.USAGE),
+            Map.entry("ota", OtaCommand.USAGE));
 
     private Main() {
     }
@@ -88,6 +97,8 @@ public final class Main {
             return new CredsCommand(home, out, err).execute(rest);
         case "modem":
             return new ModemCommand(out, err).execute(rest);
+        case "ota":
+            return new OtaCommand(out, err).execute(rest);
         case "help":
         case "-h":
         case "--help":

@@ -51,7 +51,9 @@ class DeploymentPackageIT {
         Map<String, String> config = new HashMap<>();
         config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        framework = ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow().newFramework(config);
+        framework = ServiceLoader.load(FrameworkFactory.class).stream().map(ServiceLoader.Provider::get)
+                .filter(f -> f.getClass().getName().startsWith("org.apache.felix")).findFirst().orElseThrow()
+                .newFramework(config);
         framework.start();
         List<Bundle> installed = new ArrayList<>();
         try (DirectoryStream<Path> jars = Files.newDirectoryStream(PLATFORM, "*.jar")) {
@@ -134,6 +136,21 @@ class DeploymentPackageIT {
         dpType.getMethod("uninstall").invoke(deploymentPackage);
         assertThat(bundleState(context, "io.uplink.transport.os")).isEqualTo(-1);
         assertThat(context.getAllServiceReferences("io.uplink.transport.Transport", null)).isNull();
+    }
+
+    /** With -Pota-sign: jarsigner's output (the build's signing) is what the OTA service accepts. */
+    @Test
+    void signedCorePackageVerifiesAgainstTheBuildTimeTestCa() throws Exception {
+        Path signed = FEATURES.resolve("uplink-core-signed.dp");
+        Path ca = FEATURES.resolve("ota-test-key/ota-test-ca.pem");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(signed) && Files.isRegularFile(ca),
+                "built without -Pota-sign");
+        io.uplink.ota.verify.VerifiedPackage v = new io.uplink.ota.verify.PackageVerifier(
+                io.uplink.ota.sign.SignerKeys.readChain(ca)).verify(signed, java.time.Instant.now());
+        assertThat(v.name()).isEqualTo("io.uplink.feature.core");
+        assertThat(v.bundles()).containsExactly("io.uplink.api", "io.uplink.transport.os", "io.uplink.credentials",
+                "io.uplink.tls.bc");
+        assertThat(v.signer()).contains("Uplink OTA test signer - build time");
     }
 
     /** Calls a DeploymentAdmin method through its interface, loaded from the bundle that exports it. */
