@@ -129,10 +129,12 @@ public final class BrokerProbe {
         return new Report(host, port, versions, sni, chain, asks, modems, evidence);
     }
 
-    private record Attempt(boolean serverHello, boolean certificateRequest, List<String> chain, String outcome) {
+    /** One ClientHello's answer, as the probe reads it from the handshake trace. */
+    record Attempt(boolean serverHello, boolean certificateRequest, List<String> chain, String outcome) {
     }
 
-    private Attempt attempt(String host, int port, String serverName, Set<String> versions, List<String> suites)
+    /** One ClientHello offering {@code versions} and {@code suites} (all the engine has when empty). */
+    Attempt attempt(String host, int port, String serverName, Set<String> versions, List<String> suites)
             throws IOException {
         TlsClientProfile.Builder b = TlsClientProfile.builder(serverName).versions(versions).verifyHostname(false)
                 .handshakeTimeout(timeout).resumeSessions(false);
