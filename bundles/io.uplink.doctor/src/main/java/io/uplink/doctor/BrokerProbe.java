@@ -156,7 +156,8 @@ public final class BrokerProbe {
         } finally {
             c.close();
         }
-        boolean hello = trace.stream().anyMatch(t -> t.type().equals("ServerHello"));
+        boolean hello = trace.stream().anyMatch(t -> t.type().equals("ServerHello")
+                && choseOffered(t.detail(), versions, suites));
         boolean request = trace.stream().anyMatch(t -> t.type().contains("CertificateRequest"));
         List<String> chain = new ArrayList<>();
         for (TraceEvent t : trace) {
@@ -168,6 +169,27 @@ public final class BrokerProbe {
             }
         }
         return new Attempt(hello, request, chain, outcome);
+    }
+
+    /**
+     * Whether a ServerHello chose what was offered. The engine notes "server chose VERSION" and "suite NAME" on it
+     * only once it has checked the choice; a hello it could not read, or one choosing a version or suite that was not
+     * offered, has neither, and counts as a refusal, not an acceptance.
+     */
+    static boolean choseOffered(String detail, Set<String> versions, List<String> suites) {
+        String suite = noted(detail, "suite ");
+        String version = noted(detail, "server chose ");
+        return suite != null && (suites.isEmpty() || suites.contains(suite))
+                && (version == null || versions.contains(version));
+    }
+
+    private static String noted(String detail, String label) {
+        int i = detail.indexOf(label);
+        if (i < 0) {
+            return null;
+        }
+        int end = detail.indexOf(';', i);
+        return detail.substring(i + label.length(), end < 0 ? detail.length() : end).trim();
     }
 
     private static boolean isIp(String host) {
