@@ -61,6 +61,10 @@ final class ValueCheck {
                 if (Double.isNaN(d) || Double.isInfinite(d)) {
                     return new Result(value, "is not a finite number");
                 }
+                if (type == AttributeDefinition.FLOAT && Float.isInfinite(Float.parseFloat(text))) {
+                    // A finite double may still be beyond a float: DS would hand the component Infinity.
+                    return new Result(value, "is too large to be stored in a float (-3.4e38..3.4e38)");
+                }
                 return new Result(text, null);
             } catch (NumberFormatException e) {
                 return new Result(value, "is not a number (e.g. 2.5)");

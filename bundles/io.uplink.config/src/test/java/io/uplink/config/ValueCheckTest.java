@@ -27,6 +27,18 @@ class ValueCheckTest {
     }
 
     @Test
+    void aFloatBeyondTheFloatRangeIsTooLarge() {
+        // Found by ValueCheckFuzzer: "1111111111111111111111111111111111111111111111112" (a 1 and 47 more digits) is
+        // a finite double but an infinite float; DS would have given the component Infinity.
+        String big = "1".repeat(48) + "2";
+        assertThat(ValueCheck.check(AttributeDefinition.FLOAT, big).problem()).contains("too large").contains("float");
+        assertThat(ValueCheck.check(AttributeDefinition.FLOAT, "-3.5e38").usable()).isFalse();
+        assertThat(ValueCheck.check(AttributeDefinition.DOUBLE, big).usable()).isTrue();
+        assertThat(ValueCheck.check(AttributeDefinition.FLOAT, "3.4e38").usable()).isTrue();
+        assertThat(ValueCheck.check(AttributeDefinition.FLOAT, "0.25").value()).isEqualTo("0.25");
+    }
+
+    @Test
     void spacesAroundNumbersAndBooleansAreForgiven() {
         ValueCheck.Result r = ValueCheck.check(AttributeDefinition.INTEGER, " 4321 ");
         assertThat(r.usable()).isTrue();

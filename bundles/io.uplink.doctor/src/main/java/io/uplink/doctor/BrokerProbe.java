@@ -215,7 +215,7 @@ public final class BrokerProbe {
         NOT_TLS
     }
 
-    private record Attempt(Kind kind, boolean certificateRequest, List<String> chain, String outcome) {
+    record Attempt(Kind kind, boolean certificateRequest, List<String> chain, String outcome) {
         String describe() {
             return switch (kind) {
             case ACCEPTED -> "accepted";
@@ -226,7 +226,8 @@ public final class BrokerProbe {
         }
     }
 
-    private Attempt attempt(String host, int port, String serverName, Set<String> versions, List<String> suites)
+    /** One ClientHello offering {@code versions} and {@code suites} (all the engine has when empty). */
+    Attempt attempt(String host, int port, String serverName, Set<String> versions, List<String> suites)
             throws IOException {
         TlsClientProfile.Builder b = TlsClientProfile.builder(serverName).versions(versions).verifyHostname(false)
                 .handshakeTimeout(timeout).resumeSessions(false);
@@ -272,9 +273,9 @@ public final class BrokerProbe {
         TraceEvent hello = trace.stream().filter(t -> t.direction() == TraceEvent.Direction.RECEIVED
                 && t.type().equals("ServerHello")).findFirst().orElse(null);
         if (hello != null) {
-            boolean versionOk = versions.stream().anyMatch(v -> hello.detail().contains("server chose " + v));
-            boolean suiteOk = hello.detail().contains("; suite ") && (suites.isEmpty()
-                    || suites.stream().anyMatch(x -> hello.detail().contains("suite " + x)));
+            String version = noted(hello.detail(), "server chose ");
+            boolean versionOk = version != null && versions.contains(version);
+            boolean suiteOk = choseOffered(hello.detail(), versions, suites);
             if (versionOk && suiteOk) {
                 return Kind.ACCEPTED;
             }
@@ -290,6 +291,27 @@ public final class BrokerProbe {
         case CONNECTION_RESET -> Kind.RESET;
         default -> Kind.REFUSED;
         };
+    }
+
+    /**
+     * Whether a ServerHello chose what was offered. The engine notes "server chose VERSION" and "suite NAME" on it
+     * only once it has checked the choice; a hello it could not read, or one choosing a version or suite that was not
+     * offered, has neither, and is no acceptance. Names are compared whole, not as prefixes.
+     */
+    static boolean choseOffered(String detail, Set<String> versions, List<String> suites) {
+        String suite = noted(detail, "suite ");
+        String version = noted(detail, "server chose ");
+        return suite != null && (suites.isEmpty() || suites.contains(suite))
+                && (version == null || versions.contains(version));
+    }
+
+    private static String noted(String detail, String label) {
+        int i = detail.indexOf(label);
+        if (i < 0) {
+            return null;
+        }
+        int end = detail.indexOf(';', i);
+        return detail.substring(i + label.length(), end < 0 ? detail.length() : end).trim();
     }
 
     private static boolean isIp(String host) {

@@ -91,10 +91,24 @@ final class MqttProbe {
             if ((header & 0xF0) != expectedType) {
                 return new Answer(Outcome.UNEXPECTED, -1, List.of(sent, got + " (not a " + expectedName + ")"));
             }
+            if (rest.length < Math.min(length, 255)) {
+                return new Answer(Outcome.CLOSED, -1, List.of(sent, got + " (the broker closed the connection in the "
+                        + "middle of the " + expectedName + ": " + rest.length + " of " + length + " bytes)"));
+            }
+            // CONNACK and PUBACK are 2 bytes after the header: a verdict is read only from a whole one.
+            if (length != 2) {
+                return new Answer(Outcome.UNEXPECTED, -1, List.of(sent, got + " (a malformed " + expectedName
+                        + ": remaining length " + length + ", not 2)"));
+            }
             if (expectedType == 0x20) {
-                int rc = rest.length >= 2 ? rest[1] & 0xFF : -1;
+                int rc = rest[1] & 0xFF;
                 return new Answer(rc == 0 ? Outcome.ACCEPTED : Outcome.REFUSED, rc, List.of(sent, got + " ("
                         + expectedName + " return code " + rc + ": " + connackMeaning(rc) + ")"));
+            }
+            int packetId = (rest[0] & 0xFF) << 8 | rest[1] & 0xFF;
+            if (packetId != 1) {
+                return new Answer(Outcome.UNEXPECTED, -1, List.of(sent, got + " (a " + expectedName + " for packet "
+                        + packetId + ", not for ours, 1)"));
             }
             return new Answer(Outcome.ACCEPTED, 0, List.of(sent, got + " (" + expectedName + ")"));
         } catch (SocketTimeoutException e) {

@@ -82,9 +82,7 @@ final class CredentialReader {
             if (PemText.looksLikePem(text)) {
                 readPem(text, c);
             } else if (isBareBase64(text)) {
-                c.problem("pem-headers-missing", Severity.INFO, source + " is base64 without -----BEGIN/END----- "
-                        + "lines; it was read as DER.", "Nothing to do; keep the BEGIN/END lines next time.");
-                readDer(Base64.getMimeDecoder().decode(text.strip()), c);
+                readBareBase64(text, c);
             } else if ((content[0] & 0xFF) == 0x30) {
                 readDer(content, c);
             } else {
@@ -120,6 +118,21 @@ final class CredentialReader {
         for (PemText.Block block : split.blocks()) {
             readBlock(block, c);
         }
+    }
+
+    private void readBareBase64(String text, Collector c) {
+        byte[] der;
+        try {
+            der = Base64.getMimeDecoder().decode(text.strip());
+        } catch (IllegalArgumentException e) {
+            c.problem("pem-malformed", Severity.ERROR, c.source + " looks like base64 without -----BEGIN/END----- "
+                    + "lines, but it does not decode (" + safeMessage(e) + "): characters were lost or added.",
+                    "Copy the file again from its origin, unchanged; a PEM file keeps its BEGIN and END lines.");
+            return;
+        }
+        c.problem("pem-headers-missing", Severity.INFO, c.source + " is base64 without -----BEGIN/END----- lines; it "
+                + "was read as DER.", "Nothing to do; keep the BEGIN/END lines next time.");
+        readDer(der, c);
     }
 
     private void readBlock(PemText.Block block, Collector c) {

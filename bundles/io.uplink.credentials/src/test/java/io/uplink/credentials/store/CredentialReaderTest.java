@@ -212,6 +212,17 @@ class CredentialReaderTest {
     }
 
     @Test
+    void bareBase64ThatDoesNotDecodeIsNamedNotThrown() {
+        // Found by CredentialReaderFuzzer: 69 base64 characters (not whole groups of 4) after three blank lines made
+        // Base64's decoder throw IllegalArgumentException out of read(), whose contract is to never throw.
+        CredentialReader.Read r = read("\n\n\n999999999999999999999199999999990099900000000000003689348807370955119");
+        assertThat(codes(r)).containsExactly("pem-malformed");
+        assertThat(r.problems().get(0).cause()).contains("base64 without -----BEGIN/END----- lines")
+                .contains("does not decode");
+        assertThat(codes(read("A".repeat(63) + "=A"))).containsExactly("pem-malformed");
+    }
+
+    @Test
     void truncatedBlockSaysItWasCutOff() {
         String cut = certPem.substring(0, certPem.length() / 2);
         CredentialReader.Read r = read(cut);

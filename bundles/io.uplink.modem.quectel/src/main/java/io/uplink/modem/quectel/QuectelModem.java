@@ -52,7 +52,7 @@ final class QuectelModem implements Modem {
      * {@code +QSSLURC:} (client IDs are shared by both kinds).
      */
     private void qiurc(String line) {
-        String[] p = line.substring(line.indexOf(':') + 1).trim().split(",");
+        String[] p = fields(line);
         String type = p[0].replace("\"", "");
         int n = p.length > 1 ? parse(p[1]) : -1;
         switch (type) {
@@ -81,7 +81,7 @@ final class QuectelModem implements Modem {
 
     /** {@code +QIOPEN: <id>,<err>} and {@code +QSSLOPEN: <id>,<err>}. */
     private void qiopen(String line) {
-        String[] p = line.substring(line.indexOf(':') + 1).trim().split(",");
+        String[] p = fields(line);
         if (p.length >= 2) {
             QuectelSocket s = transport.socket(parse(p[0]));
             if (s != null) {
@@ -91,13 +91,21 @@ final class QuectelModem implements Modem {
     }
 
     private void creg(String line) {
-        String[] p = line.substring(line.indexOf(':') + 1).trim().split(",");
+        String[] p = fields(line);
         // URC form is "+CEREG: <stat>[,...]"; the query form "+CEREG: <n>,<stat>" only comes as a response.
         RegistrationState state = RegistrationState.of(parse(p[0]));
         if (state != registration) {
             LOG.info("{}: network registration {} -> {}", at.portName(), registration, state);
             registration = state;
         }
+    }
+
+    /**
+     * The comma-separated fields after the URC's colon; never empty ({@code "+QIURC: ,"} gives two empty fields where
+     * a plain split gave none, and the listener failed on field 0, so the channel dropped the URC).
+     */
+    private static String[] fields(String line) {
+        return line.substring(line.indexOf(':') + 1).trim().split(",", -1);
     }
 
     private static int parse(String s) {
