@@ -1,5 +1,8 @@
 package io.uplink.features;
 
+import io.uplink.ota.TestPackages;
+import io.uplink.ota.TestPki;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
