@@ -28,7 +28,7 @@ import io.uplink.modem.ProvisioningReport;
 import io.uplink.modem.emulator.Bg95Emulator;
 import io.uplink.modem.emulator.Faults;
 import io.uplink.modem.emulator.LinkModel;
-import io.uplink.modem.quectel.PtyPair;
+import io.uplink.modem.serial.PtyPair;
 import io.uplink.modem.quectel.QuectelBg9xDialect;
 import io.uplink.modem.serial.JSerialCommLink;
 import io.uplink.modem.serial.ModemIdentification;

@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.uplink.modem.serial.PtyPair;
 import io.uplink.modem.Modem;
 import io.uplink.modem.ModemSettings;
 import io.uplink.modem.emulator.Bg95Emulator;

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
+import io.uplink.modem.serial.PtyPair;
 import io.uplink.modem.Modem;
 import io.uplink.modem.emulator.Bg95Emulator;
 import io.uplink.modem.emulator.Faults;

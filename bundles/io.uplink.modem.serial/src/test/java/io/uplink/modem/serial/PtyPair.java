@@ -9,7 +9,7 @@ import io.uplink.modem.SerialLink;
 
 /**
  * Two pseudo-terminals joined by socat, as a USB modem's tty would be: the emulator and the gateway each open one end
- * by path with jSerialComm. (The quectel test-jar keeps its own copy for its dependants.)
+ * by path with jSerialComm.
  */
 public final class PtyPair implements AutoCloseable {
 
