@@ -102,7 +102,8 @@ final class Nrf9160Sockets {
         int sessionCache;
         EmulatedSocket tcp;
         ModuleTlsConnection tls;
-        final CompletableFuture<Integer> opened = new CompletableFuture<>();
+        /** The result of the connect in progress; a new one for each #XCONNECT. */
+        volatile CompletableFuture<Integer> opened = new CompletableFuture<>();
         volatile boolean peerClosed;
         /** The radio went off under the connection (ENETDOWN): sends and receives fail until it is closed. */
         boolean broken;
@@ -328,6 +329,9 @@ final class Nrf9160Sockets {
             return;
         }
         String owner = "emulated-nrf9160-" + (s.secure() ? "tls-" : "") + s.fd;
+        s.opened = new CompletableFuture<>(); // a failed connect may be retried on the same handle [U]
+        s.broken = false;
+        s.peerClosed = false;
         if (s.secure()) {
             s.tls = new ModuleTlsConnection(s.fd, s.cid, (int) s.secTag, host, port, 0, policy(s, host, owner),
                     core.link(), core.random(), new TlsEvents(s));
@@ -591,7 +595,9 @@ final class Nrf9160Sockets {
 
         @Override
         public void closedByPeer(EmulatedSocket socket) {
-            s.peerClosed = true;
+            if (socket == s.tcp) { // not a report from an earlier, failed connection
+                s.peerClosed = true;
+            }
             wake();
         }
     }
@@ -616,7 +622,9 @@ final class Nrf9160Sockets {
 
         @Override
         public void closedByPeer(ModuleTlsConnection c) {
-            s.peerClosed = true;
+            if (c == s.tls) { // not a report from an earlier, failed connection
+                s.peerClosed = true;
+            }
             wake();
         }
     }
