@@ -22,8 +22,9 @@ import java.util.Map;
  *
  * <p>Format, version 2: {@code uplink-history 2}, then lines {@code E id minute state disrupted queue messages
  * reconnects sent received}, {@code T id millis from to cause}, {@code M pid minute registration csq rsrp rat
- * operator}; texts URL-encoded. Version 1 files (written before the traffic and operator figures existed: {@code E}
- * lines without the last two fields, {@code M} lines without the last) are read, their missing figures unknown.
+ * operator rsrq sinr}; texts URL-encoded. Version 1 files (written before the traffic, operator, RSRQ and SINR figures
+ * were kept: {@code E} lines without the last two fields, {@code M} lines without the last three) are read, their
+ * missing figures unknown.
  */
 final class HistoryFile {
 
@@ -69,7 +70,7 @@ final class HistoryFile {
             for (Map.Entry<String, List<LinkHistory.ModemMinute>> e : c.modemMinutes().entrySet()) {
                 for (LinkHistory.ModemMinute m : e.getValue()) {
                     w.write("M " + enc(e.getKey()) + " " + m.minute() + " " + enc(m.registration()) + " " + m.signal()
-                            + " " + m.rsrp() + " " + enc(m.rat()) + " " + enc(m.operator()) + "\n");
+                            + " " + m.rsrp() + " " + enc(m.rat()) + " " + enc(m.operator()) + " " + m.rsrq() + " " + m.sinr() + "\n");
                 }
             }
         }
@@ -118,10 +119,11 @@ final class HistoryFile {
                     em.computeIfAbsent(dec(f[1]), k -> new ArrayList<>());
                 }
                 case "M" -> {
-                    check(f, v1 ? 7 : 8);
+                    check(f, v1 ? 7 : 10);
                     mm.computeIfAbsent(dec(f[1]), k -> new ArrayList<>()).add(new LinkHistory.ModemMinute(
                             Long.parseLong(f[2]), LinkHistory.cut(dec(f[3])), Integer.parseInt(f[4]),
-                            Integer.parseInt(f[5]), LinkHistory.cut(dec(f[6])), v1 ? "" : LinkHistory.cut(dec(f[7]))));
+                            Integer.parseInt(f[5]), LinkHistory.cut(dec(f[6])), v1 ? "" : LinkHistory.cut(dec(f[7])),
+                            v1 ? 0 : Integer.parseInt(f[8]), v1 ? LinkHistory.SINR_UNKNOWN : Integer.parseInt(f[9])));
                 }
                 default -> skipped++;
                 }

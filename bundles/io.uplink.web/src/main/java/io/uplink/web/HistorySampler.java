@@ -40,7 +40,7 @@ final class HistorySampler {
     private String saveProblem = "";
     private final java.util.Map<String, SignalSample> signals = new java.util.HashMap<>(); // sampler thread only
 
-    private record SignalSample(long at, int csq, int rsrp, String rat, String operator) {
+    private record SignalSample(long at, int csq, int rsrp, String rat, String operator, int rsrq, int sinr) {
     }
 
     HistorySampler(LinkHistory history, HistoryFile file, Supplier<Collection<CloudConnection>> connections,
@@ -115,7 +115,7 @@ final class HistorySampler {
             try {
                 SignalSample s = signal(t, now);
                 history.modem(t.pid(), now, t.modem().registration().name(), s.csq(), s.rsrp(), s.rat(),
-                        s.operator());
+                        s.operator(), s.rsrq(), s.sinr());
             } catch (RuntimeException e) {
                 history.modem(t.pid(), now, "unreadable: " + e.getMessage(), -1);
             }
@@ -129,7 +129,8 @@ final class HistorySampler {
         }
         String operator = t.modem().networkOperator().orElse("");
         SignalSample s = t.modem().signalQuality().map(q -> new SignalSample(now, q.csq(), q.rsrpDbm().orElse(0),
-                q.accessTechnology(), operator)).orElse(new SignalSample(now, -1, 0, "", operator));
+                q.accessTechnology(), operator, q.rsrqDb().orElse(0), q.sinrDb().orElse(LinkHistory.SINR_UNKNOWN)))
+                .orElse(new SignalSample(now, -1, 0, "", operator, 0, LinkHistory.SINR_UNKNOWN));
         if (signals.size() > LinkHistory.MAX_MODEMS * 4) {
             signals.clear(); // modems come and go under new names; never let the map grow with them
         }

@@ -45,14 +45,19 @@ final class LinkHistory {
     /**
      * One minute of a modem: {@code signal} the +CSQ figure (-1 when not reported), {@code rsrp} in dBm (0 when not
      * reported), {@code rat} the radio access technology and {@code operator} the network operator (empty when not
+     * reported), {@code rsrq} in dB (0 when not reported), {@code sinr} in dB ({@value #SINR_UNKNOWN} when not
      * reported).
      */
-    record ModemMinute(long minute, String registration, int signal, int rsrp, String rat, String operator) {
+    record ModemMinute(long minute, String registration, int signal, int rsrp, String rat, String operator, int rsrq,
+            int sinr) {
 
         ModemMinute(long minute, String registration, int signal) {
-            this(minute, registration, signal, 0, "", "");
+            this(minute, registration, signal, 0, "", "", 0, SINR_UNKNOWN);
         }
     }
+
+    /** SINR "not reported": 0 dB is a real figure, and no module reports below -20 dB. */
+    static final int SINR_UNKNOWN = -99;
 
     /** The minute being filled and the change detection of one endpoint. */
     static final class Endpoint {
@@ -154,15 +159,15 @@ final class LinkHistory {
 
     /** Records a modem's registration and signal (-1 if unknown) at {@code now}. */
     synchronized void modem(String pid, long now, String registration, int signal) {
-        modem(pid, now, registration, signal, 0, "", "");
+        modem(pid, now, registration, signal, 0, "", "", 0, SINR_UNKNOWN);
     }
 
     /**
      * Records a modem's registration, +CSQ (-1 unknown), RSRP (0 unknown), access technology and operator (empty
-     * unknown) at {@code now}.
+     * unknown), RSRQ (0 unknown) and SINR ({@value #SINR_UNKNOWN} unknown) at {@code now}.
      */
     synchronized void modem(String pid, long now, String registration, int signal, int rsrp, String rat,
-            String operator) {
+            String operator, int rsrq, int sinr) {
         Modem m = modems.get(pid);
         if (m == null) {
             if (modems.size() >= MAX_MODEMS) {
@@ -175,7 +180,7 @@ final class LinkHistory {
         if (m.current != null && m.current.minute() != minute) {
             add(m.minutes, m.current, CLOSED);
         }
-        m.current = new ModemMinute(minute, cut(registration), signal, rsrp, cut(rat), cut(operator));
+        m.current = new ModemMinute(minute, cut(registration), signal, rsrp, cut(rat), cut(operator), rsrq, sinr);
     }
 
     /** The last day as the dashboard reads it: each series with the minute underway last. */
@@ -231,7 +236,7 @@ final class LinkHistory {
             for (ModemMinute mm : all24) {
                 if (mm.minute() > oldest) {
                     minutes.add(List.of(mm.minute() * 60, mm.registration(), mm.signal(), mm.rsrp(), mm.rat(),
-                            mm.operator()));
+                            mm.operator(), mm.rsrq(), mm.sinr()));
                 }
             }
             j.put("minutes", minutes);

@@ -60,6 +60,8 @@ class HistorySamplerTest {
         assertThat(last.rsrp()).isEqualTo(-95);
         assertThat(last.rat()).isEqualTo("eMTC");
         assertThat(last.operator()).isEqualTo("Uplink Test Net");
+        assertThat(last.rsrq()).isEqualTo(-11);
+        assertThat(last.sinr()).isEqualTo(6);
         assertThat(c.endpointMinutes().get("lte").stream().mapToLong(LinkHistory.EndpointMinute::sent).sum())
                 .as("bytes sent while sampled (the first sample is the baseline)").isEqualTo(119 * 100);
 

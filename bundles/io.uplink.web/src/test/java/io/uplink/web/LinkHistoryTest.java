@@ -125,8 +125,8 @@ class LinkHistoryTest {
         h.endpoint("demo", T0 + 1000, "CONNECTED", "", 0, 0, 1_500, 260);
         h.endpoint("demo", T0 + 60_000, "CONNECTED", "", 0, 0, 1_700, 300);
         h.endpoint("demo", T0 + 61_000, "CONNECTED", "", 0, 0, 90, 20); // the endpoint was restarted: counts anew
-        h.modem("m", T0, "HOME", 20, -95, "eMTC", "Uplink Emulated");
-        h.modem("m", T0 + 60_000, "ROAMING", 18, -99, "NBIoT", "Other \u0007Net");
+        h.modem("m", T0, "HOME", 20, -95, "eMTC", "Uplink Emulated", -11, 0);
+        h.modem("m", T0 + 60_000, "ROAMING", 18, -99, "NBIoT", "Other \u0007Net", 0, LinkHistory.SINR_UNKNOWN);
         Map<String, Object> e = endpoints(h.snapshot(T0 + 62_000)).get(0);
         List<List<Object>> minutes = (List<List<Object>>) e.get("minutes");
         assertThat(minutes.get(0).subList(6, 8)).containsExactly(500L, 60L); // the first sample is the baseline
@@ -144,6 +144,9 @@ class LinkHistoryTest {
                 .containsExactly(500L, 290L);
         assertThat(c.modemMinutes().get("m")).extracting(LinkHistory.ModemMinute::operator)
                 .containsExactly("Uplink Emulated", "Other \u0007Net");
+        assertThat(c.modemMinutes().get("m")).extracting(LinkHistory.ModemMinute::sinr)
+                .as("0 dB is a figure, not 'unknown'").containsExactly(0, LinkHistory.SINR_UNKNOWN);
+        assertThat(c.modemMinutes().get("m")).extracting(LinkHistory.ModemMinute::rsrq).containsExactly(-11, 0);
     }
 
     @Test
@@ -157,7 +160,8 @@ class LinkHistoryTest {
         assertThat(loaded.contents().endpointMinutes().get("demo")).singleElement()
                 .satisfies(m -> assertThat(m.sent()).isEqualTo(-1L));
         assertThat(loaded.contents().modemMinutes().get("m")).singleElement()
-                .satisfies(m -> assertThat(m.operator()).isEmpty());
+                .satisfies(m -> assertThat(m.operator()).isEmpty())
+                .satisfies(m -> assertThat(m.sinr()).isEqualTo(LinkHistory.SINR_UNKNOWN));
         Files.writeString(path, HistoryFile.HEADER + "\nE demo 29666667 CONNECTED false 1 2 0 -7 20\n",
                 StandardCharsets.UTF_8);
         assertThat(new HistoryFile(path).load().skipped()).as("a negative byte count").isEqualTo(1);
