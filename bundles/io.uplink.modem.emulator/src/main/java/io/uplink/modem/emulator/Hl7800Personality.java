@@ -23,6 +23,7 @@ import java.util.List;
  */
 final class Hl7800Personality implements Personality {
 
+    static final String NAME = "hl7800";
     static final String MODEL = "HL7800";
     static final String REVISION = "HL7800.4.6.7.0";
     static final String DEFAULT_PATTERN = "--EOF--Pattern--";
@@ -59,7 +60,7 @@ final class Hl7800Personality implements Personality {
 
     @Override
     public String name() {
-        return "hl7800";
+        return NAME;
     }
 
     @Override

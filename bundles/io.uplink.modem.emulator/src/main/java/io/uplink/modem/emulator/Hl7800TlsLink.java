@@ -6,10 +6,12 @@ import java.util.function.IntConsumer;
 
 /**
  * A TLS session (KTCPCFG mode 3) over the core's module TLS client, offering what its KSSLCRYPTO profile and KSSLCFG
- * allow. Failure codes: DNS 3; a refused connection or failed handshake (no common suite, alert, timeout) 13; a server
- * the root certificate does not vouch for 15; settings the module cannot connect with (no root certificate where the
- * profile verifies the server, no local certificate or key where it presents one, nothing left to offer) 14, raised
- * before any byte is sent *[U: the module's split between 13, 14 and 15 is read from the codes' names, not seen]*.
+ * allow. Failure codes: DNS 3; a TCP connect or handshake that runs out of time 12; a refused connection or a failed
+ * handshake (no common suite, an alert, the server closing) 13; a server the root certificate does not vouch for 15;
+ * settings the module cannot connect with (no root certificate where the profile verifies the server, no local
+ * certificate or key where it presents one, no TLS version left, credentials outside the module's limits) 14, the
+ * first three raised before any byte is sent *[U: the module's split between 12, 13, 14 and 15 is read from the
+ * codes' names, not seen]*.
  * SNI: the KTCPCFG host name, never an IP address *[U]*; the name in the certificate is not checked and validity dates
  * are not checked *[U]*.
  */
@@ -48,8 +50,7 @@ final class Hl7800TlsLink implements Hl7800Link {
                         if (error == 0) {
                             events.connected();
                         } else {
-                            events.failed(error == ModuleTlsConnection.DNS_FAILED ? Hl7800Notif.DNS_ERROR
-                                    : Hl7800Notif.SSL_CONNECTION_ERROR);
+                            events.failed(notif(conn.failure()));
                         }
                     }
 
@@ -64,6 +65,26 @@ final class Hl7800TlsLink implements Hl7800Link {
                     }
                 });
         return new Hl7800TlsLink(c);
+    }
+
+    /** The +KTCP_NOTIF code for why the module's TLS client failed. */
+    static int notif(ModuleTlsConnection.Failure f) {
+        if (f == null) {
+            return Hl7800Notif.SSL_CONNECTION_ERROR;
+        }
+        switch (f) {
+        case DNS:
+            return Hl7800Notif.DNS_ERROR;
+        case TIMEOUT:
+            return Hl7800Notif.CONNECTION_TIMEOUT;
+        case REFUSED:
+        case SETUP:
+            return Hl7800Notif.SSL_INIT_ERROR;
+        case CERTIFICATE:
+            return Hl7800Notif.SSL_CERTIFICATE_ERROR;
+        default:
+            return Hl7800Notif.SSL_CONNECTION_ERROR;
+        }
     }
 
     @Override
