@@ -321,6 +321,13 @@ final class Hl7800Personality implements Personality {
                 code -> sessions.notif(s, code));
     }
 
+    /** What the module's TLS negotiated on a session (KTCPCFG mode 3), once connected. For tests and benchmarks. */
+    java.util.Optional<ModuleTlsSession> tlsSession(int session) {
+        Hl7800Session s = sessions.session(session);
+        return s != null && s.link() instanceof Hl7800TlsLink t ? java.util.Optional.ofNullable(t.session())
+                : java.util.Optional.empty();
+    }
+
     /** The network deactivates the data session: every open session reports a network error. */
     void networkDropsDataSession() {
         for (int i = 1; i <= CONTEXTS; i++) {

@@ -180,10 +180,6 @@ final class Hl7800TlsProfiles {
                 auth >= 2, p[6]);
     }
 
-    String option1() {
-        return option1;
-    }
-
     private static List<Suite> selected(int[] p) {
         List<Suite> out = new ArrayList<>();
         for (Suite s : SUITES) {

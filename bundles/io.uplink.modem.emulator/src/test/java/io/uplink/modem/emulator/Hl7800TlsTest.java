@@ -36,6 +36,7 @@ class Hl7800TlsTest {
 
     private VirtualSerialLine line;
     private EmulatedModule modem;
+    private Hl7800Personality hl7800;
     private RawTerminal raw;
     private TlsTestServer server;
     private Process openssl;
@@ -51,7 +52,8 @@ class Hl7800TlsTest {
 
     private void start() throws Exception {
         line = new VirtualSerialLine("emulated", 0);
-        modem = new EmulatedModule(line.modemEnd(), LinkModel.INSTANT, Faults.NONE, "", new Hl7800Personality(300));
+        hl7800 = new Hl7800Personality(300);
+        modem = new EmulatedModule(line.modemEnd(), LinkModel.INSTANT, Faults.NONE, "", hl7800);
         raw = new RawTerminal(line.gatewayEnd());
         raw.expect("+KSUP: 0\r\n");
         ok("ATE0");
@@ -187,6 +189,8 @@ class Hl7800TlsTest {
         assertThat(seen.protocol()).isEqualTo("TLSv1.2");
         assertThat(seen.suite()).isEqualTo("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
         assertThat(seen.sni()).isEqualTo("localhost");
+        assertThat(modem.call(() -> hl7800.tlsSession(1))).hasValueSatisfying(
+                t -> assertThat(t.cipherSuite()).isEqualTo("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
 
         byte[] ping = ("ping" + EOF.substring(0, 6) + "\r\nOK\r\n").getBytes(StandardCharsets.ISO_8859_1);
         send("AT+KTCPSND=1," + ping.length, "CONNECT\r\n");
