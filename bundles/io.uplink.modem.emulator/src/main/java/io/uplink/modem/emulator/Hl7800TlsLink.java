@@ -6,8 +6,8 @@ import java.util.function.IntConsumer;
 
 /**
  * A TLS session (KTCPCFG mode 3) over the core's module TLS client, offering what its KSSLCRYPTO profile and KSSLCFG
- * allow. Failure codes: DNS 3; a TCP connect or handshake that runs out of time 12; a refused connection or a failed
- * handshake (no common suite, an alert, the server closing) 13; a server the root certificate does not vouch for 15;
+ * allow. Failure codes: DNS 3; a refused or unreachable TCP connection 5; a TCP connect or handshake that runs out of
+ * time 12; a failed handshake (no common suite, an alert, the server closing) 13; a server the root certificate does not vouch for 15;
  * settings the module cannot connect with (no root certificate where the profile verifies the server, no local
  * certificate or key where it presents one, no TLS version left, credentials outside the module's limits) 14, the
  * first three raised before any byte is sent *[U: the module's split between 12, 13, 14 and 15 is read from the
@@ -75,6 +75,8 @@ final class Hl7800TlsLink implements Hl7800Link {
         switch (f) {
         case DNS:
             return Hl7800Notif.DNS_ERROR;
+        case CONNECT:
+            return Hl7800Notif.CONNECTION_ERROR;
         case TIMEOUT:
             return Hl7800Notif.CONNECTION_TIMEOUT;
         case REFUSED:

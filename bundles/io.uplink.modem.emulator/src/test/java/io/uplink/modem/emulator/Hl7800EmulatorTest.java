@@ -130,6 +130,16 @@ class Hl7800EmulatorTest {
     }
 
     @Test
+    void thePortNameEmulatorHl7800StartsIt() throws Exception {
+        line = new VirtualSerialLine("emulated", 0);
+        modem = Personalities.start("emulator:HL7800", line.modemEnd(), ModuleSettings.INSTANT);
+        raw = new RawTerminal(line.gatewayEnd());
+        raw.expect("+KSUP: 0\r\n");
+        assertThat(ok("AT+CGMM")).contains("HL7800");
+        assertThat(Personalities.names()).contains("bg95", "hl7800");
+    }
+
+    @Test
     void aTcpSessionConfiguresConnectsSendsReceivesAndCloses() throws Exception {
         start(Faults.NONE);
         int port = echoless();

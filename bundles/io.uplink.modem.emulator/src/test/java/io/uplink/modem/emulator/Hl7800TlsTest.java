@@ -242,6 +242,18 @@ class Hl7800TlsTest {
     }
 
     @Test
+    void aRefusedTlsConnectionIsNotif5() throws Exception {
+        start();
+        store("AT+KCERTSTORE=0,<n>", ca.certPem(), "OK\r\n");
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        tlsSession(closed);
+        raw.expect("+KTCP_NOTIF: 1,5\r\n");
+    }
+
+    @Test
     void authThreePresentsTheLocalCertificateAndKey() throws Exception {
         start();
         server = new TlsTestServer(serverRsa, ca, null, null);
