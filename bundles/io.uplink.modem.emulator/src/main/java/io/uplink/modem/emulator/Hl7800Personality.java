@@ -37,6 +37,7 @@ final class Hl7800Personality implements Personality {
             List.of(MODEL));
 
     private final long idleMillis;
+    private final int handshakeTimeoutSeconds;
     private EmulatedModule core;
     private Hl7800Credentials credentials;
     private Hl7800TlsProfiles tls;
@@ -47,15 +48,20 @@ final class Hl7800Personality implements Personality {
     private final boolean[] active = new boolean[CONTEXTS + 1];
 
     Hl7800Personality() {
-        this(DEFAULT_IDLE_MILLIS);
+        this(DEFAULT_IDLE_MILLIS, Hl7800TlsLink.HANDSHAKE_TIMEOUT_S);
     }
 
-    /** @param idleMillis silence that ends a data phase whose EOF pattern never comes */
-    Hl7800Personality(long idleMillis) {
-        if (idleMillis < 1) {
-            throw new IllegalArgumentException("the data-phase silence must be at least 1 ms, was " + idleMillis);
+    /**
+     * @param idleMillis silence that ends a data phase whose EOF pattern never comes
+     * @param handshakeTimeoutSeconds how long a TLS session's TCP connect and handshake may take
+     */
+    Hl7800Personality(long idleMillis, int handshakeTimeoutSeconds) {
+        if (idleMillis < 1 || handshakeTimeoutSeconds < 1) {
+            throw new IllegalArgumentException("the data-phase silence must be at least 1 ms and the TLS handshake "
+                    + "timeout at least 1 s, were " + idleMillis + " ms and " + handshakeTimeoutSeconds + " s");
         }
         this.idleMillis = idleMillis;
+        this.handshakeTimeoutSeconds = handshakeTimeoutSeconds;
     }
 
     @Override
@@ -317,7 +323,7 @@ final class Hl7800Personality implements Personality {
         if (s.mode == Hl7800Session.TCP) {
             return new Hl7800TcpLink(s.id, s.host, s.port, core.link(), core.faults(), core.random(), events);
         }
-        return Hl7800TlsLink.create(s, tls.policy(s.tlsProfile), credentials, core, events,
+        return Hl7800TlsLink.create(s, tls.policy(s.tlsProfile), credentials, core, handshakeTimeoutSeconds, events,
                 code -> sessions.notif(s, code));
     }
 

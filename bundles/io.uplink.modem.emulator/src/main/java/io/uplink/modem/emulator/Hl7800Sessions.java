@@ -275,11 +275,11 @@ final class Hl7800Sessions {
         out.respond("+KTCPSTAT: " + s.state().code + "," + s.lastNotif() + "," + unsent + "," + s.buffered());
     }
 
-    /** A URC for tests of the fault urcInsideResponses: a pending data report, if any. */
+    /** A URC for the fault urcInsideResponses: a data report for a session with data waiting, if any. */
     String injectableUrc() {
         for (int i = 1; i <= SESSIONS; i++) {
             Hl7800Session s = sessions[i];
-            if (s != null && s.state() == Hl7800Session.State.CONNECTED) {
+            if (s != null && s.buffered() > 0) {
                 return "+KTCP_DATA: " + s.id + "," + s.buffered();
             }
         }

@@ -17,7 +17,7 @@ import java.util.function.IntConsumer;
  */
 final class Hl7800TlsLink implements Hl7800Link {
 
-    /** Handshake budget *[U: the module's is not documented]*. */
+    /** The default handshake budget *[U: the module's is not documented]*. */
     static final int HANDSHAKE_TIMEOUT_S = 60;
 
     private final ModuleTlsConnection connection;
@@ -30,7 +30,7 @@ final class Hl7800TlsLink implements Hl7800Link {
      * The link for a session, or null when the module would not even start (then {@code notif} has been told 14).
      */
     static Hl7800Link create(Hl7800Session s, Hl7800TlsProfiles.Policy p, Hl7800Credentials store,
-            EmulatedModule core, Hl7800Link.Events events, IntConsumer notif) {
+            EmulatedModule core, int handshakeTimeoutSeconds, Hl7800Link.Events events, IntConsumer notif) {
         byte[] root = p.verifyServer() ? store.root(p.rootIndex()).orElse(null) : null;
         byte[] cert = p.presentClient() ? store.local(0).orElse(null) : null;
         byte[] key = p.presentClient() ? store.key(0).orElse(null) : null;
@@ -41,7 +41,7 @@ final class Hl7800TlsLink implements Hl7800Link {
         }
         String sni = HostNames.isIpLiteral(s.host) ? "" : s.host;
         ModuleTlsPolicy policy = new ModuleTlsPolicy("emulated-hl7800-tls-" + s.id, List.of(p.protocols()),
-                Arrays.asList(p.suites()), sni, p.verifyServer(), "", false, core.moduleTime(), HANDSHAKE_TIMEOUT_S,
+                Arrays.asList(p.suites()), sni, p.verifyServer(), "", false, core.moduleTime(), handshakeTimeoutSeconds,
                 root, cert, key, "root certificate " + p.rootIndex(), null);
         ModuleTlsConnection c = new ModuleTlsConnection(s.id, s.cnxConfig, p.profile(), s.host, s.port, 0, policy,
                 core.link(), core.random(), new ModuleTlsConnection.Events() {

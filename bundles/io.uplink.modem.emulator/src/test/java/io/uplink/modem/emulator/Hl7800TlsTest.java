@@ -52,7 +52,7 @@ class Hl7800TlsTest {
 
     private void start() throws Exception {
         line = new VirtualSerialLine("emulated", 0);
-        hl7800 = new Hl7800Personality(300);
+        hl7800 = new Hl7800Personality(300, 1);
         modem = new EmulatedModule(line.modemEnd(), LinkModel.INSTANT, Faults.NONE, "", hl7800);
         raw = new RawTerminal(line.gatewayEnd());
         raw.expect("+KSUP: 0\r\n");
@@ -251,6 +251,17 @@ class Hl7800TlsTest {
         }
         tlsSession(closed);
         raw.expect("+KTCP_NOTIF: 1,5\r\n");
+    }
+
+    /** A server that accepts and never answers the ClientHello: the handshake runs out of time (1 s here). */
+    @Test
+    void aSilentServerIsNotif12() throws Exception {
+        start();
+        store("AT+KCERTSTORE=0,<n>", ca.certPem(), "OK\r\n");
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            tlsSession(silent.getLocalPort());
+            raw.expect("+KTCP_NOTIF: 1,12\r\n");
+        }
     }
 
     @Test
