@@ -27,10 +27,10 @@ class Hl7800EmulatorTest {
     private RawTerminal raw;
     private ServerSocket server;
 
-    /** A module with a short data-phase silence, so a phase without its pattern ends quickly. */
+    /** A module with a short data-phase silence (1 s), so a phase without its pattern ends quickly. */
     private void start(Faults faults) throws Exception {
         line = new VirtualSerialLine("emulated", 0);
-        hl7800 = new Hl7800Personality(300, 1);
+        hl7800 = new Hl7800Personality(1000, 1);
         modem = new EmulatedModule(line.modemEnd(), LinkModel.INSTANT, faults, "", hl7800);
         raw = new RawTerminal(line.gatewayEnd());
         raw.expect("+KSUP: 0\r\n");
@@ -105,8 +105,7 @@ class Hl7800EmulatorTest {
 
     private void sendData(int session, byte[] data) throws Exception {
         assertThat(send("AT+KTCPSND=" + session + "," + data.length, "CONNECT\r\n")).doesNotContain("ERROR");
-        raw.write(data);
-        raw.write(EOF.getBytes(StandardCharsets.ISO_8859_1));
+        raw.write(concat(data, EOF.getBytes(StandardCharsets.ISO_8859_1)));
         raw.expect("OK\r\n");
     }
 
@@ -177,8 +176,7 @@ class Hl7800EmulatorTest {
         Socket peer = peer();
         byte[] data = ("first" + EOF + "second").getBytes(StandardCharsets.ISO_8859_1);
         send("AT+KTCPSND=1," + data.length, "CONNECT\r\n");
-        raw.write(data);
-        raw.write(EOF.getBytes(StandardCharsets.ISO_8859_1));
+        raw.write(concat(data, EOF.getBytes(StandardCharsets.ISO_8859_1)));
         raw.expect("OK\r\n");
         raw.expect("+KTCP_NOTIF: 1,8\r\n");
         assertThat(readExactly(peer.getInputStream(), 5)).isEqualTo("first".getBytes(StandardCharsets.ISO_8859_1));
@@ -188,8 +186,7 @@ class Hl7800EmulatorTest {
 
         ok("AT+KPATTERN=\"#END-OF-DATA#\"");
         send("AT+KTCPSND=1," + data.length, "CONNECT\r\n");
-        raw.write(data);
-        raw.write("#END-OF-DATA#".getBytes(StandardCharsets.ISO_8859_1));
+        raw.write(concat(data, "#END-OF-DATA#".getBytes(StandardCharsets.ISO_8859_1)));
         assertThat(raw.expect("OK\r\n")).doesNotContain("NOTIF");
         assertThat(readExactly(peer.getInputStream(), data.length)).isEqualTo(data);
         peer.getOutputStream().write(EOF.getBytes(StandardCharsets.ISO_8859_1));
@@ -288,5 +285,12 @@ class Hl7800EmulatorTest {
         });
         raw.expect("+KTCP_NOTIF: 1,0\r\n");
         assertThat(ok("AT+KTCPSTAT=1")).contains("+KTCPSTAT: 5,0,");
+    }
+
+    /** One write, so the data and its pattern reach the module together. */
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 }

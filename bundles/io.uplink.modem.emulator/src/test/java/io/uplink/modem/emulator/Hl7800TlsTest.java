@@ -52,7 +52,7 @@ class Hl7800TlsTest {
 
     private void start() throws Exception {
         line = new VirtualSerialLine("emulated", 0);
-        hl7800 = new Hl7800Personality(300, 1);
+        hl7800 = new Hl7800Personality(1000, 1);
         modem = new EmulatedModule(line.modemEnd(), LinkModel.INSTANT, Faults.NONE, "", hl7800);
         raw = new RawTerminal(line.gatewayEnd());
         raw.expect("+KSUP: 0\r\n");
@@ -89,8 +89,7 @@ class Hl7800TlsTest {
     private String store(String cmd, String pem, String until) throws Exception {
         byte[] data = pem.getBytes(StandardCharsets.ISO_8859_1);
         send(cmd.replace("<n>", String.valueOf(data.length)), "CONNECT\r\n");
-        raw.write(data);
-        raw.write(EOF.getBytes(StandardCharsets.ISO_8859_1));
+        raw.write(concat(data, EOF.getBytes(StandardCharsets.ISO_8859_1)));
         return raw.expect(until);
     }
 
@@ -194,8 +193,7 @@ class Hl7800TlsTest {
 
         byte[] ping = ("ping" + EOF.substring(0, 6) + "\r\nOK\r\n").getBytes(StandardCharsets.ISO_8859_1);
         send("AT+KTCPSND=1," + ping.length, "CONNECT\r\n");
-        raw.write(ping);
-        raw.write(EOF.getBytes(StandardCharsets.ISO_8859_1));
+        raw.write(concat(ping, EOF.getBytes(StandardCharsets.ISO_8859_1)));
         raw.expect("OK\r\n");
         raw.expect("+KTCP_DATA: 1," + ping.length + "\r\n");
         assertThat(send("AT+KTCPRCV=1," + ping.length, EOF + "\r\nOK\r\n"))
@@ -315,8 +313,7 @@ class Hl7800TlsTest {
         assertThat(awaitLine(out, "CIPHER is")).contains("ECDHE-RSA-AES128-GCM-SHA256");
         byte[] hello = "hello from the module\n".getBytes(StandardCharsets.ISO_8859_1);
         send("AT+KTCPSND=1," + hello.length, "CONNECT\r\n");
-        raw.write(hello);
-        raw.write(EOF.getBytes(StandardCharsets.ISO_8859_1));
+        raw.write(concat(hello, EOF.getBytes(StandardCharsets.ISO_8859_1)));
         raw.expect("OK\r\n");
         awaitLine(out, "hello from the module");
         OutputStream in = openssl.getOutputStream();
@@ -339,5 +336,12 @@ class Hl7800TlsTest {
             }
         }
         throw new AssertionError("openssl s_server printed no '" + part + "'; it printed:\n" + seen);
+    }
+
+    /** One write, so the data and its pattern reach the module together. */
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 }
