@@ -207,7 +207,7 @@ final class Hl7800Personality implements Personality {
         out.ok();
     }
 
-    /** AT+CGDCONT=<cid>,"<PDP type>","<APN>": the APN of a context (1-5). */
+    /** AT+CGDCONT=<cid>,"<PDP type>","<APN>": the APN of a context (1-5); 27.007. */
     private void cgdcont(CommandLine c) throws IOException {
         ResponseWriter out = core.out();
         if (c.test()) {
@@ -231,7 +231,7 @@ final class Hl7800Personality implements Personality {
             out.cmeError(3);
             return;
         }
-        apn[cid] = c.count() > 2 ? c.arg(2) : "";
+        apn[cid] = c.count() == 1 ? null : c.count() > 2 ? c.arg(2) : ""; // AT+CGDCONT=<cid> alone undefines it
         active[cid] = false;
         out.ok();
     }
