@@ -24,7 +24,7 @@ final class Hl7800Notif {
     static final int SSL_CONNECTION_ERROR = 13;
     static final int SSL_INIT_ERROR = 14;
     static final int SSL_CERTIFICATE_ERROR = 15;
-    /** "No notification yet" in AT+KTCPSTAT *[U]*. */
+    /** "Connection OK, no notification" in AT+KTCPSTAT [O: FreeRTOS's HL7802 port, a TABrain HL7800 library]. */
     static final int NONE = -1;
 
     private Hl7800Notif() {

@@ -313,9 +313,22 @@ final class Hl7800Personality implements Personality {
         return true;
     }
 
-    /** The data session a KTCPCNX needs: active already, or activated now (the module brings it up itself). */
+    /**
+     * The data session a KTCPCNX needs: active already, or brought up now by the module itself, which reports
+     * {@code +KCNX_IND: <cnx>,1,<af>} [O: "connected" in an HL7800 library's notes; af 0 here].
+     */
     boolean dataSessionUp(int cnx) {
-        return cnx >= 1 && cnx <= CONTEXTS && (active[cnx] || activate(cnx));
+        if (cnx < 1 || cnx > CONTEXTS) {
+            return false;
+        }
+        if (active[cnx]) {
+            return true;
+        }
+        if (!activate(cnx)) {
+            return false;
+        }
+        core.out().urc("+KCNX_IND: " + cnx + ",1,0");
+        return true;
     }
 
     /** Opens a session's connection: TCP over the core's socket, TLS through the module's TLS client. */
@@ -334,10 +347,16 @@ final class Hl7800Personality implements Personality {
                 : java.util.Optional.empty();
     }
 
-    /** The network deactivates the data session: every open session reports a network error. */
+    /**
+     * The network deactivates the data session: each active context reports {@code +KCNX_IND: <cnx>,0,0}
+     * (disconnected [O]) and every open session {@code +KTCP_NOTIF: <s>,0}.
+     */
     void networkDropsDataSession() {
         for (int i = 1; i <= CONTEXTS; i++) {
-            active[i] = false;
+            if (active[i]) {
+                active[i] = false;
+                core.out().urc("+KCNX_IND: " + i + ",0,0");
+            }
         }
         sessions.networkLost();
     }

@@ -8,7 +8,10 @@ package io.uplink.modem.emulator;
  */
 final class Hl7800Session {
 
-    /** AT+KTCPSTAT {@code <status>} values *[U: from the HL75xx guide as remembered, not re-checked]*. */
+    /**
+     * AT+KTCPSTAT {@code <status>} values [O: FreeRTOS's HL7802 port and a TABrain HL7800 library agree: 0 not
+     * defined, 1 defined but not used, 2 opening, 3 up, 4 closing, 5 closed].
+     */
     enum State {
         DEFINED(1), CONNECTING(2), CONNECTED(3), CLOSING(4), CLOSED(5);
 

@@ -100,7 +100,8 @@ class Hl7800EmulatorTest {
     private void connected(int port) throws Exception {
         assertThat(ok("AT+KTCPCFG=1,0,\"127.0.0.1\"," + port)).contains("+KTCPCFG: 1\r\n");
         ok("AT+KTCPCNX=1");
-        raw.expect("+KTCP_IND: 1,1\r\n");
+        assertThat(raw.expect("+KTCP_IND: 1,1\r\n")).as("the first connect brings the data session up")
+                .contains("+KCNX_IND: 1,1,0\r\n");
     }
 
     private void sendData(int session, byte[] data) throws Exception {
@@ -283,7 +284,7 @@ class Hl7800EmulatorTest {
             hl7800.networkDropsDataSession();
             return null;
         });
-        raw.expect("+KTCP_NOTIF: 1,0\r\n");
+        assertThat(raw.expect("+KTCP_NOTIF: 1,0\r\n")).contains("+KCNX_IND: 1,0,0\r\n");
         assertThat(ok("AT+KTCPSTAT=1")).contains("+KTCPSTAT: 5,0,");
     }
 
