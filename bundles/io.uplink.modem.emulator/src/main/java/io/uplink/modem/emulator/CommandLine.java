@@ -20,7 +20,11 @@ record CommandLine(String line, String name, String rawArgs, List<String> args, 
     /** Parses a line that starts with {@code AT} (any case). */
     static CommandLine parse(String line) {
         String cmd = line.substring(2);
-        String name = cmd.replaceAll("[=?].*$", "").toUpperCase(Locale.ROOT);
+        int end = 0;
+        while (end < cmd.length() && cmd.charAt(end) != '=' && cmd.charAt(end) != '?') {
+            end++;
+        }
+        String name = cmd.substring(0, end).toUpperCase(Locale.ROOT);
         String raw = cmd.contains("=") ? cmd.substring(cmd.indexOf('=') + 1) : "";
         boolean query = cmd.endsWith("?") && !cmd.endsWith("=?");
         boolean test = cmd.endsWith("=?");

@@ -69,6 +69,8 @@ public final class EmulatedModule implements AutoCloseable {
     /** The registration state last reported, so URCs go out on changes only. */
     private int reportedStat;
     private int commandsSinceBoot;
+    /** The last line read was longer than the personality keeps. Emulator thread. */
+    private boolean overlong;
     /** Module clock minus the host's, in ms; kept across an AT-level reset (the RTC runs on) [U]. */
     private long clockOffsetMillis = POWER_ON_CLOCK - System.currentTimeMillis();
 
@@ -136,6 +138,11 @@ public final class EmulatedModule implements AutoCloseable {
 
     int cfun() {
         return cfun;
+    }
+
+    /** False once the module is closing: blocking commands stop waiting (any thread). */
+    boolean running() {
+        return running;
     }
 
     boolean simReady() {
@@ -207,6 +214,10 @@ public final class EmulatedModule implements AutoCloseable {
                 if (line == null) {
                     return;
                 }
+                if (overlong && personality.rejectsOverlongLines()) {
+                    out.error();
+                    continue;
+                }
                 if (line.isEmpty()) {
                     continue;
                 }
@@ -230,7 +241,9 @@ public final class EmulatedModule implements AutoCloseable {
         StringBuilder b = new StringBuilder();
         boolean crlf = personality.terminator() == Personality.Terminator.CR_LF;
         boolean quoted = false;
+        boolean previousCr = false;
         int max = personality.maxLineLength();
+        overlong = false;
         while (true) {
             int c = input.read(SerialInput.NO_DEADLINE, true);
             if (c == SerialInput.TASK) {
@@ -248,16 +261,21 @@ public final class EmulatedModule implements AutoCloseable {
                     continue;
                 }
             } else {
+                if (c == '\n' && !quoted && previousCr) {
+                    if (b.length() > 0 && b.charAt(b.length() - 1) == '\r') {
+                        b.setLength(b.length() - 1);
+                    }
+                    return b.toString().trim();
+                }
                 if (c == '"') {
                     quoted = !quoted;
                 }
-                if (c == '\n' && !quoted && b.length() > 0 && b.charAt(b.length() - 1) == '\r') {
-                    b.setLength(b.length() - 1);
-                    return b.toString().trim();
-                }
+                previousCr = c == '\r';
             }
             if (b.length() < max) {
                 b.append((char) c);
+            } else {
+                overlong = true;
             }
         }
     }

@@ -46,7 +46,7 @@ final class Hl7800Sessions {
         return id >= 1 && id <= SESSIONS ? sessions[id] : null;
     }
 
-    /** A reboot, the radio off, or the data session lost: every connection vanishes; {@code forget} also the configs. */
+    /** A reboot or the end of the module: every connection vanishes; {@code forget} also drops the configurations. */
     void abortAll(boolean forget) {
         for (int i = 1; i <= SESSIONS; i++) {
             Hl7800Session s = sessions[i];

@@ -12,7 +12,8 @@ final class Hl7800TcpLink implements Hl7800Link {
     private final EmulatedSocket socket;
 
     Hl7800TcpLink(int session, String host, int port, LinkModel link, Faults faults, Random random, Events events) {
-        this.socket = new EmulatedSocket(session, 1, host, port, 0, link, faults, random, new EmulatedSocket.Events() {
+        this.socket = new EmulatedSocket("emulated-hl7800", session, 1, host, port, 0, link, faults, random,
+                new EmulatedSocket.Events() {
             @Override
             public void opened(EmulatedSocket s, int error) {
                 if (error == 0) {

@@ -7,13 +7,12 @@ import java.util.function.IntConsumer;
 /**
  * A TLS session (KTCPCFG mode 3) over the core's module TLS client, offering what its KSSLCRYPTO profile and KSSLCFG
  * allow. Failure codes: DNS 3; a refused or unreachable TCP connection 5; a TCP connect or handshake that runs out of
- * time 12; a failed handshake (no common suite, an alert, the server closing) 13; a server the root certificate does not vouch for 15;
- * settings the module cannot connect with (no root certificate where the profile verifies the server, no local
- * certificate or key where it presents one, no TLS version left, credentials outside the module's limits) 14, the
- * first three raised before any byte is sent *[U: the module's split between 12, 13, 14 and 15 is read from the
- * codes' names, not seen]*.
- * SNI: the KTCPCFG host name, never an IP address *[U]*; the name in the certificate is not checked and validity dates
- * are not checked *[U]*.
+ * time 12; a failed handshake (no common suite, an alert, the server closing) 13; a server the root certificate does
+ * not vouch for 15; settings the module cannot connect with (no root certificate where the profile verifies the
+ * server, no local certificate or key where it presents one, no TLS version left, credentials outside the module's
+ * limits) 14, the first three of these raised before any byte is sent *[U: the module's split between 12, 13, 14 and 15 is
+ * read from the codes' names, not seen]*. SNI: the KTCPCFG host name, never an IP address *[U]*; the name in the
+ * certificate is not checked and validity dates are not checked *[U]*.
  */
 final class Hl7800TlsLink implements Hl7800Link {
 

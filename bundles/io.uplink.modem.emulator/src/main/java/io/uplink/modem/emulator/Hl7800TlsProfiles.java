@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The HL7800's TLS settings: AT+KSSLCRYPTO (eight cipher profiles, firmware 4.6) and AT+KSSLCFG (module-wide options).
  *
- * <p>Sources: Sierra's HL78xx SSL test script [O] gives the test and read forms, the profile defaults of firmware 4.6.1+
+ * <p>Sources: Sierra's HL78xx SSL test script [O] gives the test and read forms, the profile defaults of firmware
+ * 4.6.1+
  * and the seven suites of firmware 4.6 as field values (the only RSA one is ECDHE-RSA-AES128-GCM-SHA256; the rest are
  * ECDHE-ECDSA with AES-CCM, CCM-8 or GCM); {@code AT+KSSLCFG=0,<n>} is the TLS version (0 = the highest, read back as
  * 3 = TLS 1.2), option 1 takes a string, option 2 accepts 0 and answers {@code +CME ERROR: 918} to 1. Zephyr's hl78xx

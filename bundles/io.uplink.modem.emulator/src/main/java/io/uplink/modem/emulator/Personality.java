@@ -63,6 +63,14 @@ interface Personality {
         return 2048;
     }
 
+    /**
+     * Whether a line longer than {@link #maxLineLength()} is answered with {@code ERROR} unread (the nRF91 SLM's AT
+     * buffer overflow) rather than cut there and parsed.
+     */
+    default boolean rejectsOverlongLines() {
+        return false;
+    }
+
     /** Echo at power-on (V.250 default: on). */
     default boolean echoAtStart() {
         return true;

@@ -92,6 +92,18 @@ final class ResponseWriter implements AtConsole {
         respond(true, lines);
     }
 
+    /**
+     * Information lines as one block ({@code \r\nA\r\nB\r\n}, no blank line between them, as a module's firmware
+     * prints a list), then OK; no lines: just OK.
+     */
+    void respondBlock(java.util.List<String> lines) throws IOException {
+        if (lines.isEmpty()) {
+            ok();
+            return;
+        }
+        respond(String.join("\r\n", lines));
+    }
+
     /** A line that is itself the final answer (e.g. SEND FAIL), with the response faults. */
     void finalLine(String line) throws IOException {
         respond(null, new String[] { line });

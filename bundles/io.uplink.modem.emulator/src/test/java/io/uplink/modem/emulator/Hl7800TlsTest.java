@@ -110,7 +110,8 @@ class Hl7800TlsTest {
         store("AT+KPRIVKSTORE=0,<n>", key, "OK\r\n");
 
         String certs = ok("AT+KCERTSTORE?");
-        assertThat(certs).startsWith("\r\nCONNECT\r\n").contains("root_cert,0," + root.length() + "\r\n" + root + "\r\n")
+        assertThat(certs).startsWith("\r\nCONNECT\r\n")
+                .contains("root_cert,0," + root.length() + "\r\n" + root + "\r\n")
                 .contains("root_cert,1,0\r\n").contains("local_cert,0,0\r\n")
                 .contains("local_cert,2," + client.certPem().length() + "\r\n").endsWith(EOF + "\r\nOK\r\n");
         String keys = ok("AT+KPRIVKSTORE?");
