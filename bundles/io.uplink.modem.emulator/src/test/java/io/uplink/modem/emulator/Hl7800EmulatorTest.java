@@ -27,10 +27,10 @@ class Hl7800EmulatorTest {
     private RawTerminal raw;
     private ServerSocket server;
 
-    /** A module with a short data-phase silence (1 s), so a phase without its pattern ends quickly. */
+    /** A module with a data-phase silence of 3 s (long enough for a busy machine, short enough for the tests without a pattern), so a phase without its pattern ends quickly. */
     private void start(Faults faults) throws Exception {
         line = new VirtualSerialLine("emulated", 0);
-        hl7800 = new Hl7800Personality(1000, 1);
+        hl7800 = new Hl7800Personality(3000, 1);
         modem = new EmulatedModule(line.modemEnd(), LinkModel.INSTANT, faults, "", hl7800);
         raw = new RawTerminal(line.gatewayEnd());
         raw.expect("+KSUP: 0\r\n");
