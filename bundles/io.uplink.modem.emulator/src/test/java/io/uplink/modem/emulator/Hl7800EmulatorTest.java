@@ -294,6 +294,25 @@ class Hl7800EmulatorTest {
         assertThat(ok("AT+KTCPSTAT=1")).contains("+KTCPSTAT: 5,0,");
     }
 
+    /** Malformed and hostile arguments get a code, never a data phase or a crash; the module keeps answering. */
+    @Test
+    void malformedArgumentsAreRefusedWithoutADataPhase() throws Exception {
+        start(Faults.NONE);
+        assertThat(ok("AT+KTCPCFG=1,0,\"127.0.0.1\",9")).contains("+KTCPCFG: 1");
+        for (String bad : new String[] { "AT+KTCPSND=1,99999999999", "AT+KTCPSND=1,0", "AT+KTCPSND=1,abc",
+            "AT+KTCPRCV=1,-5", "AT+KTCPCFG=1,0,\"127.0.0.1\",70000", "AT+KTCPCFG=1,0,\"\",80", "AT+KTCPCFG=",
+            "AT+KTCPCFG=9,0,\"h\",80", "AT+KCERTSTORE=0,abc", "AT+KCERTSTORE=0,0", "AT+KPRIVKSTORE=3,10",
+            "AT+KSSLCRYPTO=0,8,3", "AT+KSSLCFG=7,1", "AT+KPATTERN=\"" + "x".repeat(129) + "\"",
+            "AT+CGDCONT=9,\"IP\",\"apn\"" }) {
+            assertThat(send(bad, "\r\n+CME ERROR: ")).as(bad).doesNotContain("CONNECT");
+            raw.expect("\r\n");
+        }
+        for (String bad : new String[] { "AT+KTCPCNX=7", "AT+KTCPCLOSE=0", "AT+KTCPDEL=x", "AT+KTCPRCV=2,10" }) {
+            send(bad, "\r\n+CME ERROR: 910\r\n");
+        }
+        assertThat(ok("AT+CGMM")).contains("HL7800");
+    }
+
     /** One write, so the data and its pattern reach the module together. */
     static byte[] concat(byte[] a, byte[] b) {
         byte[] all = java.util.Arrays.copyOf(a, a.length + b.length);
