@@ -44,7 +44,12 @@ public final class PackageDownload {
     /** Progress reports, at most about once a second and at the end. */
     @FunctionalInterface
     public interface Progress {
-        void report(long bytes, long total, long bytesPerSecond, Duration left);
+        /**
+         * @param total -1 while not known
+         * @param resumes connections after the first one
+         * @param resent bytes the server sent more than once
+         */
+        void report(long bytes, long total, long bytesPerSecond, Duration left, int resumes, long resent);
     }
 
     /** What a finished download took. */
@@ -95,7 +100,6 @@ public final class PackageDownload {
         int resumes = 0;
         long resent = 0;
         IOException last = null;
-        long started = System.nanoTime();
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             long have = size(part);
             if (total >= 0 && have == total) {
@@ -165,7 +169,7 @@ public final class PackageDownload {
                             + maxBytes + " allowed.");
                 }
                 checkSpace(part, total < 0 ? -1 : total - (append ? have : 0));
-                copy(in, part, append, length, total, started, progress);
+                copy(in, part, append, length, total, progress, resumes, resent);
                 if (length < 0) {
                     total = size(part); // read to the close: that is the whole file
                 }
@@ -191,7 +195,7 @@ public final class PackageDownload {
             throw new OtaException(OtaReason.ENTRY_CHANGED, "The downloaded file's SHA-256 is " + sha + ", not the "
                     + expectedSha256 + " asked for: the file on the server differs from the one meant.");
         }
-        progress.report(have, have, 0, Duration.ZERO);
+        progress.report(have, have, 0, Duration.ZERO, resumes, resent);
         LOG.info("Downloaded {}: {} bytes, SHA-256 {}, {} resume(s), {} byte(s) re-sent", uri, have, sha, resumes,
                 resent);
         return new Result(part, have, sha, resumes, resent);
@@ -227,8 +231,8 @@ public final class PackageDownload {
         }
     }
 
-    private void copy(InputStream in, Path part, boolean append, long length, long total, long started,
-            Progress progress) throws IOException, OtaException {
+    private void copy(InputStream in, Path part, boolean append, long length, long total, Progress progress,
+            int resumes, long resent) throws IOException, OtaException {
         byte[] buf = new byte[BUFFER];
         long got = 0;
         long lastReport = System.nanoTime();
@@ -260,7 +264,7 @@ public final class PackageDownload {
                                 : Duration.ofSeconds((total - base - got) / rate);
                         LOG.info("Download: {} of {} bytes, {} B/s, {} s left", base + got, total < 0 ? "?" : total,
                                 rate, left.toSeconds());
-                        progress.report(base + got, total, rate, left);
+                        progress.report(base + got, total, rate, left, resumes, resent);
                     }
                 }
             } finally {

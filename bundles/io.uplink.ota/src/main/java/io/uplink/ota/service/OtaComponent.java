@@ -33,6 +33,7 @@ import io.uplink.cloud.CloudConnection;
 import io.uplink.credentials.CredentialStore;
 import io.uplink.ota.OtaException;
 import io.uplink.ota.OtaJob;
+import io.uplink.ota.OtaProgress;
 import io.uplink.ota.OtaReason;
 import io.uplink.ota.PackageInfo;
 import io.uplink.ota.PackageUpdater;
@@ -204,5 +205,10 @@ public final class OtaComponent implements PackageUpdater {
     @Override
     public Optional<OtaJob> lastJob() {
         return jobs.lastJob();
+    }
+
+    @Override
+    public Optional<OtaProgress> progress() {
+        return jobs.progress();
     }
 }

@@ -169,7 +169,7 @@ class PackageDownloadTest {
         server = new FlakyServer(3, 50_000, true);
         List<Long> progress = new ArrayList<>();
         PackageDownload.Result r = download(10).fetch(server.uri(), dir.resolve("p.part"), FILE.length, sha(FILE),
-                (bytes, total, rate, left) -> progress.add(bytes));
+                (bytes, total, rate, left, resumes, resent) -> progress.add(bytes));
         assertThat(r.resumes()).isEqualTo(3);
         assertThat(r.bytesResent()).isZero();
         assertThat(r.sha256()).isEqualTo(sha(FILE));
@@ -182,7 +182,7 @@ class PackageDownloadTest {
     void aServerWithoutRangesIsRestartedAndTheResentBytesCounted() throws Exception {
         server = new FlakyServer(2, 40_000, false);
         PackageDownload.Result r = download(10).fetch(server.uri(), dir.resolve("p.part"), -1, "",
-                (a, b, c, d) -> { });
+                (a, b, c, d, e, f) -> { });
         assertThat(r.resumes()).isEqualTo(2);
         assertThat(r.bytesResent()).isEqualTo(80_000);
         assertThat(Files.readAllBytes(r.file())).isEqualTo(FILE);
@@ -193,7 +193,7 @@ class PackageDownloadTest {
         server = new FlakyServer(0, 0, true);
         Path part = dir.resolve("p.part");
         Files.write(part, java.util.Arrays.copyOf(FILE, 123_456));
-        PackageDownload.Result r = download(1).fetch(server.uri(), part, -1, sha(FILE), (a, b, c, d) -> { });
+        PackageDownload.Result r = download(1).fetch(server.uri(), part, -1, sha(FILE), (a, b, c, d, e, f) -> { });
         assertThat(server.ranges).containsExactly("123456");
         assertThat(r.resumes()).isZero();
         assertThat(Files.readAllBytes(part)).isEqualTo(FILE);
@@ -204,7 +204,7 @@ class PackageDownloadTest {
         server = new FlakyServer(0, 0, true);
         Path part = dir.resolve("p.part");
         String wrong = "0".repeat(64);
-        assertThatThrownBy(() -> download(2).fetch(server.uri(), part, -1, wrong, (a, b, c, d) -> { }))
+        assertThatThrownBy(() -> download(2).fetch(server.uri(), part, -1, wrong, (a, b, c, d, e, f) -> { }))
                 .isInstanceOfSatisfying(OtaException.class, e -> {
                     assertThat(e.reason()).isEqualTo(OtaReason.ENTRY_CHANGED);
                     assertThat(e.getMessage()).contains(wrong);
@@ -216,7 +216,7 @@ class PackageDownloadTest {
     void tooFewAttemptsKeepThePartForLater() throws Exception {
         server = new FlakyServer(5, 10_000, true);
         Path part = dir.resolve("p.part");
-        assertThatThrownBy(() -> download(2).fetch(server.uri(), part, FILE.length, "", (a, b, c, d) -> { }))
+        assertThatThrownBy(() -> download(2).fetch(server.uri(), part, FILE.length, "", (a, b, c, d, e, f) -> { }))
                 .isInstanceOfSatisfying(OtaException.class,
                         e -> assertThat(e.getMessage()).contains("20000 of 300000 bytes").contains("resumes it"));
         assertThat(Files.size(part)).isEqualTo(20_000);
@@ -225,11 +225,11 @@ class PackageDownloadTest {
     @Test
     void wrongSizeAndBadInputAreRefused() throws Exception {
         server = new FlakyServer(0, 0, true);
-        assertThatThrownBy(() -> download(1).fetch(server.uri(), dir.resolve("a"), 5, "", (a, b, c, d) -> { }))
+        assertThatThrownBy(() -> download(1).fetch(server.uri(), dir.resolve("a"), 5, "", (a, b, c, d, e, f) -> { }))
                 .isInstanceOf(OtaException.class).hasMessageContaining("5 were expected");
         assertThatThrownBy(() -> download(1).fetch(URI.create("ftp://x/y"), dir.resolve("b"), -1, "",
-                (a, b, c, d) -> { })).isInstanceOf(OtaException.class).hasMessageContaining("http(s)");
-        assertThatThrownBy(() -> download(1).fetch(server.uri(), dir.resolve("c"), -1, "abc", (a, b, c, d) -> { }))
+                (a, b, c, d, e, f) -> { })).isInstanceOf(OtaException.class).hasMessageContaining("http(s)");
+        assertThatThrownBy(() -> download(1).fetch(server.uri(), dir.resolve("c"), -1, "abc", (a, b, c, d, e, f) -> { }))
                 .isInstanceOf(OtaException.class).hasMessageContaining("64 hex");
     }
 

@@ -76,6 +76,11 @@ class OtaCommandsTest {
         }
 
         @Override
+        public Optional<io.uplink.ota.OtaProgress> progress() {
+            return Optional.empty();
+        }
+
+        @Override
         public Optional<OtaJob> lastJob() {
             return Optional.empty();
         }
