@@ -101,7 +101,8 @@ final class UpdateJobs {
 
     private void phase(OtaProgress.Phase phase) {
         OtaProgress p = progress;
-        if (p != null) {
+        if (p != null && p.phase() != phase) {
+            LOG.info("OTA {} {}: {}", p.action(), p.target(), phase);
             progress = p.with(phase, p.bytes(), p.total(), 0, -1, p.resumes(), p.bytesResent());
         }
     }
