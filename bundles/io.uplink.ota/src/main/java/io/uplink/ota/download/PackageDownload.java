@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Matcher;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
@@ -66,16 +67,24 @@ public final class PackageDownload {
     private final int maxAttempts;
     private final Duration retryDelay;
     private final long maxBytes;
+    private final Supplier<BandwidthCap> cap;
 
     /**
      * @param maxAttempts connections tried in all (first one included) before giving up
      * @param maxBytes largest package accepted, whatever the server says
      */
     public PackageDownload(Opener opener, int maxAttempts, Duration retryDelay, long maxBytes) {
+        this(opener, maxAttempts, retryDelay, maxBytes, BandwidthCap::none);
+    }
+
+    /** @param cap a fresh cap for each download (shared by its attempts) */
+    public PackageDownload(Opener opener, int maxAttempts, Duration retryDelay, long maxBytes,
+            Supplier<BandwidthCap> cap) {
         this.opener = opener;
         this.maxAttempts = maxAttempts;
         this.retryDelay = retryDelay;
         this.maxBytes = maxBytes;
+        this.cap = cap;
     }
 
     /**
@@ -97,6 +106,10 @@ public final class PackageDownload {
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         String target = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
         long total = expectedSize;
+        BandwidthCap pace = cap.get();
+        if (pace.limited()) {
+            LOG.info("Download of {}: capped at {} bytes/s", uri, pace.bytesPerSecond());
+        }
         int resumes = 0;
         long resent = 0;
         IOException last = null;
@@ -169,7 +182,7 @@ public final class PackageDownload {
                             + maxBytes + " allowed.");
                 }
                 checkSpace(part, total < 0 ? -1 : total - (append ? have : 0));
-                copy(in, part, append, length, total, progress, resumes, resent);
+                copy(in, part, append, length, total, progress, resumes, resent, pace);
                 if (length < 0) {
                     total = size(part); // read to the close: that is the whole file
                 }
@@ -232,8 +245,8 @@ public final class PackageDownload {
     }
 
     private void copy(InputStream in, Path part, boolean append, long length, long total, Progress progress,
-            int resumes, long resent) throws IOException, OtaException {
-        byte[] buf = new byte[BUFFER];
+            int resumes, long resent, BandwidthCap pace) throws IOException, OtaException, InterruptedException {
+        byte[] buf = new byte[pace.chunk(BUFFER)];
         long got = 0;
         long lastReport = System.nanoTime();
         try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -252,6 +265,7 @@ public final class PackageDownload {
                     }
                     out.write(buf, 0, n);
                     got += n;
+                    pace.acquire(n); // not reading meanwhile: what stays in the socket, TCP holds back at the server
                     if (base + got > maxBytes) {
                         throw new OtaException(OtaReason.STORAGE, "The download passed " + maxBytes
                                 + " bytes, the most allowed.");

@@ -165,6 +165,29 @@ class PackageDownloadTest {
     }
 
     @Test
+    void aCappedDownloadIsPacedToTheCapAcrossDrops() throws Exception {
+        server = new FlakyServer(2, 100_000, true);
+        long[] clock = { 0 };
+        List<Long> sleeps = new ArrayList<>();
+        PackageDownload capped = new PackageDownload((host, port, tls) -> {
+            Socket s = new Socket(host, port);
+            s.setSoTimeout(10_000);
+            return connection(s);
+        }, 10, Duration.ZERO, 10_000_000, () -> new BandwidthCap(50_000, () -> clock[0], n -> {
+            sleeps.add(n);
+            clock[0] += n; // time passes only in the cap's sleeps: the link itself is "infinitely fast"
+        }));
+        PackageDownload.Result r = capped.fetch(server.uri(), dir.resolve("p.part"), FILE.length, sha(FILE),
+                (a, b, c, d, e, f) -> { });
+        assertThat(r.resumes()).isEqualTo(2);
+        assertThat(r.sha256()).isEqualTo(sha(FILE));
+        // 300 000 bytes at 50 000 B/s: the cap held the reads back for exactly 6 s in all, in steps of one chunk
+        long slept = sleeps.stream().mapToLong(Long::longValue).sum();
+        assertThat(slept).isEqualTo(6_000_000_000L);
+        assertThat(sleeps).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(6250 * 1_000_000_000L / 50_000));
+    }
+
+    @Test
     void dropsAreResumedWithRangesAndNothingIsSentTwice() throws Exception {
         server = new FlakyServer(3, 50_000, true);
         List<Long> progress = new ArrayList<>();
