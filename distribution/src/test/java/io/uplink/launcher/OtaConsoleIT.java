@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 
@@ -22,13 +23,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
 import com.sun.net.httpserver.HttpServer;
 
 /**
  * 'bin/uplink ota install/list/rollback' against one running gateway, through its Web Console with the console's
  * login: a signed package uploaded and installed, an unsigned one refused with its code, a URL downloaded by the
  * gateway with progress on the command's stderr, the list with versions and signer, a rollback, a wrong password,
- * and the console's cross-site rules applying to the upload.
+ * and the console's cross-site rules applying to the upload; then the Packages section of the Uplink page in headless
+ * Chromium (like {@link BrowserIT}).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OtaConsoleIT {
@@ -140,6 +147,44 @@ class OtaConsoleIT {
         assertThat(post(upload, password, true, "http://evil.example/page")).isEqualTo(403);
         assertThat(post(upload, password, false, null)).isEqualTo(403); // no X-Uplink header
         assertThat(post(upload, "not-it", true, null)).isEqualTo(401);
+    }
+
+    /**
+     * The Packages section in headless Chromium, logged in to the console: the list with version, signer and the
+     * version a rollback returns to; an unsigned upload refused with its code; a signed upload installed; a rollback.
+     */
+    @Test
+    @Order(3)
+    void thePackagesSectionListsUploadsAndRollsBack() throws Exception {
+        String password = Files.readString(gw.home.resolve("data/secrets/initial-admin-password")).trim();
+        WebDriver browser = BrowserIT.chromium();
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+            browser.get("http://admin:" + password + "@127.0.0.1:" + gw.port + "/system/console/uplink");
+            By row = By.cssSelector("#pkg-table tr[data-package='demo.feature']");
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(row, "1.0.0"));
+            assertThat(browser.findElement(row).getText()).contains("CN=release").contains("2.0.0")
+                    .contains("demo.feature.bundle");
+            assertThat(browser.findElement(By.id("pkg-last")).getText()).contains("rollback demo.feature");
+
+            browser.findElement(By.id("pkg-file")).sendKeys(unsigned.toString());
+            browser.findElement(By.id("pkg-upload")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("pkg-result"), "ota.unsigned"));
+
+            browser.findElement(By.id("pkg-file")).sendKeys(v2.toString());
+            browser.findElement(By.id("pkg-upload")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("pkg-result"),
+                    "INSTALLED: demo.feature 2.0.0 is installed and healthy"));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(row, "Roll back to 1.0.0"));
+
+            browser.findElement(By.cssSelector("#pkg-table tr[data-package='demo.feature'] .pkg-rollback")).click();
+            wait.until(ExpectedConditions.alertIsPresent()).accept();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("pkg-result"),
+                    "demo.feature 1.0.0 is installed and healthy"));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(row, "Roll back to 2.0.0"));
+        } finally {
+            browser.quit();
+        }
     }
 
     private static int post(URI uri, String password, boolean header, String referer) throws IOException {
