@@ -52,16 +52,24 @@ class PackageDownloadTest {
         }
     }
 
-    /** Serves FILE; the first {@code drops} responses close the socket after {@code dropAfter} body bytes. */
+    /** Serves a file; the first {@code drops} responses close the socket after {@code dropAfter} body bytes. */
     static final class FlakyServer implements AutoCloseable {
         final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        final byte[] body;
         final List<String> ranges = new CopyOnWriteArrayList<>();
         final AtomicInteger drops;
+        /** Range requests still to be answered 200 with the whole file, as a server without ranges would. */
+        final AtomicInteger ignoreRanges = new AtomicInteger();
         final int dropAfter;
         final boolean honourRange;
         final Thread thread;
 
         FlakyServer(int drops, int dropAfter, boolean honourRange) throws IOException {
+            this(FILE, drops, dropAfter, honourRange);
+        }
+
+        FlakyServer(byte[] body, int drops, int dropAfter, boolean honourRange) throws IOException {
+            this.body = body;
             this.drops = new AtomicInteger(drops);
             this.dropAfter = dropAfter;
             this.honourRange = honourRange;
@@ -87,19 +95,21 @@ class PackageDownloadTest {
                         head.append((char) c);
                     }
                     Matcher m = Pattern.compile("Range: bytes=(\\d+)-").matcher(head);
-                    long from = m.find() && honourRange ? Long.parseLong(m.group(1)) : 0;
+                    boolean asked = m.find();
+                    boolean ignore = asked && ignoreRanges.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+                    long from = asked && honourRange && !ignore ? Long.parseLong(m.group(1)) : 0;
                     ranges.add(m.find(0) ? m.group(1) : "none");
                     OutputStream out = s.getOutputStream();
                     String h = from > 0
-                            ? "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes " + from + "-" + (FILE.length - 1)
-                                    + "/" + FILE.length + "\r\nContent-Length: " + (FILE.length - from) + "\r\n\r\n"
-                            : "HTTP/1.1 200 OK\r\nContent-Length: " + FILE.length + "\r\n\r\n";
+                            ? "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes " + from + "-" + (body.length - 1)
+                                    + "/" + body.length + "\r\nContent-Length: " + (body.length - from) + "\r\n\r\n"
+                            : "HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n";
                     out.write(h.getBytes(StandardCharsets.ISO_8859_1));
-                    int len = (int) (FILE.length - from);
+                    int len = (int) (body.length - from);
                     if (drops.getAndDecrement() > 0) {
                         len = Math.min(len, dropAfter);
                     }
-                    out.write(FILE, (int) from, len);
+                    out.write(body, (int) from, len);
                     out.flush();
                 } catch (IOException e) {
                     // next client
