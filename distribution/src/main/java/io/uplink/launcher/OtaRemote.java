@@ -38,6 +38,8 @@ final class OtaRemote {
             "                         data/secrets/initial-admin-password, else asked on the terminal)");
 
     private static final long POLL_MILLIS = 500;
+    /** How long to wait for the page to come back when the update replaced it. */
+    private static final long AFTER_RESTART_NANOS = 120_000_000_000L;
 
     private final Path home;
     private final PrintStream out;
@@ -149,12 +151,25 @@ final class OtaRemote {
             throw refused(started);
         }
         String id = String.valueOf(started.object().get("id"));
+        java.time.Instant since = java.time.Instant.now().minusSeconds(5);
         ProgressLine line = new ProgressLine(err, System.console() != null, nanos);
         String phase = "";
         Map<String, Object> state = started.object();
         while ("running".equals(state.get("state"))) {
             Thread.sleep(POLL_MILLIS);
-            ConsoleClient.Answer a = c.get("ota/job.json?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+            ConsoleClient.Answer a;
+            try {
+                a = c.get("ota/job.json?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+            } catch (ConsoleClient.Failure f) {
+                if (f.exit() != Main.EXIT_GATEWAY) {
+                    throw f;
+                }
+                a = null; // the page is away: the package may be replacing it
+            }
+            if (a == null || a.status() == 404 || a.status() == 503) {
+                line.done();
+                return afterPageRestart(c, since, json);
+            }
             if (a.status() != 200) {
                 throw refused(a);
             }
@@ -180,11 +195,7 @@ final class OtaRemote {
             if (!json) {
                 out.println(outcome + ": " + state.get("message"));
             }
-            return switch (outcome) {
-            case "INSTALLED", "UNINSTALLED" -> Main.EXIT_OK;
-            case "ROLLED_BACK" -> Main.EXIT_ROLLED_BACK;
-            default -> Main.EXIT_FAILURE;
-            };
+            return exitFor(outcome);
         }
         if (!json) {
             out.println("REFUSED (" + state.get("reason") + "): " + state.get("message"));
@@ -193,6 +204,67 @@ final class OtaRemote {
             }
         }
         return Main.EXIT_FAILURE;
+    }
+
+    /**
+     * The job vanished from the page: the package being installed replaced io.uplink.web (DeploymentAdmin restarts
+     * it), or the gateway restarted. The OTA service's own record of its last job says how it ended.
+     */
+    private int afterPageRestart(ConsoleClient c, java.time.Instant since, boolean json)
+            throws ConsoleClient.Failure, InterruptedException {
+        err.println("The gateway's Uplink page went away during the job (an update of io.uplink.web itself, or a "
+                + "restart); waiting for the OTA service's record of the outcome ...");
+        long deadline = nanos.getAsLong() + AFTER_RESTART_NANOS;
+        ConsoleClient.Failure last = null;
+        while (nanos.getAsLong() - deadline < 0) {
+            Thread.sleep(1000);
+            ConsoleClient.Answer a;
+            try {
+                a = c.get("ota/packages.json");
+            } catch (ConsoleClient.Failure f) {
+                if (f.exit() != Main.EXIT_GATEWAY) {
+                    throw f;
+                }
+                last = f;
+                continue;
+            }
+            Map<String, Object> j = a.object();
+            if (a.status() != 200 || !Boolean.TRUE.equals(j.get("available")) || j.get("running") != null) {
+                continue;
+            }
+            if (j.get("last_job") instanceof Map<?, ?> m && endedSince(m.get("finished"), since)) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> job = (Map<String, Object>) m;
+                Map<String, Object> state = new LinkedHashMap<>(job);
+                state.put("state", "done");
+                if (json) {
+                    out.println(Json.write(state));
+                } else {
+                    out.println(job.get("outcome") + ": " + job.get("message"));
+                }
+                return exitFor(String.valueOf(job.get("outcome")));
+            }
+            break;
+        }
+        throw new ConsoleClient.Failure(Main.EXIT_GATEWAY, "lost track of the job: the gateway "
+                + (last != null ? "did not come back (" + last.getMessage() + ")" : "records no job that ended since "
+                        + since) + "; 'uplink ota list' shows the last job when it does");
+    }
+
+    private static boolean endedSince(Object finished, java.time.Instant since) {
+        try {
+            return !java.time.Instant.parse(String.valueOf(finished)).isBefore(since);
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    private static int exitFor(String outcome) {
+        return switch (outcome) {
+        case "INSTALLED", "UNINSTALLED" -> Main.EXIT_OK;
+        case "ROLLED_BACK" -> Main.EXIT_ROLLED_BACK;
+        default -> Main.EXIT_FAILURE;
+        };
     }
 
     private int list(Options o) throws ConsoleClient.Failure {

@@ -68,6 +68,98 @@ class OtaRemoteTest {
                 .contains("is it running");
     }
 
+    /**
+     * A console stand-in: the upload is accepted, then the job vanishes (the package replaced io.uplink.web), and the
+     * OTA service's last job says the update was rolled back: exit 4 with its message. The requests carry the login
+     * and the X-Uplink header.
+     */
+    @Test
+    void whenTheUpdateReplacesThePageTheOutcomeComesFromTheLastJob() throws Exception {
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer console = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        console.createContext("/system/console/uplink/ota/", x -> {
+            seen.add(x.getRequestMethod() + " " + x.getRequestURI().getPath() + " "
+                    + x.getRequestHeaders().getFirst("X-Uplink") + " " + x.getRequestHeaders().getFirst("Authorization"));
+            x.getRequestBody().readAllBytes();
+            String path = x.getRequestURI().getPath();
+            int status = 200;
+            String body;
+            if (path.endsWith("/upload")) {
+                status = 202;
+                body = "{\"id\":\"w1\",\"state\":\"running\"}";
+            } else if (path.endsWith("/job.json")) {
+                status = 404;
+                body = "{\"error\":\"no job 'w1' here\"}";
+            } else {
+                body = "{\"available\":true,\"running\":null,\"packages\":[],\"last_job\":{\"action\":\"install\","
+                        + "\"package\":\"uplink-core\",\"outcome\":\"ROLLED_BACK\",\"message\":\"Health check failed: "
+                        + "bundle io.uplink.web did not start.\",\"finished\":\"" + java.time.Instant.now().plusSeconds(1)
+                        + "\"}}";
+            }
+            byte[] b = body.getBytes(StandardCharsets.UTF_8);
+            x.getResponseHeaders().set("Content-Type", "application/json;charset=UTF-8");
+            x.sendResponseHeaders(status, b.length);
+            x.getResponseBody().write(b);
+            x.close();
+        });
+        console.start();
+        try {
+            Path pkg = Files.write(home.resolve("core.dp"), new byte[1000]);
+            Path pw = Files.writeString(home.resolve("pw"), "s3cret\n");
+            int exit = run("ota", "install", pkg.toString(), "--gateway", "http://127.0.0.1:"
+                    + console.getAddress().getPort() + "/system/console", "--password-file", pw.toString());
+            assertThat(exit).as(err()).isEqualTo(4);
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("ROLLED_BACK: Health check failed");
+            assertThat(err()).contains("went away during the job");
+            String login = "Basic " + java.util.Base64.getEncoder().encodeToString("admin:s3cret".getBytes(
+                    StandardCharsets.UTF_8));
+            assertThat(seen.get(0)).isEqualTo("POST /system/console/uplink/ota/upload 1 " + login);
+            assertThat(seen).anySatisfy(r -> assertThat(r).startsWith("GET /system/console/uplink/ota/packages.json"));
+        } finally {
+            console.stop(0);
+        }
+    }
+
+    /** Over HTTPS the gateway's certificate is pinned by the fingerprint its start recorded; another one is refused. */
+    @Test
+    void theConsoleCertificateIsPinnedByItsFingerprint() throws Exception {
+        ConsoleTls.Keystore ks = new ConsoleTls(home.resolve("data")).generated("127.0.0.1");
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = Files.newInputStream(ks.file())) {
+            store.load(in, ks.password().toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        kmf.init(store, ks.password().toCharArray());
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), null, null);
+        com.sun.net.httpserver.HttpsServer console = com.sun.net.httpserver.HttpsServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        console.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+        console.createContext("/system/console/uplink/ota/packages.json", x -> {
+            byte[] b = "{\"available\":true,\"packages\":[]}".getBytes(StandardCharsets.UTF_8);
+            x.getResponseHeaders().set("Content-Type", "application/json");
+            x.sendResponseHeaders(200, b.length);
+            x.getResponseBody().write(b);
+            x.close();
+        });
+        console.start();
+        try {
+            java.net.URI url = java.net.URI.create("https://127.0.0.1:" + console.getAddress().getPort()
+                    + "/system/console/uplink/");
+            ConsoleClient pinned = new ConsoleClient(url, "admin", "x", ks.fingerprint());
+            assertThat(pinned.get("ota/packages.json").object()).containsEntry("available", true);
+            ConsoleClient other = new ConsoleClient(url, "admin", "x", "AB".repeat(32));
+            assertThatThrownBy(() -> other.get("ota/packages.json")).isInstanceOfSatisfying(
+                    ConsoleClient.Failure.class, f -> {
+                        assertThat(f.exit()).isEqualTo(3);
+                        assertThat(f.getMessage()).contains("fingerprint");
+                    });
+        } finally {
+            console.stop(0);
+        }
+    }
+
     @Test
     void theRecordedConsoleOfTheNewestStartIsUsed() throws Exception {
         Files.createDirectories(home.resolve("data/demo"));

@@ -36,7 +36,12 @@ final class PackageJobs {
     private static final Logger LOG = LoggerFactory.getLogger(PackageJobs.class);
     private static final int REMEMBERED = 20;
 
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "uplink-web-ota"));
+    private volatile Thread workerThread;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "uplink-web-ota");
+        workerThread = t;
+        return t;
+    });
     /** id -> state; oldest first. */
     private final LinkedHashMap<String, Map<String, Object>> jobs = new LinkedHashMap<>();
     private String running;
@@ -153,9 +158,17 @@ final class PackageJobs {
         return j;
     }
 
-    /** A job underway ends (the updater finishes or journals its step); no thread outlives the page. */
+    /**
+     * A job underway ends (the updater finishes or journals its step); no thread outlives the page. Called on the
+     * job's own thread when the package being installed replaces this bundle (DeploymentAdmin stops it from inside
+     * the install): then it neither waits for itself nor interrupts the install; the job ends when the install
+     * returns, and the worker with it.
+     */
     void stop(long millis) throws InterruptedException {
         worker.shutdown();
+        if (Thread.currentThread() == workerThread) {
+            return;
+        }
         if (!worker.awaitTermination(millis, TimeUnit.MILLISECONDS)) {
             worker.shutdownNow();
         }

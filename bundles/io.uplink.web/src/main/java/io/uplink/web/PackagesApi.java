@@ -41,6 +41,22 @@ final class PackagesApi {
     PackagesApi(Supplier<PackageUpdater> updater, Path uploads) {
         this.updater = updater;
         this.uploads = uploads;
+        removeLeftovers(uploads);
+    }
+
+    /** Uploads of a job that a restart (or an update of this bundle) cut short: nobody will install them now. */
+    static void removeLeftovers(Path uploads) {
+        if (!java.nio.file.Files.isDirectory(uploads)) {
+            return;
+        }
+        try (java.nio.file.DirectoryStream<Path> files = java.nio.file.Files.newDirectoryStream(uploads, "*.dp")) {
+            for (Path f : files) {
+                java.nio.file.Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(PackagesApi.class).warn("Cannot remove old uploads in {}: {}", uploads,
+                    e.toString());
+        }
     }
 
     /** @return whether the path was one of ours */

@@ -107,6 +107,37 @@ class PackageJobsTest {
         jobs.stop(1000);
     }
 
+    /**
+     * Installing a package that replaces io.uplink.web: DeploymentAdmin stops the bundle, so the page is deactivated
+     * on the job's own thread, inside the install. Stopping must neither wait for itself nor interrupt the install.
+     */
+    @Test
+    void stoppingFromInsideTheJobNeitherWaitsForItselfNorInterruptsTheInstall() throws Exception {
+        PackageJobs jobs = new PackageJobs();
+        boolean[] interrupted = { true };
+        String id = jobs.start(updater, "install", "core.dp", u -> {
+            try {
+                jobs.stop(60_000); // would hold the install for a minute, then interrupt it
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            interrupted[0] = Thread.currentThread().isInterrupted();
+            return new OtaJob("j", "install", "core", "1", "2", OtaJob.Outcome.INSTALLED, null, "ok", Instant.now());
+        }, null).orElseThrow();
+        Map<String, Object> s = await(jobs, id);
+        assertThat(s).containsEntry("outcome", "INSTALLED");
+        assertThat(interrupted[0]).isFalse();
+    }
+
+    @Test
+    void uploadsLeftByARestartAreRemoved() throws Exception {
+        Path up = Files.createDirectories(dir.resolve("ota-upload"));
+        Files.writeString(up.resolve("0f1e.dp"), "half a package");
+        PackagesApi.removeLeftovers(up);
+        assertThat(up).isEmptyDirectory();
+        PackagesApi.removeLeftovers(dir.resolve("never-made")); // nothing to do, no error
+    }
+
     @Test
     void aRefusalIsReportedWithItsCodeAndTheUploadDeleted() throws Exception {
         PackageJobs jobs = new PackageJobs();
