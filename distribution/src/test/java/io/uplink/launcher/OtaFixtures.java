@@ -56,12 +56,23 @@ final class OtaFixtures {
      * with {@code padding} random (incompressible) bytes so that a transfer takes a while.
      */
     Path deploymentPackage(String name, String version, int padding) throws IOException {
-        String bsn = name + ".bundle";
+        return deploymentPackage(name, name + ".bundle", version, padding, null);
+    }
+
+    /**
+     * A package {@code name} of one bundle {@code bsn}, both at {@code version}; with an {@code activator} class that
+     * the bundle does not hold, so that the bundle cannot start (a package that fails its health check).
+     */
+    Path deploymentPackage(String name, String bsn, String version, int padding, String activator)
+            throws IOException {
         Manifest bm = new Manifest();
         bm.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         bm.getMainAttributes().putValue("Bundle-ManifestVersion", "2");
         bm.getMainAttributes().putValue("Bundle-SymbolicName", bsn);
         bm.getMainAttributes().putValue("Bundle-Version", version);
+        if (activator != null) {
+            bm.getMainAttributes().putValue("Bundle-Activator", activator);
+        }
         ByteArrayOutputStream bundle = new ByteArrayOutputStream();
         try (JarOutputStream j = new JarOutputStream(bundle, bm)) {
             if (padding > 0) {
