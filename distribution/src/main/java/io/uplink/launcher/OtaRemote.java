@@ -129,6 +129,14 @@ final class OtaRemote {
         } catch (java.io.IOException e) {
             return usage("install", "cannot read " + file + ": " + e.getMessage());
         }
+        // One web job at a time: ask before sending a large body that the gateway would refuse.
+        ConsoleClient.Answer now = c.get("ota/packages.json");
+        if (now.status() == 200 && now.object().get("web_job") instanceof Map<?, ?> w
+                && "running".equals(w.get("state"))) {
+            err.println("uplink ota install: the gateway runs an update started from the web (" + w.get("action") + " "
+                    + w.get("target") + "); wait for it to end ('uplink ota list').");
+            return Main.EXIT_FAILURE;
+        }
         ProgressLine line = new ProgressLine(err, System.console() != null, nanos);
         started = c.upload("ota/upload?file=" + URLEncoder.encode(file.getFileName().toString(),
                 StandardCharsets.UTF_8), file, sent -> line.report("Uploading", sent, total, -1, -1));

@@ -76,6 +76,7 @@ class OtaRemoteTest {
     @Test
     void whenTheUpdateReplacesThePageTheOutcomeComesFromTheLastJob() throws Exception {
         java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean(true);
         com.sun.net.httpserver.HttpServer console = com.sun.net.httpserver.HttpServer.create(
                 new java.net.InetSocketAddress("127.0.0.1", 0), 0);
         console.createContext("/system/console/uplink/ota/", x -> {
@@ -91,6 +92,9 @@ class OtaRemoteTest {
             } else if (path.endsWith("/job.json")) {
                 status = 404;
                 body = "{\"error\":\"no job 'w1' here\"}";
+            } else if (busy.get()) {
+                body = "{\"available\":true,\"running\":null,\"packages\":[],\"web_job\":{\"id\":\"w0\","
+                        + "\"action\":\"rollback\",\"target\":\"uplink-core\",\"state\":\"running\"}}";
             } else {
                 body = "{\"available\":true,\"running\":null,\"packages\":[],\"last_job\":{\"action\":\"install\","
                         + "\"package\":\"uplink-core\",\"outcome\":\"ROLLED_BACK\",\"message\":\"Health check failed: "
@@ -107,14 +111,20 @@ class OtaRemoteTest {
         try {
             Path pkg = Files.write(home.resolve("core.dp"), new byte[1000]);
             Path pw = Files.writeString(home.resolve("pw"), "s3cret\n");
-            int exit = run("ota", "install", pkg.toString(), "--gateway", "http://127.0.0.1:"
-                    + console.getAddress().getPort() + "/system/console", "--password-file", pw.toString());
+            String gateway = "http://127.0.0.1:" + console.getAddress().getPort() + "/system/console";
+            // A job started from the web runs: the package is not sent.
+            assertThat(run("ota", "install", pkg.toString(), "--gateway", gateway, "--password-file", pw.toString()))
+                    .isEqualTo(1);
+            assertThat(err()).contains("runs an update started from the web (rollback uplink-core)");
+            assertThat(seen).noneSatisfy(r -> assertThat(r).startsWith("POST"));
+            busy.set(false);
+            int exit = run("ota", "install", pkg.toString(), "--gateway", gateway, "--password-file", pw.toString());
             assertThat(exit).as(err()).isEqualTo(4);
             assertThat(out.toString(StandardCharsets.UTF_8)).contains("ROLLED_BACK: Health check failed");
             assertThat(err()).contains("went away during the job");
             String login = "Basic " + java.util.Base64.getEncoder().encodeToString("admin:s3cret".getBytes(
                     StandardCharsets.UTF_8));
-            assertThat(seen.get(0)).isEqualTo("POST /system/console/uplink/ota/upload 1 " + login);
+            assertThat(seen).contains("POST /system/console/uplink/ota/upload 1 " + login);
             assertThat(seen).anySatisfy(r -> assertThat(r).startsWith("GET /system/console/uplink/ota/packages.json"));
         } finally {
             console.stop(0);
