@@ -68,7 +68,7 @@ class OtaInFrameworkIT {
         config.put("uplink.data", dir.resolve("data").toString());
         // The test talks to the services through the API classes it was compiled against.
         config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA,
-                "io.uplink.ota;version=1.0.0,io.uplink.credentials;version=1.2.0,io.uplink.cloud;version=1.2.0,"
+                "io.uplink.ota;version=1.1.0,io.uplink.credentials;version=1.2.0,io.uplink.cloud;version=1.3.0,"
                         + "io.uplink.transport;version=1.1.0,io.uplink.tls;version=1.2.0");
         framework = ServiceLoader.load(FrameworkFactory.class).stream().map(ServiceLoader.Provider::get)
                 .filter(f -> f.getClass().getName().startsWith(frameworkPackage)).findFirst().orElseThrow()
