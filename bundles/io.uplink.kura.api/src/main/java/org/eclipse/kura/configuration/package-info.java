@@ -1,8 +1,7 @@
 /**
- * Kura's configuration API, as far as Uplink uses it. 1.0.0: the marker exists since Kura's first API and is unchanged
- * in 5.4 (which exports the package at a higher minor) and in Kura 6 (1.2.0).
+ * Build-time declaration of Kura's configuration API as far as Uplink uses it: the ConfigurableComponent marker and ConfigurationService's factory methods (both in Kura since API 1.1; Kura 6 exports 1.2.0).
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package org.eclipse.kura.configuration;
 
