@@ -44,8 +44,8 @@ import org.osgi.framework.wiring.BundleRevision;
  * API bundle (io.uplink.kura.api, the build-only declaration: the real one is not on Maven Central). Run twice by the
  * features build: Kura 5.4 (Equinox 3.18, SCR 2.1.16, H2 2.1.214, Paho 1.2.1) and Kura 6 (SCR 2.2, H2 2.4.240).
  * The packages go in through DeploymentAdmin in the README's order; an endpoint configured through ConfigAdmin delivers
- * QoS 1 to mosquitto, directly and as a Kura CloudPublisher; {@link KuraDiscovery} checks Kura would list each
- * component with its form.
+ * QoS 1 to mosquitto (which wants the password Kura's UI stored encrypted), directly and as a Kura CloudPublisher;
+ * {@link KuraDiscovery} checks Kura would list each component with its form.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KuraRuntimeIT {
@@ -57,6 +57,9 @@ class KuraRuntimeIT {
     private static final String DEPLOYMENT_ADMIN = "org.osgi.service.deploymentadmin.DeploymentAdmin";
     private static final String[] ORDER = { "thirdparty", "core", "modem", "quectel", "connector", "doctor", "kura" };
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String BROKER_PASSWORD = "s3cret-for-the-broker";
+    /** What the CryptoService stand-in takes for an encrypted value: this prefix, then the text reversed. */
+    private static final String ENCRYPTED = "kura-aes:";
 
     @TempDir
     static Path storage;
@@ -91,9 +94,16 @@ class KuraRuntimeIT {
                 b.start();
             }
         }
+        registerCryptoServiceStandIn(bundle("io.uplink.kura.api"));
         port = freePort();
         Path conf = storage.resolve("mosquitto.conf");
-        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\n");
+        // The broker wants a password: the endpoint gets it only if Kura's encryption of Password fields is undone.
+        Path passwords = storage.resolve("mosquitto.passwd");
+        assertThat(new ProcessBuilder("mosquitto_passwd", "-b", "-c", passwords.toString(), "gw", BROKER_PASSWORD)
+                .start().waitFor()).isZero();
+        // user: as root, mosquitto would switch to the user 'mosquitto', who cannot read our private temp folder.
+        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous false\npassword_file " + passwords
+                + "\nuser " + System.getProperty("user.name") + "\n");
         mosquitto = new ProcessBuilder("mosquitto", "-c", conf.toString()).redirectErrorStream(true)
                 .redirectOutput(storage.resolve("mosquitto.log").toFile()).start();
         awaitTrue("mosquitto listening on " + port, () -> {
@@ -152,6 +162,7 @@ class KuraRuntimeIT {
                 .startsWith(FLAVOUR.equals("kura5") ? "2.1.214" : "2.4.240");
 
         Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", Integer.toString(port), "-q", "1",
+                "-u", "gw", "-P", BROKER_PASSWORD,
                 "-t", "kura/it/#", "-C", "2", "-W", "60", "-v").redirectErrorStream(true).start();
         Thread.sleep(300); // mosquitto_sub subscribes before anything is published: it prints nothing until then
 
@@ -164,6 +175,9 @@ class KuraRuntimeIT {
         endpoint.put("client.id", "uplink-" + FLAVOUR);
         endpoint.put("tls.mode", "none");
         endpoint.put("keepalive.seconds", 30);
+        endpoint.put("username", "gw");
+        // As Kura's UI stores a Password field: encrypted with the gateway's key.
+        endpoint.put(".password", ENCRYPTED + new StringBuilder(BROKER_PASSWORD).reverse());
         configure("io.uplink.cloud.mqtt", endpoint);
         ServiceReference<?> connection = awaitService("io.uplink.cloud.CloudConnection",
                 "(cloud.endpoint.id=uplink-kura)");
@@ -279,6 +293,31 @@ class KuraRuntimeIT {
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "equals" -> proxy == args[0];
                     case "toString" -> "ConfigurationService stand-in";
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        context.registerService(type.getName(), standIn, null);
+    }
+
+    /** Kura's CryptoService as far as Uplink uses it: decrypts what it encrypted, refuses anything else. */
+    private void registerCryptoServiceStandIn(Bundle api) throws Exception {
+        Class<?> type = api.loadClass("org.eclipse.kura.crypto.CryptoService");
+        Class<?> kuraException = api.loadClass("org.eclipse.kura.KuraException");
+        Class<?> code = api.loadClass("org.eclipse.kura.KuraErrorCode");
+        @SuppressWarnings({ "unchecked", "rawtypes" })
+        Object decryptError = Enum.valueOf((Class) code, "INVALID_PARAMETER");
+        Object standIn = java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type },
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "decryptAes" -> {
+                        String v = new String((char[]) args[0]);
+                        if (!v.startsWith(ENCRYPTED)) {
+                            throw (Throwable) kuraException.getConstructor(code, Object[].class)
+                                    .newInstance(decryptError, new Object[] { "not encrypted" });
+                        }
+                        yield new StringBuilder(v.substring(ENCRYPTED.length())).reverse().toString().toCharArray();
+                    }
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "CryptoService stand-in";
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
         context.registerService(type.getName(), standIn, null);
