@@ -11,6 +11,7 @@ import org.eclipse.kura.KuraException;
 import org.eclipse.kura.cloudconnection.CloudEndpoint;
 import org.eclipse.kura.cloudconnection.factory.CloudConnectionFactory;
 import org.eclipse.kura.configuration.ConfigurationService;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -31,7 +32,7 @@ public final class UplinkCloudConnectionFactory implements CloudConnectionFactor
     private final ConfigurationService configurationService;
     private final Map<CloudEndpoint, String> endpoints = new ConcurrentHashMap<>();
 
-    @org.osgi.service.component.annotations.Activate
+    @Activate
     public UplinkCloudConnectionFactory(@Reference ConfigurationService configurationService) {
         this.configurationService = configurationService;
     }
