@@ -107,6 +107,9 @@ final class StoreAndForwardQueue implements AutoCloseable {
         QueueMark.Mark expected = Files.isRegularFile(file) ? QueueMark.read(file) : null;
         String lossBeforeOpen = expected == null ? null : lostSince(file, expected);
         Path aside = lossBeforeOpen == null ? null : keepAside(file);
+        if (lossBeforeOpen != null) {
+            rebuild(file);
+        }
         try {
             this.store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
         } catch (MVStoreException e) {
@@ -193,6 +196,44 @@ final class StoreAndForwardQueue implements AutoCloseable {
         } finally {
             peek.close();
         }
+    }
+
+    /**
+     * Replaces a damaged (truncated) file by a new one holding what it still holds, so later writes never land in the
+     * damaged layout: H2 2.1 (Kura 5's) reads such a file back without what was written into it after the recovery.
+     * When the damaged file cannot be copied, it is left as it is and the read-write open below deals with it.
+     */
+    private static void rebuild(Path file) throws IOException {
+        Path fresh = file.resolveSibling(file.getFileName() + ".rebuilt");
+        Files.deleteIfExists(fresh);
+        try {
+            MVStore from = new MVStore.Builder().fileName(file.toString()).readOnly().open();
+            try {
+                MVStore to = new MVStore.Builder().fileName(fresh.toString()).autoCommitDisabled().open();
+                try {
+                    for (String name : List.of("messages", "state")) {
+                        if (from.hasMap(name)) {
+                            MVMap<Object, Object> source = from.openMap(name);
+                            MVMap<Object, Object> target = to.openMap(name);
+                            for (Map.Entry<Object, Object> e : source.entrySet()) {
+                                target.put(e.getKey(), e.getValue());
+                            }
+                        }
+                    }
+                    to.commit();
+                } finally {
+                    to.close();
+                }
+            } finally {
+                from.close();
+            }
+        } catch (MVStoreException e) {
+            Files.deleteIfExists(fresh);
+            return;
+        }
+        PrivateFile.restrict(fresh);
+        Files.move(fresh, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static Path keepAside(Path file) throws IOException {
