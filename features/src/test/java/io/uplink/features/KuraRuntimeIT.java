@@ -164,7 +164,7 @@ class KuraRuntimeIT {
         Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", Integer.toString(port), "-q", "1",
                 "-u", "gw", "-P", BROKER_PASSWORD,
                 "-t", "kura/it/#", "-C", "2", "-W", "60", "-v").redirectErrorStream(true).start();
-        Thread.sleep(300); // mosquitto_sub subscribes before anything is published: it prints nothing until then
+        // Both messages are retained: mosquitto_sub gets them whenever its subscription lands, so no race with it.
 
         // An endpoint as Kura's Cloud Connections tab creates it: a factory configuration with kura.service.pid.
         Dictionary<String, Object> endpoint = new Hashtable<>();
@@ -185,7 +185,7 @@ class KuraRuntimeIT {
         awaitTrue("endpoint connected", () -> "CONNECTED".equals(String.valueOf(call(uplink, "state"))));
         long t0 = System.nanoTime();
         Object receipt = ((CompletionStage<?>) call(uplink, "publish", "kura/it/uplink",
-                "direct".getBytes(StandardCharsets.UTF_8), 1, false)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                "direct".getBytes(StandardCharsets.UTF_8), 1, true)).toCompletableFuture().get(30, TimeUnit.SECONDS);
         long qos1Millis = (System.nanoTime() - t0) / 1_000_000;
         assertThat(String.valueOf(call(receipt, "deliveredAt"))).isNotEqualTo("null");
 
@@ -196,6 +196,7 @@ class KuraRuntimeIT {
         publisher.put("topic", "kura/it/publisher");
         publisher.put("qos", 1);
         publisher.put("encoding", "body");
+        publisher.put("retain", true);
         configure("io.uplink.kura.publisher", publisher);
         ServiceReference<?> pubRef = awaitService("org.eclipse.kura.cloudconnection.publisher.CloudPublisher",
                 "(kura.service.pid=uplink-publisher)");
