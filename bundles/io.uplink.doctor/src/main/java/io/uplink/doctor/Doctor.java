@@ -129,12 +129,11 @@ public final class Doctor {
         capture = new byte[0];
         Walk walk = new Walk(progress);
         earlier.forEach(walk::add);
-        if (walk.failed()) {
-            return walk.result();
-        }
-        Finding name = configuredServerName(target, true);
+        Finding name = configuredServerName(target, true); // a settings fault: reported whatever the modem did
         if (name != null) {
             walk.add(name);
+        }
+        if (walk.failed()) {
             return walk.result();
         }
         dns(target, true, walk);

@@ -41,6 +41,30 @@ public final class ModemIdentification {
         return new ModemIdentity(manufacturer, model, revision, imei);
     }
 
+    /**
+     * Chooses the channel's line end before anything else talks to the modem (the doctor's rungs): {@code AT} ended by
+     * CR; when the modem stays silent, CR+LF from then on if the modem answers that (Nordic's Serial LTE Modem).
+     * Anything else (noise, a closed port, silence either way) is left to the caller's own first command to report.
+     */
+    public static void chooseLineEnd(SerialAtChannel at) {
+        try {
+            at.execute(AtCommand.of("AT").withTimeout(java.time.Duration.ofSeconds(3)));
+        } catch (ModemException silent) {
+            if (!silent.dialectCode().isEmpty() || !"\r".equals(at.lineEnd())) {
+                return;
+            }
+            at.lineEnd("\r\n");
+            try {
+                at.execute(AtCommand.of("AT")); // also ends what the CR-only line left in the modem's buffer
+                if (!at.execute(AtCommand.of("AT")).isOk()) {
+                    at.lineEnd("\r");
+                }
+            } catch (ModemException stillSilent) {
+                at.lineEnd("\r");
+            }
+        }
+    }
+
     /** ATE0; when the modem stays silent on a serial channel ending lines with CR, once more with CR+LF. */
     private static AtResponse echoOff(AtChannel at) throws ModemException {
         try {
