@@ -26,6 +26,11 @@ import io.uplink.transport.TransportException.Reason;
  * {@code AT#XSOCKET=0} closes. Up to 8 sockets; every command acts on the <em>active</em> socket (the one opened last,
  * or chosen with {@code AT#XSOCKETSELECT}), so each operation selects its socket first when another one is active.
  *
+ * <p>A limit of data mode: when the peer closes while a segment is on its way, the modem leaves data mode by itself
+ * ({@code #XDATAMODE: 0} as a notification) and takes the rest of the segment as command text, answering it with
+ * {@code ERROR}s that may reach the next command. Segments are kept at {@value NordicDataMode#MAX_SEGMENT} bytes so
+ * little can be left over; the next operation on the closed socket fails anyway and the connection is re-opened.
+ *
  * <p>Threads: {@link #io} makes "select, then act" one step; it is held for the AT exchange only. The socket table is
  * guarded by {@code this}.
  */

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class SerialLteModemChannelTest {
 
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
     private PipeLink link;
     private SerialAtChannel channel;
     private Thread modem;
@@ -55,6 +57,25 @@ class SerialLteModemChannelTest {
                 "352656100367872"));
         assertThat(channel.lineEnd()).isEqualTo("\r\n");
         assertThat(channel.execute(AtCommand.of("AT+CGMM")).lines()).containsExactly("nRF9160-SICA");
+    }
+
+    @Test
+    void theDoctorsLineEndChoiceFindsCrLfForTheSerialLteModem() throws Exception {
+        ModemIdentification.chooseLineEnd(channel);
+        assertThat(channel.lineEnd()).isEqualTo("\r\n");
+        assertThat(channel.execute(AtCommand.of("AT")).isOk()).isTrue();
+    }
+
+    @Test
+    void aModemAnsweringCrAloneKeepsCr() throws Exception {
+        try (PtyPair pty = new PtyPair(dir);
+                ScriptedModem v250 = new ScriptedModem(pty.modemLink(), ScriptedModem::wellBehaved);
+                SerialAtChannel ch = new SerialAtChannel(pty.gatewayLink())) {
+            ModemIdentification.chooseLineEnd(ch);
+            assertThat(ch.lineEnd()).isEqualTo("\r");
+            assertThat(ModemIdentification.identify(ch).manufacturer()).isEqualTo("Quectel");
+            assertThat(ch.lineEnd()).isEqualTo("\r");
+        }
     }
 
     @Test
