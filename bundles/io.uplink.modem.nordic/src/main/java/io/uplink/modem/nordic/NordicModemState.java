@@ -65,7 +65,12 @@ final class NordicModemState {
             LOG.info("{}: going offline (AT+CFUN=4) to {}; open connections close and reconnect afterwards",
                     at.portName(), why);
             sockets.suspend("The modem went offline (AT+CFUN=4) to " + why + ": its connections were closed.");
-            network.setMode(4, why);
+            try {
+                network.setMode(4, why);
+            } catch (ModemException e) {
+                sockets.resume(); // still online: new connections may open again
+                throw e;
+            }
             registration(RegistrationState.NOT_REGISTERED);
         }
         ModemException failure = null;

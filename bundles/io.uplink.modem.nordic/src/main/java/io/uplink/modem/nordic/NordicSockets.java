@@ -145,6 +145,9 @@ final class NordicSockets implements Transport {
             }
             return s;
         } catch (ModemException e) {
+            if (handle >= 0) {
+                closeActive(); // e.g. AT#XCONNECT outlived its timeout: do not leave the socket behind in the modem
+            }
             throw new TransportException(Reason.TRANSPORT_GONE, "The modem could not open " + remote + ": "
                     + e.getMessage(), e.fix(), e.rawText(), e);
         } finally {

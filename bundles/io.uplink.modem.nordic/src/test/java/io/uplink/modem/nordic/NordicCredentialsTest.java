@@ -131,6 +131,18 @@ class NordicCredentialsTest {
     }
 
     @Test
+    void aModemThatRefusesToGoOfflineKeepsItsTransportUsable() throws Exception {
+        FakeSlm slm = new FakeSlm();
+        Modem modem = attached(slm);
+        slm.on("AT+CFUN=4", FakeSlm::error);
+        assertThatThrownBy(() -> modem.tls().orElseThrow().provision(ModemCredentials.trust("ca", ca),
+                ProvisioningListener.NONE)).isInstanceOf(ModemException.class).hasMessageContaining("AT+CFUN=4");
+        try (Connection c = modem.transport().connect("broker.example", 1883, java.time.Duration.ofSeconds(5))) {
+            assertThat(c.isOpen()).isTrue();
+        }
+    }
+
+    @Test
     void theErrorTableSaysWhatEachCodeMeans() {
         assertThat(NordicErrors.cmng(513).meaning()).contains("not found");
         assertThat(NordicErrors.cmng(514).meaning()).contains("no access").contains("private key");

@@ -76,6 +76,39 @@ class NordicSocketsTest {
     }
 
     @Test
+    void aConnectThatOutlivesItsTimeoutLeavesNoSocketBehind() throws Exception {
+        FakeSlm slm = new FakeSlm();
+        io.uplink.modem.AtChannel failing = new io.uplink.modem.AtChannel() {
+            @Override
+            public io.uplink.modem.AtResponse execute(io.uplink.modem.AtCommand c) throws ModemException {
+                if (c.line().startsWith("AT#XCONNECT=")) {
+                    throw new ModemException("no final result in time", "", "", "");
+                }
+                return slm.execute(c);
+            }
+
+            @Override
+            public io.uplink.modem.UrcSubscription onUrc(String p, io.uplink.modem.UrcListener l) {
+                return slm.onUrc(p, l);
+            }
+
+            @Override
+            public String portName() {
+                return "failing";
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+        };
+        NordicSockets viaFailing = new NordicSockets(failing, NordicSlmDialectTest.NRF9160);
+        assertThatThrownBy(() -> viaFailing.connect("slow.example", 1883, T)).isInstanceOf(TransportException.class)
+                .hasMessageContaining("no final result in time");
+        assertThat(slm.commands).containsSubsequence("AT#XSOCKET=1,1,0", "AT#XSOCKET=0");
+    }
+
+    @Test
     void twoSocketsSelectTheirOwnBeforeEachOperation() throws Exception {
         FakeSlm slm = new FakeSlm();
         Modem modem = attached(slm);
