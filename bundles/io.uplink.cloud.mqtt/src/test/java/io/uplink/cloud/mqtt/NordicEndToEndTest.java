@@ -190,6 +190,13 @@ class NordicEndToEndTest {
                 assertThat(c.path()).containsIgnoringCase("modem's own TLS").contains("TLSv1.2");
             }
 
+            // A TLS_HOSTNAME the server's certificate does not name fails the modem's handshake (the name is checked).
+            io.uplink.modem.ModemTlsProfile wrong = io.uplink.modem.ModemTlsProfile.builder()
+                    .serverName("wrong.example").trustSet("e2e-ca").build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> rig.tls().connect("localhost", tlsPort,
+                    Duration.ofSeconds(20), wrong)).isInstanceOf(io.uplink.transport.TransportException.class)
+                    .hasMessageContaining("wrong.example");
+
             // The same credentials again: compared by the listed SHA-256, nothing written.
             ProvisioningReport again = rig.tls().provision(files(pki).identity(rig.tls().pemStyle()),
                     ProvisioningListener.NONE);
