@@ -62,6 +62,26 @@ final class ModuleTlsConnection {
         void closedByPeer(ModuleTlsConnection c);
     }
 
+    /**
+     * Why an open failed, for personalities whose codes tell the causes apart (the HL7800's +KTCP_NOTIF 12, 13, 14,
+     * 15); the BG95 answers 566 to all but DNS.
+     */
+    enum Failure {
+        /** The policy refused to connect ({@link ModuleTlsPolicy#refusal()}). */
+        REFUSED,
+        DNS,
+        /** The TCP connection was refused or the host unreachable. */
+        CONNECT,
+        /** The TCP connect or the handshake ran out of time. */
+        TIMEOUT,
+        /** The credentials or settings could not make a TLS context. */
+        SETUP,
+        /** The server's certificate chain failed verification. */
+        CERTIFICATE,
+        /** Any other handshake failure: no common version or suite, an alert, the server closing. */
+        HANDSHAKE
+    }
+
     /** The module's answer to every TLS failure (and to a refused TCP connection). */
     static final int FAILED = 566;
     static final int DNS_FAILED = 565;
@@ -89,6 +109,7 @@ final class ModuleTlsConnection {
     private Socket tcp;
     private volatile State state = State.OPENING;
     private volatile ModuleTlsSession session;
+    private volatile Failure failure;
 
     ModuleTlsConnection(int id, int pdpContext, int sslContext, String host, int port, int accessMode,
             ModuleTlsPolicy policy, LinkModel link, Random random, Events events) {
@@ -131,6 +152,7 @@ final class ModuleTlsConnection {
         long deadline = start + policy.handshakeTimeoutSeconds() * 1_000_000_000L;
         Socket s = new Socket();
         if (policy.refusal() != null) {
+            failure = Failure.REFUSED;
             failOpen(FAILED, policy.refusal(), s);
             return;
         }
@@ -139,9 +161,11 @@ final class ModuleTlsConnection {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(address, port), (int) Math.min(15_000, policy.handshakeTimeoutSeconds() * 1000L));
         } catch (UnknownHostException e) {
+            failure = Failure.DNS;
             failOpen(DNS_FAILED, "DNS: " + e.getMessage(), s);
             return;
         } catch (IOException e) {
+            failure = e instanceof java.net.SocketTimeoutException ? Failure.TIMEOUT : Failure.CONNECT;
             failOpen(FAILED, "TCP connect: " + e.getMessage(), s);
             return;
         }
@@ -159,6 +183,7 @@ final class ModuleTlsConnection {
             SSLContext ctx = ModuleTlsCredentials.context(policy);
             engine = configure(ctx.createSSLEngine(host, port));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
+            failure = Failure.SETUP;
             failOpen(FAILED, e.getMessage(), s);
             return;
         }
@@ -175,6 +200,9 @@ final class ModuleTlsConnection {
             }
         } catch (IOException ex) {
             e.sendAlert();
+            failure = System.nanoTime() - deadline > 0 ? Failure.TIMEOUT
+                    : causedBy(ex, java.security.cert.CertificateException.class) ? Failure.CERTIFICATE
+                            : Failure.HANDSHAKE;
             failOpen(FAILED, "handshake: " + ex.getMessage(), s);
             return;
         }
@@ -251,6 +279,20 @@ final class ModuleTlsConnection {
         out.setDaemon(true);
         in.start();
         out.start();
+    }
+
+    /** Why the open failed, once {@link Events#opened} reported an error; null before. */
+    Failure failure() {
+        return failure;
+    }
+
+    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void failOpen(int error, String cause, Socket s) {

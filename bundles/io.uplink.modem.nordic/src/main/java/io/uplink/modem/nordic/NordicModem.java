@@ -12,6 +12,7 @@ import io.uplink.modem.ModemException;
 import io.uplink.modem.ModemIdentity;
 import io.uplink.modem.ModemTls;
 import io.uplink.modem.ModemTlsCapabilities;
+import io.uplink.modem.NetworkOperators;
 import io.uplink.modem.RegistrationState;
 import io.uplink.modem.SignalQuality;
 import io.uplink.modem.UrcSubscription;
@@ -88,6 +89,20 @@ final class NordicModem implements Modem {
                     ? Optional.of(new SignalQuality(csq, null, null, null, "")) : Optional.empty();
         } catch (ModemException e) {
             return Optional.empty();
+        }
+    }
+
+    /** {@code AT+COPS?} (27.007), read by the shared parser. */
+    @Override
+    public Optional<String> networkOperator() {
+        if (detached) {
+            return Optional.empty();
+        }
+        try {
+            AtResponse cops = at.execute(AtCommand.of("AT+COPS?"));
+            return cops.isOk() ? NetworkOperators.fromCopsAnswer(cops.line("+COPS:")) : Optional.empty();
+        } catch (ModemException e) {
+            return Optional.empty(); // busy, offline for provisioning, or gone: the next sample asks again
         }
     }
 

@@ -107,6 +107,18 @@ class NordicSlmDialectTest {
     }
 
     @Test
+    void signalAndOperatorAreAskedWith27007Commands() throws Exception {
+        FakeSlm slm = new FakeSlm();
+        slm.on("AT+COPS?", c -> FakeSlm.ok(c, "+COPS: 0,0,\"Telia\",7"));
+        slm.on("AT+CSQ", c -> FakeSlm.ok(c, "+CSQ: 20,99"));
+        Modem modem = new NordicSlmDialect().attach(slm, NRF9160, settings(""));
+        assertThat(modem.networkOperator()).contains("Telia");
+        assertThat(modem.signalQuality()).hasValueSatisfying(q -> assertThat(q.csq()).isEqualTo(20));
+        modem.detach();
+        assertThat(modem.networkOperator()).isEmpty();
+    }
+
+    @Test
     void registrationUrcsUpdateTheModem() throws Exception {
         FakeSlm slm = new FakeSlm();
         Modem modem = new NordicSlmDialect().attach(slm, NRF9160, settings(""));
