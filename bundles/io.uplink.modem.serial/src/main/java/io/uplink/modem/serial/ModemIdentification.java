@@ -20,6 +20,9 @@ import io.uplink.modem.ModemIdentity;
  */
 public final class ModemIdentification {
 
+    /** How long the first command waits before the line end is questioned. */
+    private static final java.time.Duration PROBE = java.time.Duration.ofSeconds(3);
+
     private ModemIdentification() {
     }
 
@@ -48,7 +51,7 @@ public final class ModemIdentification {
      */
     public static void chooseLineEnd(SerialAtChannel at) {
         try {
-            at.execute(AtCommand.of("AT").withTimeout(java.time.Duration.ofSeconds(3)));
+            at.execute(AtCommand.of("AT").withTimeout(PROBE));
         } catch (ModemException silent) {
             if (!silent.dialectCode().isEmpty() || !"\r".equals(at.lineEnd())) {
                 return;
@@ -68,7 +71,8 @@ public final class ModemIdentification {
     /** ATE0; when the modem stays silent on a serial channel ending lines with CR, once more with CR+LF. */
     private static AtResponse echoOff(AtChannel at) throws ModemException {
         try {
-            return at.execute(AtCommand.of("ATE0"));
+            // 3 s, as the doctor's first AT: a V.250 modem answers ATE0 at once; the SLM's silence costs no more.
+            return at.execute(AtCommand.of("ATE0").withTimeout(PROBE));
         } catch (ModemException silent) {
             if (!(at instanceof SerialAtChannel serial) || !"\r".equals(serial.lineEnd())
                     || !silent.dialectCode().isEmpty()) {
