@@ -19,7 +19,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
 import org.slf4j.Logger;
@@ -51,6 +50,31 @@ final class ModuleTlsConnection {
         State(int code) {
             this.code = code;
         }
+    }
+
+    /**
+     * Why an open failed, for personalities whose modules report the cause (the BC660K's {@code +QSSLOPEN} -2..-9);
+     * the BG95 and the nRF91 answer every cause alike.
+     */
+    enum Failure {
+        /** The host name did not resolve. */
+        DNS,
+        /** The TCP connection was refused or broke before the handshake. */
+        CONNECT,
+        /** The policy refused the connection before any byte was sent ({@link ModuleTlsPolicy#refusal()}). */
+        REFUSED,
+        /** The module's credentials are unusable (CA, client certificate or key). */
+        CREDENTIALS,
+        /** The server's certificate chain or name did not verify. */
+        CERTIFICATE,
+        /** No protocol version or cipher suite in common. */
+        NEGOTIATION,
+        /** TCP connect plus handshake took longer than the policy allows. */
+        TIMEOUT,
+        /** The server closed the connection during the handshake without saying why. */
+        PEER_CLOSED,
+        /** Anything else. */
+        OTHER
     }
 
     /** What the connection tells the module (its URCs). */
@@ -89,6 +113,7 @@ final class ModuleTlsConnection {
     private Socket tcp;
     private volatile State state = State.OPENING;
     private volatile ModuleTlsSession session;
+    private volatile Failure failure;
 
     ModuleTlsConnection(int id, int pdpContext, int sslContext, String host, int port, int accessMode,
             ModuleTlsPolicy policy, LinkModel link, Random random, Events events) {
@@ -121,6 +146,11 @@ final class ModuleTlsConnection {
         return session;
     }
 
+    /** Why the open failed; null while it has not (read it in {@link Events#opened} with an error). */
+    Failure failure() {
+        return failure;
+    }
+
     int localPort() {
         Socket s = tcp;
         return s == null ? 0 : s.getLocalPort();
@@ -131,7 +161,7 @@ final class ModuleTlsConnection {
         long deadline = start + policy.handshakeTimeoutSeconds() * 1_000_000_000L;
         Socket s = new Socket();
         if (policy.refusal() != null) {
-            failOpen(FAILED, policy.refusal(), s);
+            failOpen(FAILED, Failure.REFUSED, policy.refusal(), s);
             return;
         }
         try {
@@ -139,10 +169,13 @@ final class ModuleTlsConnection {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(address, port), (int) Math.min(15_000, policy.handshakeTimeoutSeconds() * 1000L));
         } catch (UnknownHostException e) {
-            failOpen(DNS_FAILED, "DNS: " + e.getMessage(), s);
+            failOpen(DNS_FAILED, Failure.DNS, "DNS: " + e.getMessage(), s);
+            return;
+        } catch (java.net.SocketTimeoutException e) {
+            failOpen(FAILED, Failure.TIMEOUT, "TCP connect: " + e.getMessage(), s);
             return;
         } catch (IOException e) {
-            failOpen(FAILED, "TCP connect: " + e.getMessage(), s);
+            failOpen(FAILED, Failure.CONNECT, "TCP connect: " + e.getMessage(), s);
             return;
         }
         synchronized (lock) {
@@ -154,12 +187,18 @@ final class ModuleTlsConnection {
         }
         pause(2L * link.latencyMillis()); // the TCP handshake: one round trip over the cellular link
         startPumps(s);
+        SSLContext ctx;
+        try {
+            ctx = ModuleTlsCredentials.context(policy);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            failOpen(FAILED, Failure.CREDENTIALS, e.getMessage(), s);
+            return;
+        }
         SSLEngine engine;
         try {
-            SSLContext ctx = ModuleTlsCredentials.context(policy);
             engine = configure(ctx.createSSLEngine(host, port));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            failOpen(FAILED, e.getMessage(), s);
+            failOpen(FAILED, Failure.NEGOTIATION, e.getMessage(), s);
             return;
         }
         Engine e = new Engine(engine);
@@ -167,15 +206,19 @@ final class ModuleTlsConnection {
             engine.beginHandshake();
             while (!e.handshakeDone) {
                 if (System.nanoTime() - deadline > 0) {
-                    throw new SSLException("no handshake within " + policy.handshakeTimeoutSeconds() + " s");
+                    e.sendAlert();
+                    failOpen(FAILED, Failure.TIMEOUT, "no handshake within " + policy.handshakeTimeoutSeconds()
+                            + " s", s);
+                    return;
                 }
                 if (!e.step() && !e.waitForWork()) {
-                    throw new SSLException("the server closed the connection during the handshake");
+                    failOpen(FAILED, Failure.PEER_CLOSED, "the server closed the connection during the handshake", s);
+                    return;
                 }
             }
         } catch (IOException ex) {
             e.sendAlert();
-            failOpen(FAILED, "handshake: " + ex.getMessage(), s);
+            failOpen(FAILED, classify(ex), "handshake: " + ex.getMessage(), s);
             return;
         }
         session = new ModuleTlsSession(engine.getSession().getProtocol(), engine.getSession().getCipherSuite(),
@@ -253,8 +296,32 @@ final class ModuleTlsConnection {
         out.start();
     }
 
-    private void failOpen(int error, String cause, Socket s) {
-        LOG.debug("{} to {}:{} fails ({}): {}", policy.owner(), host, port, error, cause);
+    /** A handshake exception's cause: the server's chain or name, no common version or suite, or other. */
+    static Failure classify(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateException) {
+                return Failure.CERTIFICATE;
+            }
+        }
+        String m = String.valueOf(ex.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        if (m.contains("handshake_failure") || m.contains("insufficient_security") || m.contains("protocol_version")
+                || m.contains("no appropriate protocol") || m.contains("no negotiable cipher")
+                || m.contains("cipher suites in common")) {
+            return Failure.NEGOTIATION;
+        }
+        if (m.contains("bad_certificate") || m.contains("unknown_ca") || m.contains("certificate_unknown")
+                || m.contains("certificate_required")) {
+            return Failure.CERTIFICATE; // the server refused ours
+        }
+        if (m.contains("unexpected end") || m.contains("closed") || m.contains("connection reset")) {
+            return Failure.PEER_CLOSED;
+        }
+        return Failure.OTHER;
+    }
+
+    private void failOpen(int error, Failure why, String cause, Socket s) {
+        failure = why;
+        LOG.debug("{} to {}:{} fails ({}, {}): {}", policy.owner(), host, port, error, why, cause);
         synchronized (lock) {
             state = State.CLOSING;
             lock.notifyAll();
