@@ -240,6 +240,21 @@ class Bc660kTlsTest {
     }
 
     @Test
+    void aServerThatSaysNothingTimesOutAndOneThatHangsUpIsOther() throws Exception {
+        m = new Bc660kConsole(Faults.NONE);
+        try (ServerSocket silent = Bc660kEmulatorTest.serve(s -> s.getInputStream().transferTo(
+                java.io.OutputStream.nullOutputStream()));
+                ServerSocket hangUp = Bc660kEmulatorTest.serve(s -> { })) {
+            assertThat(open("127.0.0.1", hangUp.getLocalPort())).isEqualTo("+QSSLOPEN: 0,0,-9\r\n");
+            m.exchange("AT+QSSLCFG=0,0,\"timeout\",10");
+            assertThat(m.exchange("AT+QSSLOPEN=0,0,\"127.0.0.1\"," + silent.getLocalPort() + ",0"))
+                    .isEqualTo("\r\nOK\r\n");
+            assertThat(m.term.expect("\r\n+QSSLOPEN: 0,0,", 20)).isEqualTo("\r\n+QSSLOPEN: 0,0,");
+            assertThat(m.expect("\r\n")).isEqualTo("-7\r\n");
+        }
+    }
+
+    @Test
     void againstOpensslAes128ShaWorksAnEcdheOnlyServerGetsMinus5() throws Exception {
         m = new Bc660kConsole(Faults.NONE);
         Path cert = Files.writeString(dir.resolve("server.pem"), serverRsa.certPem());
