@@ -208,6 +208,13 @@ public final class UplinkConsolePlugin extends HttpServlet {
                 qj.put("damage", q.damage());
                 j.put("queue", qj);
             });
+            c.traffic().ifPresent(t -> {
+                Map<String, Object> tj = new LinkedHashMap<>();
+                tj.put("bytes_sent", t.bytesSent());
+                tj.put("bytes_received", t.bytesReceived());
+                tj.put("measured_on", t.measuredOn());
+                j.put("traffic", tj);
+            });
             j.put("path", c.path());
             j.put("problem", c.lastProblem());
             cs.add(j);

@@ -260,8 +260,8 @@ public final class Bc660kEmulator implements AutoCloseable, Personality {
             core.out().respond("+QENG: (0,3)");
         } else if (c.count() == 1 && c.intArg(0) == 0) {
             core.out().respond(core.registered()
-                    ? "+QENG: 0,6400,2,101,\"" + EmulatedModule.CELL_ID + "\",-86,-9,-78,14,20,\""
-                            + EmulatedModule.TAC + "\",0,,4"
+                    ? "+QENG: 0,6400,2,101,\"" + Registration.CELL_ID + "\",-86,-9,-78,14,20,\""
+                            + Registration.TAC + "\",0,,4"
                     : null);
         } else {
             core.out().error();

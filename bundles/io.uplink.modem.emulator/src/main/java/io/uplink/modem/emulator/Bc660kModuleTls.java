@@ -352,12 +352,12 @@ final class Bc660kModuleTls {
         }
         return switch (failure) {
         case DNS, CONNECT -> CONNECTION;
-        case CERTIFICATE, REFUSED -> CERTIFICATE;
-        case CREDENTIALS -> KEY;
+        case CERTIFICATE, CERTIFICATE_REFUSED, REFUSED -> CERTIFICATE;
+        case SETUP -> KEY; // the CA was checked before connecting: what is left is the client's key or certificate
         case NEGOTIATION -> CIPHER;
         case TIMEOUT -> TIMEOUT;
         case PEER_CLOSED -> OTHER;
-        case OTHER -> EXCEPTION;
+        case HANDSHAKE -> EXCEPTION;
         };
     }
 

@@ -19,6 +19,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
 import org.slf4j.Logger;
@@ -52,31 +53,6 @@ final class ModuleTlsConnection {
         }
     }
 
-    /**
-     * Why an open failed, for personalities whose modules report the cause (the BC660K's {@code +QSSLOPEN} -2..-9);
-     * the BG95 and the nRF91 answer every cause alike.
-     */
-    enum Failure {
-        /** The host name did not resolve. */
-        DNS,
-        /** The TCP connection was refused or broke before the handshake. */
-        CONNECT,
-        /** The policy refused the connection before any byte was sent ({@link ModuleTlsPolicy#refusal()}). */
-        REFUSED,
-        /** The module's credentials are unusable (CA, client certificate or key). */
-        CREDENTIALS,
-        /** The server's certificate chain or name did not verify. */
-        CERTIFICATE,
-        /** No protocol version or cipher suite in common. */
-        NEGOTIATION,
-        /** TCP connect plus handshake took longer than the policy allows. */
-        TIMEOUT,
-        /** The server closed the connection during the handshake without saying why. */
-        PEER_CLOSED,
-        /** Anything else. */
-        OTHER
-    }
-
     /** What the connection tells the module (its URCs). */
     interface Events {
         void opened(ModuleTlsConnection c, int error);
@@ -84,6 +60,32 @@ final class ModuleTlsConnection {
         void dataArrived(ModuleTlsConnection c);
 
         void closedByPeer(ModuleTlsConnection c);
+    }
+
+    /**
+     * Why an open failed, for personalities whose codes tell the causes apart (the HL7800's +KTCP_NOTIF 12, 13, 14,
+     * 15); the BG95 answers 566 to all but DNS.
+     */
+    enum Failure {
+        /** The policy refused to connect ({@link ModuleTlsPolicy#refusal()}). */
+        REFUSED,
+        DNS,
+        /** The TCP connection was refused or the host unreachable. */
+        CONNECT,
+        /** The TCP connect or the handshake ran out of time. */
+        TIMEOUT,
+        /** The credentials or settings could not make a TLS context. */
+        SETUP,
+        /** The server's certificate chain failed verification. */
+        CERTIFICATE,
+        /** No protocol version or cipher suite in common: the server said so (or the module had none to offer). */
+        NEGOTIATION,
+        /** The server refused the module's certificate, or its absence (a certificate alert). */
+        CERTIFICATE_REFUSED,
+        /** The server closed the connection during the handshake without an alert. */
+        PEER_CLOSED,
+        /** Any other handshake failure. */
+        HANDSHAKE
     }
 
     /** The module's answer to every TLS failure (and to a refused TCP connection). */
@@ -146,11 +148,6 @@ final class ModuleTlsConnection {
         return session;
     }
 
-    /** Why the open failed; null while it has not (read it in {@link Events#opened} with an error). */
-    Failure failure() {
-        return failure;
-    }
-
     int localPort() {
         Socket s = tcp;
         return s == null ? 0 : s.getLocalPort();
@@ -161,7 +158,8 @@ final class ModuleTlsConnection {
         long deadline = start + policy.handshakeTimeoutSeconds() * 1_000_000_000L;
         Socket s = new Socket();
         if (policy.refusal() != null) {
-            failOpen(FAILED, Failure.REFUSED, policy.refusal(), s);
+            failure = Failure.REFUSED;
+            failOpen(FAILED, policy.refusal(), s);
             return;
         }
         try {
@@ -169,13 +167,12 @@ final class ModuleTlsConnection {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(address, port), (int) Math.min(15_000, policy.handshakeTimeoutSeconds() * 1000L));
         } catch (UnknownHostException e) {
-            failOpen(DNS_FAILED, Failure.DNS, "DNS: " + e.getMessage(), s);
-            return;
-        } catch (java.net.SocketTimeoutException e) {
-            failOpen(FAILED, Failure.TIMEOUT, "TCP connect: " + e.getMessage(), s);
+            failure = Failure.DNS;
+            failOpen(DNS_FAILED, "DNS: " + e.getMessage(), s);
             return;
         } catch (IOException e) {
-            failOpen(FAILED, Failure.CONNECT, "TCP connect: " + e.getMessage(), s);
+            failure = e instanceof java.net.SocketTimeoutException ? Failure.TIMEOUT : Failure.CONNECT;
+            failOpen(FAILED, "TCP connect: " + e.getMessage(), s);
             return;
         }
         synchronized (lock) {
@@ -187,18 +184,13 @@ final class ModuleTlsConnection {
         }
         pause(2L * link.latencyMillis()); // the TCP handshake: one round trip over the cellular link
         startPumps(s);
-        SSLContext ctx;
-        try {
-            ctx = ModuleTlsCredentials.context(policy);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            failOpen(FAILED, Failure.CREDENTIALS, e.getMessage(), s);
-            return;
-        }
         SSLEngine engine;
         try {
+            SSLContext ctx = ModuleTlsCredentials.context(policy);
             engine = configure(ctx.createSSLEngine(host, port));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            failOpen(FAILED, Failure.NEGOTIATION, e.getMessage(), s);
+            failure = Failure.SETUP;
+            failOpen(FAILED, e.getMessage(), s);
             return;
         }
         Engine e = new Engine(engine);
@@ -206,19 +198,16 @@ final class ModuleTlsConnection {
             engine.beginHandshake();
             while (!e.handshakeDone) {
                 if (System.nanoTime() - deadline > 0) {
-                    e.sendAlert();
-                    failOpen(FAILED, Failure.TIMEOUT, "no handshake within " + policy.handshakeTimeoutSeconds()
-                            + " s", s);
-                    return;
+                    throw new SSLException("no handshake within " + policy.handshakeTimeoutSeconds() + " s");
                 }
                 if (!e.step() && !e.waitForWork()) {
-                    failOpen(FAILED, Failure.PEER_CLOSED, "the server closed the connection during the handshake", s);
-                    return;
+                    throw new SSLException("the server closed the connection during the handshake");
                 }
             }
         } catch (IOException ex) {
             e.sendAlert();
-            failOpen(FAILED, classify(ex), "handshake: " + ex.getMessage(), s);
+            failure = System.nanoTime() - deadline > 0 ? Failure.TIMEOUT : classify(ex);
+            failOpen(FAILED, "handshake: " + ex.getMessage(), s);
             return;
         }
         session = new ModuleTlsSession(engine.getSession().getProtocol(), engine.getSession().getCipherSuite(),
@@ -296,12 +285,18 @@ final class ModuleTlsConnection {
         out.start();
     }
 
-    /** A handshake exception's cause: the server's chain or name, no common version or suite, or other. */
+    /** Why the open failed, once {@link Events#opened} reported an error; null before. */
+    Failure failure() {
+        return failure;
+    }
+
+    /**
+     * A handshake failure's cause, from the exception JSSE gave: the server's chain (a CertificateException), the
+     * server's alert naming no common version or suite, or refusing our certificate, the server closing, or other.
+     */
     static Failure classify(Throwable ex) {
-        for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof java.security.cert.CertificateException) {
-                return Failure.CERTIFICATE;
-            }
+        if (causedBy(ex, java.security.cert.CertificateException.class)) {
+            return Failure.CERTIFICATE;
         }
         String m = String.valueOf(ex.getMessage()).toLowerCase(java.util.Locale.ROOT);
         if (m.contains("handshake_failure") || m.contains("insufficient_security") || m.contains("protocol_version")
@@ -310,18 +305,26 @@ final class ModuleTlsConnection {
             return Failure.NEGOTIATION;
         }
         if (m.contains("bad_certificate") || m.contains("unknown_ca") || m.contains("certificate_unknown")
-                || m.contains("certificate_required")) {
-            return Failure.CERTIFICATE; // the server refused ours
+                || m.contains("certificate_required") || m.contains("unsupported_certificate")) {
+            return Failure.CERTIFICATE_REFUSED;
         }
-        if (m.contains("unexpected end") || m.contains("closed") || m.contains("connection reset")) {
+        if (m.contains("closed") || m.contains("unexpected end") || m.contains("connection reset")) {
             return Failure.PEER_CLOSED;
         }
-        return Failure.OTHER;
+        return Failure.HANDSHAKE;
     }
 
-    private void failOpen(int error, Failure why, String cause, Socket s) {
-        failure = why;
-        LOG.debug("{} to {}:{} fails ({}, {}): {}", policy.owner(), host, port, error, why, cause);
+    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void failOpen(int error, String cause, Socket s) {
+        LOG.debug("{} to {}:{} fails ({}): {}", policy.owner(), host, port, error, cause);
         synchronized (lock) {
             state = State.CLOSING;
             lock.notifyAll();

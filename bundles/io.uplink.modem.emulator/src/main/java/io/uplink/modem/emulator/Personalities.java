@@ -27,6 +27,8 @@ public final class Personalities {
                 s.bg95()).core());
         FACTORIES.put(Nrf9160Emulator.NAME, (port, s) -> new Nrf9160Emulator(port, s.link(), s.faults(), s.simPin())
                 .core());
+        FACTORIES.put(Hl7800Personality.NAME, (port, s) -> new EmulatedModule(port, s.link(), s.faults(), s.simPin(),
+                new Hl7800Personality()));
         FACTORIES.put(Bc660kEmulator.NAME, (port, s) -> new Bc660kEmulator(port, s.link(), s.faults(), s.simPin())
                 .core());
     }

@@ -21,11 +21,11 @@ class Bc660kTlsErrorsTest {
         assertThat(ModuleTlsConnection.classify(new SSLHandshakeException("Received fatal alert: protocol_version")))
                 .isEqualTo(ModuleTlsConnection.Failure.NEGOTIATION);
         assertThat(ModuleTlsConnection.classify(new SSLHandshakeException("Received fatal alert: bad_certificate")))
-                .isEqualTo(ModuleTlsConnection.Failure.CERTIFICATE);
+                .isEqualTo(ModuleTlsConnection.Failure.CERTIFICATE_REFUSED);
         assertThat(ModuleTlsConnection.classify(new SSLHandshakeException("Remote host terminated the handshake: "
                 + "connection closed"))).isEqualTo(ModuleTlsConnection.Failure.PEER_CLOSED);
         assertThat(ModuleTlsConnection.classify(new SSLHandshakeException("Received fatal alert: decode_error")))
-                .isEqualTo(ModuleTlsConnection.Failure.OTHER);
+                .isEqualTo(ModuleTlsConnection.Failure.HANDSHAKE);
     }
 
     @Test
@@ -33,11 +33,12 @@ class Bc660kTlsErrorsTest {
         assertThat(Bc660kModuleTls.error(ModuleTlsConnection.Failure.CONNECT)).isEqualTo(-2);
         assertThat(Bc660kModuleTls.error(ModuleTlsConnection.Failure.DNS)).isEqualTo(-2);
         assertThat(Bc660kModuleTls.error(ModuleTlsConnection.Failure.CERTIFICATE)).isEqualTo(-3);
-        assertThat(Bc660kModuleTls.error(ModuleTlsConnection.Failure.CREDENTIALS)).isEqualTo(-4);
+        assertThat(Bc660kModuleTls.error(ModuleTlsConnection.Failure.CERTIFICATE_REFUSED)).isEqualTo(-3);
+        assertThat(Bc660kModuleTls.error(ModuleTlsConnection.Failure.SETUP)).isEqualTo(-4);
         assertThat(Bc660kModuleTls.error(ModuleTlsConnection.Failure.NEGOTIATION)).isEqualTo(-5);
         assertThat(Bc660kModuleTls.error(ModuleTlsConnection.Failure.TIMEOUT)).isEqualTo(-7);
         assertThat(Bc660kModuleTls.error(ModuleTlsConnection.Failure.PEER_CLOSED)).isEqualTo(-9);
-        assertThat(Bc660kModuleTls.error(ModuleTlsConnection.Failure.OTHER)).isEqualTo(-1);
+        assertThat(Bc660kModuleTls.error(ModuleTlsConnection.Failure.HANDSHAKE)).isEqualTo(-1);
         assertThat(Bc660kModuleTls.error(null)).isEqualTo(-1);
     }
 }

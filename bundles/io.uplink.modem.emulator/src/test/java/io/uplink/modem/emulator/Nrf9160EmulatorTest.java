@@ -293,7 +293,7 @@ class Nrf9160EmulatorTest {
         exchange("AT#XCONNECT=\"127.0.0.1\"," + echoServer.getLocalPort());
         exchange("AT#XSEND");
         StringBuilder big = new StringBuilder();
-        for (int i = 0; big.length() < 3 * Nrf9160Sockets.DATA_MODE_BUFFER; i++) {
+        for (int i = 0; big.length() < 3 * Nrf9160DataMode.BUFFER; i++) {
             big.append("{\"n\":").append(i).append(",\"s\":\"a,b\"}\r\n");
         }
         term.write(big.toString().getBytes(StandardCharsets.ISO_8859_1));
