@@ -13,8 +13,13 @@ final class Bc660kConsole implements AutoCloseable {
     final RawTerminal term;
 
     Bc660kConsole(Faults faults) throws Exception {
-        line = new VirtualSerialLine("bc660k-test", 0);
-        modem = new Bc660kEmulator(line.modemEnd(), LinkModel.INSTANT, faults, "");
+        this(0, LinkModel.INSTANT, faults);
+    }
+
+    /** A module behind a serial line of {@code baud} (0: unpaced) and a cellular link. */
+    Bc660kConsole(int baud, LinkModel link, Faults faults) throws Exception {
+        line = new VirtualSerialLine("bc660k-test", baud);
+        modem = new Bc660kEmulator(line.modemEnd(), link, faults, "");
         term = new RawTerminal(line.gatewayEnd());
         term.expect("\r\n+CFUN: 1\r\n");
         if (faults.requiredApn().isEmpty()) {
