@@ -3,8 +3,6 @@ package io.uplink.modem.emulator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * settings are lost at a reboot; the certificates are not.</li>
  * <li>{@code AT+QSSLCFG=<ctx>,<conn>,"cacert"} (or {@code clientcert}, {@code clientkey}): {@code >}, the PEM,
  * Ctrl+Z; answered {@code +QSSLCFG: <ctx>,<conn>,"cacert",<length>} and OK; the length is the bytes stored. ESC
- * cancels with ERROR and keeps what was there [U]; more than {@value #MAX_CERT} bytes answers ERROR [U]. The module
- * stores what it gets; a PEM it cannot use fails the next open with -3 (certificates) or -4 (key) [U].</li>
+ * cancels with ERROR and keeps what was there [U]; more than {@value Bc660kSslConfig#MAX_CERT} bytes answers ERROR
+ * [U]. The module stores what it gets; a PEM it cannot use fails the next open with -3 (certificates) or -4 (key)
+ * [U]. {@link Bc660kSslConfig} holds these settings and certificates.</li>
  * <li>{@code AT+QSSLOPEN=<ctx>,<conn>,"<host>",<port>,0} -> {@code OK}, then {@code +QSSLOPEN: <ctx>,<conn>,<err>}:
  * 0 success, -2 connection error (refused, DNS [U], no bearer [U]), -3 certificate error (missing or unreadable CA
  * with seclevel 1/2, a server chain the CA does not sign, the server refusing our certificate), -4 key error (client
@@ -56,13 +55,11 @@ import org.slf4j.LoggerFactory;
 final class Bc660kModuleTls {
 
     private static final Logger LOG = LoggerFactory.getLogger(Bc660kModuleTls.class);
-    static final int MAX_CERT = 4096;
     static final int MAX_SEND = 1024;
     static final int MAX_URC_DATA = 1400;
     static final int MAX_HOST = 150;
     static final List<String> CIPHER_SUITES = List.of("TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_256_CBC_SHA",
             "TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_EMPTY_RENEGOTIATION_INFO_SCSV");
-    private static final List<String> CERT_ITEMS = List.of("cacert", "clientcert", "clientkey");
 
     /** +QSSLOPEN results (SSL application note, chapter 4). */
     static final int OK = 0;
@@ -75,36 +72,23 @@ final class Bc660kModuleTls {
     static final int TIMEOUT = -7;
     static final int OTHER = -9;
 
-    /** The settings a reboot loses. */
-    private static final class Settings {
-        int seclevel;
-        int sslVersion = 4;
-        boolean sendHex;
-        boolean recvHex;
-        int timeout = 90;
-        int debug;
-        int dtls;
-        int dtlsVersion = 2;
-    }
-
     private final EmulatedModule core;
     private final ResponseWriter out;
     private final BooleanSupplier dataPathUp;
-    private Settings settings = new Settings();
-    /** cacert, clientcert, clientkey as uploaded; kept across reboots. */
-    private final Map<String, byte[]> certificates = new LinkedHashMap<>();
+    private final Bc660kSslConfig config;
     private ModuleTlsConnection connection;
 
     Bc660kModuleTls(EmulatedModule core, BooleanSupplier dataPathUp) {
         this.core = core;
         this.out = core.out();
         this.dataPathUp = dataPathUp;
+        this.config = new Bc660kSslConfig(core);
     }
 
     boolean handle(CommandLine c) throws IOException {
         switch (c.name()) {
         case "+QSSLCFG":
-            qsslcfg(c);
+            config.handle(c);
             return true;
         case "+QSSLOPEN":
             qsslopen(c);
@@ -120,140 +104,6 @@ final class Bc660kModuleTls {
         }
     }
 
-    // --- AT+QSSLCFG -------------------------------------------------------------------------------------------------
-
-    private void qsslcfg(CommandLine c) throws IOException {
-        if (c.test()) {
-            String ids = "+QSSLCFG: (0-10),(0-4),";
-            out.respondBlock(List.of(ids + "\"seclevel\",(0-2)", ids + "\"sslversion\",(1-4)",
-                    ids + "\"dataformat\",(0,1),(0,1)", ids + "\"timeout\",(10-300)", ids + "\"debug\",(0-4)",
-                    ids + "\"cacert\"", ids + "\"clientcert\"", ids + "\"clientkey\"", ids + "\"dtls\",(0,1)",
-                    ids + "\"dtlsversion\",(0-2)"));
-            return;
-        }
-        if (c.query() || c.count() < 2 || !zeroZero(c)) {
-            out.error();
-            return;
-        }
-        if (c.count() == 2) {
-            List<String> all = new ArrayList<>();
-            for (String item : List.of("seclevel", "sslversion", "dataformat", "timeout", "debug", "cacert",
-                    "clientcert", "clientkey", "dtls", "dtlsversion")) {
-                all.add(line(item));
-            }
-            out.respondBlock(all);
-            return;
-        }
-        String item = c.arg(2);
-        if (CERT_ITEMS.contains(item)) {
-            if (c.count() != 3) {
-                out.error();
-                return;
-            }
-            upload(item);
-            return;
-        }
-        List<String> values = c.args().subList(3, c.count());
-        if (values.isEmpty()) {
-            if (line(item) == null) {
-                out.error();
-            } else {
-                out.respond(line(item));
-            }
-            return;
-        }
-        if (set(item, values)) {
-            out.ok();
-        } else {
-            out.error();
-        }
-    }
-
-    private static boolean zeroZero(CommandLine c) {
-        return c.arg(0).equals("0") && c.arg(1).equals("0");
-    }
-
-    /** The setting's line, or null for an unknown item. */
-    private String line(String item) {
-        Settings s = settings;
-        String head = "+QSSLCFG: 0,0,\"" + item + "\",";
-        switch (item) {
-        case "seclevel":
-            return head + s.seclevel;
-        case "sslversion":
-            return head + s.sslVersion;
-        case "dataformat":
-            return head + (s.sendHex ? 1 : 0) + "," + (s.recvHex ? 1 : 0);
-        case "timeout":
-            return head + s.timeout;
-        case "debug":
-            return head + s.debug;
-        case "dtls":
-            return head + s.dtls;
-        case "dtlsversion":
-            return head + s.dtlsVersion;
-        case "cacert":
-        case "clientcert":
-        case "clientkey":
-            byte[] stored = certificates.get(item);
-            return head + (stored == null ? 0 : stored.length);
-        default:
-            return null;
-        }
-    }
-
-    private boolean set(String item, List<String> v) {
-        int n = CommandLine.number(v.get(0));
-        Settings s = settings;
-        switch (item) {
-        case "seclevel":
-            return v.size() == 1 && in(n, 0, 2) && apply(() -> s.seclevel = n);
-        case "sslversion":
-            return v.size() == 1 && in(n, 1, 4) && apply(() -> s.sslVersion = n);
-        case "dataformat":
-            int rx = v.size() == 2 ? CommandLine.number(v.get(1)) : -1;
-            return in(n, 0, 1) && in(rx, 0, 1) && apply(() -> {
-                s.sendHex = n == 1;
-                s.recvHex = rx == 1;
-            });
-        case "timeout":
-            return v.size() == 1 && in(n, 10, 300) && apply(() -> s.timeout = n);
-        case "debug":
-            return v.size() == 1 && in(n, 0, 4) && apply(() -> s.debug = n);
-        case "dtls":
-            return v.size() == 1 && in(n, 0, 1) && apply(() -> s.dtls = n);
-        case "dtlsversion":
-            return v.size() == 1 && in(n, 0, 2) && apply(() -> s.dtlsVersion = n);
-        default:
-            return false;
-        }
-    }
-
-    private static boolean in(int n, int min, int max) {
-        return n >= min && n <= max;
-    }
-
-    private static boolean apply(Runnable r) {
-        r.run();
-        return true;
-    }
-
-    /** The inline upload: {@code >}, the PEM, Ctrl+Z (ESC cancels). */
-    private void upload(String item) throws IOException {
-        out.raw("\r\n> ".getBytes(StandardCharsets.ISO_8859_1));
-        byte[] pem = DataPhase.untilCtrlZ(core.input(), MAX_CERT + 1);
-        if (pem == null || pem.length > MAX_CERT) {
-            out.error(); // cancelled, or larger than the module keeps: the old content stays [U]
-            return;
-        }
-        if (pem.length == 0) {
-            certificates.remove(item);
-        } else {
-            certificates.put(item, pem);
-        }
-        out.respond("+QSSLCFG: 0,0,\"" + item + "\"," + pem.length);
-    }
-
     // --- AT+QSSLOPEN --------------------------------------------------------------------------------------------
 
     private void qsslopen(CommandLine c) throws IOException {
@@ -267,12 +117,12 @@ final class Bc660kModuleTls {
         }
         String host = c.arg(2);
         int port = c.intArg(3);
-        if (c.count() != 5 || !zeroZero(c) || host.isEmpty() || host.length() > MAX_HOST || !in(port, 1, 65535)
-                || c.intArg(4) != 0) {
+        if (c.count() != 5 || !Bc660kSslConfig.zeroZero(c) || host.isEmpty() || host.length() > MAX_HOST
+                || !Bc660kSslConfig.in(port, 1, 65535) || c.intArg(4) != 0) {
             out.error(); // connect mode 1 (transparent) is "not supported currently"
             return;
         }
-        if (settings.dtls == 1) {
+        if (config.dtls()) {
             LOG.debug("emulated BC660K: DTLS is not emulated; AT+QSSLOPEN with \"dtls\",1 answers ERROR");
             out.error();
             return;
@@ -303,7 +153,7 @@ final class Bc660kModuleTls {
 
     /** What the module finds wrong with its credentials before it connects: -3 for the CA, -4 for ours [U]. */
     private int checkCredentials() {
-        int level = settings.seclevel;
+        int level = config.seclevel();
         try {
             if (level >= 1) {
                 ModuleTlsCredentials.certificates(orEmpty("cacert"), "the CA certificate");
@@ -325,23 +175,23 @@ final class Bc660kModuleTls {
     }
 
     private byte[] orEmpty(String item) {
-        return certificates.getOrDefault(item, new byte[0]);
+        byte[] stored = config.certificate(item);
+        return stored == null ? new byte[0] : stored;
     }
 
     private ModuleTlsPolicy policy(String host) {
-        Settings s = settings;
-        List<String> protocols = switch (s.sslVersion) {
+        List<String> protocols = switch (config.sslVersion()) {
         case 1 -> List.of("TLSv1");
         case 2 -> List.of("TLSv1.1");
         case 3 -> List.of("TLSv1.2");
         default -> List.of("TLSv1.2", "TLSv1.1", "TLSv1");
         };
-        boolean verify = s.seclevel >= 1;
-        boolean mutual = s.seclevel == 2;
+        boolean verify = config.seclevel() >= 1;
+        boolean mutual = config.seclevel() == 2;
         String sni = HostNames.isIpLiteral(host) ? "" : host;
         return new ModuleTlsPolicy("emulated-bc660k-ssl-0", protocols, CIPHER_SUITES, sni, verify, "", false,
-                core.moduleTime(), s.timeout, verify ? certificates.get("cacert") : null,
-                mutual ? certificates.get("clientcert") : null, mutual ? certificates.get("clientkey") : null,
+                core.moduleTime(), config.timeout(), verify ? config.certificate("cacert") : null,
+                mutual ? config.certificate("clientcert") : null, mutual ? config.certificate("clientkey") : null,
                 "CA certificate (\"cacert\")", null);
     }
 
@@ -374,12 +224,13 @@ final class Bc660kModuleTls {
         }
         ModuleTlsConnection conn = connection;
         int len = c.count() == 3 ? c.intArg(2) : -1;
-        if (c.count() < 2 || c.count() > 3 || !zeroZero(c) || c.count() == 3 && !in(len, 1, MAX_SEND)
+        if (c.count() < 2 || c.count() > 3 || !Bc660kSslConfig.zeroZero(c)
+                || c.count() == 3 && !Bc660kSslConfig.in(len, 1, MAX_SEND)
                 || conn == null || conn.state() != ModuleTlsConnection.State.CONNECTED) {
             out.error();
             return;
         }
-        boolean hex = settings.sendHex;
+        boolean hex = config.sendHex();
         out.raw("\r\n> ".getBytes(StandardCharsets.ISO_8859_1));
         byte[] typed = len > 0 ? DataPhase.exactly(core.input(), hex ? 2 * len : len)
                 : DataPhase.untilCtrlZ(core.input(), hex ? 2 * MAX_SEND : MAX_SEND);
@@ -403,7 +254,7 @@ final class Bc660kModuleTls {
             out.ok();
             return;
         }
-        if (c.count() != 2 || !zeroZero(c) || connection == null) {
+        if (c.count() != 2 || !Bc660kSslConfig.zeroZero(c) || connection == null) {
             out.error();
             return;
         }
@@ -420,9 +271,7 @@ final class Bc660kModuleTls {
     }
 
     Map<String, byte[]> certificates() {
-        Map<String, byte[]> copy = new LinkedHashMap<>();
-        certificates.forEach((k, v) -> copy.put(k, v.clone()));
-        return copy;
+        return config.certificates();
     }
 
     /** The radio went off: the connection is gone [U: reported as closed]. */
@@ -437,7 +286,7 @@ final class Bc660kModuleTls {
     /** A reboot: the connection vanishes, the settings go back to their defaults, the certificates stay. */
     void reboot() {
         abort();
-        settings = new Settings();
+        config.reboot();
     }
 
     void abort() {
@@ -454,7 +303,7 @@ final class Bc660kModuleTls {
             if (data.length == 0) {
                 return;
             }
-            String text = settings.recvHex ? java.util.HexFormat.of().withUpperCase().formatHex(data)
+            String text = config.recvHex() ? java.util.HexFormat.of().withUpperCase().formatHex(data)
                     : new String(data, StandardCharsets.ISO_8859_1);
             out.urc("+QSSLURC: \"recv\",0,0," + data.length + ",\"" + text + "\"");
         }

@@ -218,7 +218,7 @@ class Bc660kTlsTest {
         // more than the module keeps
         m.at("AT+QSSLCFG=0,0,\"clientcert\"");
         m.expect("\r\n> ");
-        m.write("x".repeat(Bc660kModuleTls.MAX_CERT + 1) + "\u001a");
+        m.write("x".repeat(Bc660kSslConfig.MAX_CERT + 1) + "\u001a");
         assertThat(m.finalResult()).isEqualTo("\r\nERROR\r\n");
         assertThat(m.exchange("AT+QSSLOPEN=0,0,\"localhost\",443,1")).isEqualTo("\r\nERROR\r\n"); // transparent
         assertThat(m.exchange("AT+QSSLOPEN=0,0,\"localhost\",0,0")).isEqualTo("\r\nERROR\r\n");
