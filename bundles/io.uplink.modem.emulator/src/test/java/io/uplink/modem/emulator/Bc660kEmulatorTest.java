@@ -180,6 +180,31 @@ class Bc660kEmulatorTest {
     }
 
     @Test
+    void everyByteValueSurvivesTheRoundTripInHexAndThePromptFormCarriesBinaryInText() throws Exception {
+        m = new Bc660kConsole(Faults.NONE);
+        byte[] all = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            all[i] = (byte) i;
+        }
+        String hex = java.util.HexFormat.of().withUpperCase().formatHex(all);
+        m.exchange("AT+QICFG=\"dataformat\",1,1");
+        open(0, ",0,0"); // buffer access
+        assertThat(m.exchange("AT+QISEND=0,256,\"" + hex.toLowerCase(java.util.Locale.ROOT) + "\""))
+                .isEqualTo("\r\nOK\r\n");
+        m.expect("\r\n+QIURC: \"recv\",0\r\n");
+        assertThat(readHex(0, 512)).isEqualTo(hex);
+        // text format: a fixed-length send after the prompt takes any byte, CR and Ctrl+Z included
+        m.exchange("AT+QICFG=\"dataformat\",0,1");
+        m.at("AT+QISEND=0,256");
+        m.expect("\r\n> ");
+        m.term.write(all);
+        assertThat(m.finalResult()).isEqualTo("\r\nOK\r\n");
+        m.expect("\r\nSEND OK\r\n");
+        m.expect("\r\n+QIURC: \"recv\",0\r\n");
+        assertThat(readHex(0, 512)).isEqualTo(hex);
+    }
+
+    @Test
     void thePromptFormsTakeExactlyTheLengthOrDataUpToCtrlZ() throws Exception {
         m = new Bc660kConsole(Faults.NONE);
         open(1, "");
@@ -299,6 +324,27 @@ class Bc660kEmulatorTest {
             assertThat(m.exchange("ATE0")).endsWith("\r\nOK\r\n");
             assertThat(m.exchange("AT+QICFG=\"dataformat\"")).contains("+QICFG: \"dataformat\",1,1\r\n");
         }
+    }
+
+    /**
+     * Reads hex data with AT+QIRD until {@code chars} hex digits came and a read finds the buffer empty, which the
+     * module needs before it announces new data; polls at most 500 times.
+     */
+    private String readHex(int id, int chars) throws Exception {
+        StringBuilder back = new StringBuilder();
+        Pattern data = Pattern.compile("\\+QIRD: (\\d+),\"([0-9A-F]*)\"\r\n");
+        for (int i = 0; i < 500; i++) {
+            String r = m.exchange("AT+QIRD=" + id + ",1024");
+            Matcher d = data.matcher(r);
+            if (d.find()) {
+                back.append(d.group(2));
+            } else if (back.length() >= chars) {
+                break;
+            } else {
+                Thread.sleep(10);
+            }
+        }
+        return back.toString();
     }
 
     private void open(int id, String extra) throws Exception {
