@@ -24,7 +24,8 @@ import io.uplink.modem.SerialLink;
  * used from the next attach [U]), {@code AT+CGDCONT}, {@code AT+CGPADDR=0}, {@code AT+CGATT?}. With the fault
  * {@code requiredApn} the bearer comes up only with that APN.</li>
  * <li>{@code AT+QENG=0} (serving cell, [U] field order), {@code AT+QRST=1} (reboot), {@code AT+QSCLK},
- * {@code AT+CIMI}, {@code AT+QCCID}, {@code AT+CGSN=1}.</li>
+ * {@code AT+CIMI}, {@code AT+QCCID}, {@code AT+CGSN=1}, {@code AT+QIDNSCFG=0}; {@code AT+CPSMS}, {@code AT+CEDRXS},
+ * {@code AT+CSCON}, {@code AT+CTZR} kept and read back without effect [U].</li>
  * <li>Sockets ({@link Bc660kSockets}): {@code AT+QIOPEN=0,<0-4>,"TCP",...}, data inline in the command
  * ({@code AT+QISEND=<id>,<len>,"<data>"}), direct push or buffer access, text or hex per {@code AT+QICFG}.</li>
  * <li>The module's TLS ({@link Bc660kModuleTls}): {@code AT+QSSLCFG=<ctx>,<conn>,...} context first, certificates
@@ -67,6 +68,13 @@ public final class Bc660kEmulator implements AutoCloseable, Personality {
     /** AT+CGDCONT contexts 1-10 the host defined: "<cid>" -> "<type>","<apn>" (not used by the sockets). */
     private final Map<Integer, String> definedContexts = new java.util.TreeMap<>();
     private int sleepMode = 1;
+    /** 27.007 power saving and reporting settings the host may set at start: PSM, eDRX, +CSCON, +CTZR [U: kept]. */
+    private String psm = "0";
+    private String edrx = "0";
+    private int csconMode;
+    private int ctzrMode;
+    /** AT+QIDNSCFG=0: the DNS servers of the default bearer [U: what the network gives]; resolution is the host's. */
+    private String dns = "\"10.64.0.1\",\"0.0.0.0\"";
 
     public Bc660kEmulator(SerialLink port, LinkModel link, Faults faults, String simPin) {
         new EmulatedModule(port, link, faults, simPin, this); // calls attach(), then starts the emulator thread
@@ -186,6 +194,15 @@ public final class Bc660kEmulator implements AutoCloseable, Personality {
         case "+QSCLK":
             qsclk(c);
             return true;
+        case "+CPSMS":
+        case "+CEDRXS":
+        case "+CSCON":
+        case "+CTZR":
+            lowPowerSetting(c);
+            return true;
+        case "+QIDNSCFG":
+            qidnscfg(c);
+            return true;
         default:
             return false;
         }
@@ -281,6 +298,67 @@ public final class Bc660kEmulator implements AutoCloseable, Personality {
         }
     }
 
+    /**
+     * {@code AT+CPSMS=<0|1>[,...]}, {@code AT+CEDRXS=<0-3>[,5,"<value>"]}, {@code AT+CSCON=<0|1>},
+     * {@code AT+CTZR=<0-3>} and their read forms, as 27.007 gives them: kept and read back, without effect (the
+     * emulated module neither sleeps nor pages) [U: the BC660K's own ranges].
+     */
+    private void lowPowerSetting(CommandLine c) throws IOException {
+        ResponseWriter out = core.out();
+        String name = c.name();
+        if (c.test()) {
+            out.ok();
+            return;
+        }
+        if (c.query()) {
+            switch (name) {
+            case "+CPSMS":
+                out.respond("+CPSMS: " + psm);
+                break;
+            case "+CEDRXS":
+                out.respond(edrx.startsWith("0") ? null : "+CEDRXS: 5," + edrx.substring(edrx.indexOf(',') + 1));
+                break;
+            case "+CSCON":
+                out.respond("+CSCON: " + csconMode + "," + (core.registered() ? 1 : 0));
+                break;
+            default:
+                out.respond("+CTZR: " + ctzrMode);
+            }
+            return;
+        }
+        int n = c.count() == 0 ? 0 : c.intArg(0);
+        int max = name.equals("+CPSMS") || name.equals("+CSCON") ? 1 : 3;
+        if (n < 0 || n > max) {
+            core.cmeOrError(50);
+            return;
+        }
+        switch (name) {
+        case "+CPSMS":
+            psm = c.count() == 0 ? "0" : String.join(",", c.args());
+            break;
+        case "+CEDRXS":
+            edrx = n + (c.count() > 2 ? "," + c.arg(1) + ",\"" + c.arg(2) + "\"" : "");
+            break;
+        case "+CSCON":
+            csconMode = n;
+            break;
+        default:
+            ctzrMode = n;
+        }
+        out.ok();
+    }
+
+    private void qidnscfg(CommandLine c) throws IOException {
+        if (c.count() == 1 && c.intArg(0) == 0) {
+            core.out().respond("+QIDNSCFG: 0," + dns);
+        } else if (c.count() >= 2 && c.count() <= 3 && c.intArg(0) == 0) {
+            dns = "\"" + c.arg(1) + "\",\"" + (c.count() > 2 ? c.arg(2) : "0.0.0.0") + "\"";
+            core.out().ok();
+        } else {
+            core.out().error();
+        }
+    }
+
     private static boolean pdpType(String t) {
         return t.equals("IP") || t.equals("IPV6") || t.equals("IPV4V6") || t.equals("Non-IP");
     }
@@ -307,13 +385,16 @@ public final class Bc660kEmulator implements AutoCloseable, Personality {
         }));
     }
 
-    /** The module restarts: sockets, SSL settings and connections are gone; certificates, QICFG, APN stay. */
+    /** The module restarts: sockets, SSL settings and connections are gone; certificates and NVRAM settings stay. */
     @Override
     public void reset() {
         sockets.closeAll();
         tls.reboot();
         apnInUse = defaultApn;
+        // not kept in NVRAM [O]: QSCLK, CSCON, QIDNSCFG; kept: QCGDEFCONT, CPSMS, CEDRXS, CTZR, QICFG [O/U]
         sleepMode = 1;
+        csconMode = 0;
+        dns = "\"10.64.0.1\",\"0.0.0.0\"";
         started();
     }
 

@@ -124,6 +124,27 @@ class Bc660kEmulatorTest {
     }
 
     @Test
+    void powerSavingAndReportingSettingsAreKeptAndReadBack() throws Exception {
+        m = new Bc660kConsole(Faults.NONE);
+        assertThat(m.exchange("AT+CPSMS=0")).isEqualTo("\r\nOK\r\n");
+        assertThat(m.exchange("AT+CPSMS?")).isEqualTo("\r\n+CPSMS: 0\r\n\r\nOK\r\n");
+        assertThat(m.exchange("AT+CEDRXS=2,5,\"0101\"")).isEqualTo("\r\nOK\r\n");
+        assertThat(m.exchange("AT+CEDRXS?")).isEqualTo("\r\n+CEDRXS: 5,\"0101\"\r\n\r\nOK\r\n");
+        assertThat(m.exchange("AT+CSCON=1")).isEqualTo("\r\nOK\r\n");
+        assertThat(m.exchange("AT+CSCON?")).isEqualTo("\r\n+CSCON: 1,1\r\n\r\nOK\r\n");
+        assertThat(m.exchange("AT+CTZR=3")).isEqualTo("\r\nOK\r\n");
+        assertThat(m.exchange("AT+CTZR=4")).isEqualTo("\r\n+CME ERROR: 50\r\n");
+        assertThat(m.exchange("AT+QIDNSCFG=0,\"8.8.8.8\"")).isEqualTo("\r\nOK\r\n");
+        assertThat(m.exchange("AT+QIDNSCFG=0")).isEqualTo("\r\n+QIDNSCFG: 0,\"8.8.8.8\",\"0.0.0.0\"\r\n\r\nOK\r\n");
+        m.exchange("AT+QRST=1");
+        m.expect("\r\n+IP: 10.64.0.43\r\n");
+        m.exchange("ATE0");
+        assertThat(m.exchange("AT+CTZR?")).contains("+CTZR: 3\r\n"); // NVRAM
+        assertThat(m.exchange("AT+CSCON?")).contains("+CSCON: 0,1\r\n"); // not kept
+        assertThat(m.exchange("AT+QIDNSCFG=0")).contains("+QIDNSCFG: 0,\"10.64.0.1\",\"0.0.0.0\"\r\n");
+    }
+
+    @Test
     void theDefaultBearerNeedsTheApnTheNetworkWantsFromTheNextAttach() throws Exception {
         m = new Bc660kConsole(Faults.NONE.withRequiredApn("iot.example"));
         assertThat(m.exchange("AT+CGPADDR=0")).isEqualTo("\r\nOK\r\n"); // registered, but no bearer
