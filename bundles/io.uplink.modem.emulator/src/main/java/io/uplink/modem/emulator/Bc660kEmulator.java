@@ -70,7 +70,8 @@ public final class Bc660kEmulator implements AutoCloseable, Personality {
     private int sleepMode = 1;
     /** 27.007 power saving and reporting settings the host may set at start: PSM, eDRX, +CSCON, +CTZR [U: kept]. */
     private String psm = "0";
-    private String edrx = "0";
+    private int edrxMode;
+    private String edrxValue = "0000";
     private int csconMode;
     private int ctzrMode;
     /** AT+QIDNSCFG=0: the DNS servers of the default bearer [U: what the network gives]; resolution is the host's. */
@@ -145,8 +146,8 @@ public final class Bc660kEmulator implements AutoCloseable, Personality {
         if (name.startsWith("+QSSL")) {
             return tls.handle(c);
         }
-        if (name.startsWith("+QI")) {
-            return sockets.handle(c);
+        if (name.startsWith("+QI") && sockets.handle(c)) {
+            return true;
         }
         ResponseWriter out = core.out();
         switch (name) {
@@ -316,7 +317,7 @@ public final class Bc660kEmulator implements AutoCloseable, Personality {
                 out.respond("+CPSMS: " + psm);
                 break;
             case "+CEDRXS":
-                out.respond(edrx.startsWith("0") ? null : "+CEDRXS: 5," + edrx.substring(edrx.indexOf(',') + 1));
+                out.respond(edrxMode == 0 ? null : "+CEDRXS: 5,\"" + edrxValue + "\"");
                 break;
             case "+CSCON":
                 out.respond("+CSCON: " + csconMode + "," + (core.registered() ? 1 : 0));
@@ -337,7 +338,8 @@ public final class Bc660kEmulator implements AutoCloseable, Personality {
             psm = c.count() == 0 ? "0" : String.join(",", c.args());
             break;
         case "+CEDRXS":
-            edrx = n + (c.count() > 2 ? "," + c.arg(1) + ",\"" + c.arg(2) + "\"" : "");
+            edrxMode = n;
+            edrxValue = c.count() > 2 ? c.arg(2) : edrxValue;
             break;
         case "+CSCON":
             csconMode = n;
