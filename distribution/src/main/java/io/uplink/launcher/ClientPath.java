@@ -26,7 +26,6 @@ import io.uplink.modem.ModemException;
 import io.uplink.modem.ModemIdentity;
 import io.uplink.modem.ModemSettings;
 import io.uplink.modem.SerialLink;
-import io.uplink.modem.emulator.Bg95Emulator;
 import io.uplink.modem.emulator.Faults;
 import io.uplink.modem.emulator.LinkModel;
 import io.uplink.modem.emulator.VirtualSerialLine;
@@ -89,13 +88,16 @@ final class ClientPath implements AutoCloseable {
         SerialLink link;
         try {
             if (o.modem.startsWith("emulator:")) {
-                if (!o.modem.equals("emulator:bg95")) {
-                    throw new PathException("the emulator offers only 'emulator:bg95', not '" + o.modem + "'", null);
-                }
-                VirtualSerialLine line = new VirtualSerialLine("emulated-bg95", o.baud);
+                VirtualSerialLine line = new VirtualSerialLine("emulated-" + o.modem.substring(9), o.baud);
                 resources.add(line::close);
-                Bg95Emulator emulator = new Bg95Emulator(line.modemEnd(), LinkModel.DEFAULT.withBaud(o.baud),
-                        Faults.NONE, "");
+                io.uplink.modem.emulator.EmulatedModule emulator;
+                try {
+                    emulator = io.uplink.modem.emulator.Personalities.start(o.modem, line.modemEnd(),
+                            new io.uplink.modem.emulator.ModuleSettings(LinkModel.DEFAULT.withBaud(o.baud),
+                                    Faults.NONE, "", io.uplink.modem.emulator.Bg95Options.DEFAULTS));
+                } catch (IOException e) {
+                    throw new PathException(e.getMessage(), e); // names the emulated models there are
+                }
                 resources.add(emulator);
                 link = line.gatewayEnd();
             } else {
