@@ -20,8 +20,8 @@ final class SierraCommands {
 
     /** Bytes per {@code AT+KTCPSND}: a TCP segment's worth [U: the manual gives no limit below 2^32]. */
     static final int MAX_SEND = 1460;
-    /** Bytes per {@code AT+KTCPRCV}. */
-    static final int MAX_READ = 1500;
+    /** Bytes per {@code AT+KTCPRCV}: a full TLS record in one read [U: the manual allows up to 2^32-1]. */
+    static final int MAX_READ = 16 * 1024 + 256;
     /** Largest certificate or key {@code AT+KCERTSTORE=?} accepts on firmware 4.5+ ({@code (1-4096)}). */
     static final int MAX_CREDENTIAL_BYTES = 4096;
     /** TCP sessions the module keeps configured at once [U: the KHTTP commands show 1-6]. */

@@ -24,12 +24,13 @@ import org.slf4j.LoggerFactory;
  * {@code AT+KTCPCNX} ({@code +KTCP_IND: <s>,1}).
  *
  * <p>Writes go in {@code AT+KTCPSND} data phases ({@code CONNECT}, the bytes, the EOF pattern, {@code OK}), cut so that
- * no phase contains the pattern. Reads use {@code AT+KTCPRCV} for exactly as many bytes as the module is known to
- * hold: it sends fewer when it holds fewer, and the channel reads a counted run of raw bytes, so asking for more than
- * is there would swallow the EOF pattern. What it holds is learnt from {@code +KTCP_DATA: <s>,<n>} (a count, sent once
- * and again only after a read) and, where the firmware answers it, {@code AT+KTCPSTAT} after every drain. A count that
- * arrives while a read or status command is under way was sent before the module executed that command, so the
- * command's own result wins over it.
+ * no phase contains the pattern. Reads use {@code AT+KTCPRCV} for exactly as many bytes as the module holds: it sends
+ * fewer when it holds fewer, and the channel reads a counted run of raw bytes, so asking for more than is there would
+ * swallow the EOF pattern. How many it holds: {@code AT+KTCPSTAT} (its {@code <rcv_data>}) where the firmware answers
+ * it, asked whenever a {@code +KTCP_DATA} came since the last time it said 0; else the count of each
+ * {@code +KTCP_DATA: <s>,<n>}, read once (the module sends one, and the next only after a read, so a count never
+ * covers bytes already read; a count above {@link SierraCommands#MAX_READ} relies on the module notifying the rest
+ * after the read [U]).
  *
  * <p>Threads: URC methods run on the channel's thread and only change state under {@link #lock}; reads and writes run
  * on their callers' threads (one reader and one writer at a time).
@@ -51,13 +52,19 @@ final class SierraSocket implements Connection {
     private Integer notification;
     private String failure;
     private String failureRaw = "";
-    /** Bytes the module holds for this session, as far as known. */
-    private long known;
-    private boolean inCommand;
-    private Long countDuringCommand;
-    /** Ask {@code AT+KTCPSTAT} once the known count is drained (data may have come before the module re-armed). */
-    private boolean probeAfterDrain;
-    private boolean statusUnsupported;
+    /** Whether the firmware answers {@code AT+KTCPSTAT}: then it, not the URC's count, says how much to read. */
+    private enum StatusMode { UNTRIED, ON, OFF }
+
+    private StatusMode statusMode = StatusMode.UNTRIED;
+    /** +KTCP_DATA URCs seen, and how many had been seen when the module last said it held nothing. */
+    private long urcCount;
+    private long drainedAt;
+    /** The count of the last +KTCP_DATA not yet read (URC mode). */
+    private Long urcAvailable;
+    /** Bytes the last AT+KTCPSTAT reported that are not yet read (status mode). */
+    private long statusUnread;
+    /** Ask AT+KTCPSTAT again before waiting (after a read, or a close: more may be there). */
+    private boolean askStatus;
     private byte[] buffer = new byte[0];
     private int pos;
     private long bytesSent;
@@ -101,6 +108,7 @@ final class SierraSocket implements Connection {
             notification = code;
             failureRaw = raw;
             if (code == 4 && state == State.CONNECTED) {
+                askStatus = true;
                 transition(State.PEER_CLOSED); // data may remain in the module: it is still read
             } else {
                 SierraErrors.Entry e = SierraErrors.notification(code);
@@ -112,11 +120,8 @@ final class SierraSocket implements Connection {
 
     void urcData(long available) {
         synchronized (lock) {
-            if (inCommand) {
-                countDuringCommand = available;
-            } else {
-                known = available;
-            }
+            urcCount++;
+            urcAvailable = available;
             lock.notifyAll();
         }
     }
@@ -207,8 +212,8 @@ final class SierraSocket implements Connection {
             }
             long deadline = readTimeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + readTimeout.toNanos();
             while (true) {
-                int want;
-                boolean probe;
+                int want = 0;
+                long seen = -1;
                 synchronized (lock) {
                     if (pos < buffer.length) {
                         int n = Math.min(len, buffer.length - pos);
@@ -219,11 +224,17 @@ final class SierraSocket implements Connection {
                     if (state == State.CLOSED) {
                         throw new IOException("session " + session + " to " + remote + " is closed");
                     }
-                    boolean readable = state == State.CONNECTED || state == State.PEER_CLOSED;
-                    want = readable ? (int) Math.min(known, SierraCommands.MAX_READ) : 0;
-                    probe = readable && want == 0 && probeAfterDrain && !statusUnsupported;
-                    probeAfterDrain = false;
-                    if (want == 0 && !probe) {
+                    if (state == State.CONNECTED || state == State.PEER_CLOSED) {
+                        if (statusMode != StatusMode.OFF && statusUnread > 0) {
+                            want = (int) Math.min(statusUnread, SierraCommands.MAX_READ);
+                        } else if (statusMode != StatusMode.OFF && (askStatus || urcCount != drainedAt)) {
+                            seen = urcCount;
+                        } else if (statusMode == StatusMode.OFF && urcAvailable != null) {
+                            want = (int) Math.min(urcAvailable, SierraCommands.MAX_READ);
+                            urcAvailable = null;
+                        }
+                    }
+                    if (want == 0 && seen < 0) {
                         if (state == State.FAILED) {
                             throw new ModemException(failure, failureRaw, notification == null ? "failed"
                                     : String.valueOf(notification), "Reconnect; the transport opens a new session.");
@@ -241,13 +252,11 @@ final class SierraSocket implements Connection {
                         waitLock(deadline);
                         continue;
                     }
-                    inCommand = true;
-                    countDuringCommand = null;
                 }
                 if (want > 0) {
                     readChunk(want);
                 } else {
-                    probeStatus();
+                    askStatus(seen);
                 }
             }
         }
@@ -262,18 +271,11 @@ final class SierraSocket implements Connection {
 
     /** One {@code AT+KTCPRCV=<s>,<n>}: {@code CONNECT}, exactly n bytes, the EOF pattern, {@code OK}. */
     private void readChunk(int n) throws IOException {
-        AtResponse r;
-        try {
-            r = exec(AtCommand.of(SierraCommands.receive(session, n)).withRawData("CONNECT", n)
-                    .withTimeout(SierraCommands.SEND_TIMEOUT), "read");
-        } catch (IOException e) {
-            endCommand(null, 0);
-            throw e;
-        }
+        AtResponse r = exec(AtCommand.of(SierraCommands.receive(session, n)).withRawData("CONNECT", n)
+                .withTimeout(SierraCommands.SEND_TIMEOUT), "read");
         byte[] data = r.data();
         boolean patternFollows = r.lines().contains(SierraCommands.EOF_PATTERN);
         if (!r.isOk() || data.length != n || !patternFollows) {
-            endCommand(null, 0);
             String why = !r.isOk() ? r.result().text() + " = " + SierraErrors.cme(r.result().code()).meaning()
                     : "the module sent " + data.length + " of " + n + " announced bytes"
                             + (patternFollows ? "" : " and no EOF pattern after them");
@@ -283,8 +285,10 @@ final class SierraSocket implements Connection {
                     "read", "Reconnect; if it repeats, check the serial line (hardware flow control AT&K3).");
         }
         synchronized (lock) {
-            endCommand(null, n);
-            probeAfterDrain = known == 0;
+            if (statusMode != StatusMode.OFF) {
+                statusUnread = Math.max(0, statusUnread - n);
+                askStatus = statusUnread == 0;
+            }
             buffer = data;
             pos = 0;
             bytesReceived += n;
@@ -292,38 +296,31 @@ final class SierraSocket implements Connection {
     }
 
     /**
-     * Ends a read or status command: the module holds {@code count} bytes when the command says so, else the last
-     * count known (a {@code +KTCP_DATA} that came during the command counts the bytes before it ran), less what the
-     * command took.
+     * {@code AT+KTCPSTAT=<s>}: how many bytes the module holds, exact whatever URCs cross it. Firmware that does not
+     * answer it is not asked again: the count of each {@code +KTCP_DATA} is read then, once (the module sends the
+     * next one only after a read, so a count never covers bytes already read).
      */
-    private void endCommand(Long count, long consumed) {
-        synchronized (lock) {
-            long base = count != null ? count : countDuringCommand != null ? countDuringCommand : known;
-            known = Math.max(0, base - consumed);
-            countDuringCommand = null;
-            inCommand = false;
-        }
-    }
-
-    /** {@code AT+KTCPSTAT=<s>}: how many bytes the module holds; firmware that does not answer it is not asked again. */
-    private void probeStatus() throws IOException {
-        AtResponse r;
-        try {
-            r = exec(AtCommand.of(SierraCommands.status(session)), "status");
-        } catch (IOException e) {
-            endCommand(null, 0);
-            throw e;
-        }
+    private void askStatus(long seen) throws IOException {
+        AtResponse r = exec(AtCommand.of(SierraCommands.status(session)), "status");
         var status = r.isOk() ? SierraUrcs.sessionStatus(r.line("+KTCPSTAT:"))
                 : java.util.Optional.<SierraUrcs.SessionStatus>empty();
-        if (status.isEmpty()) {
-            LOG.debug("{}: AT+KTCPSTAT answered {}; counting on +KTCP_DATA alone", at.portName(), r.result().text());
-            synchronized (lock) {
-                statusUnsupported = true;
-                endCommand(null, 0);
+        synchronized (lock) {
+            askStatus = false;
+            if (status.isEmpty()) {
+                if (statusMode == StatusMode.UNTRIED) {
+                    LOG.debug("{}: AT+KTCPSTAT answered {}; reading by the +KTCP_DATA counts", at.portName(),
+                            r.result().text());
+                    statusMode = StatusMode.OFF;
+                } else {
+                    drainedAt = seen; // a session the module no longer lists: nothing more to read
+                }
+                return;
             }
-        } else {
-            endCommand(status.get().unread(), 0);
+            statusMode = StatusMode.ON;
+            statusUnread = status.get().unread();
+            if (statusUnread == 0) {
+                drainedAt = seen;
+            }
         }
     }
 
