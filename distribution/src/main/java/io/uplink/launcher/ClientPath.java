@@ -21,6 +21,7 @@ import io.uplink.credentials.PemStyle;
 import io.uplink.credentials.store.BcCredentialStore;
 import io.uplink.modem.Modem;
 import io.uplink.modem.ModemCredentials;
+import io.uplink.modem.ModemDialect;
 import io.uplink.modem.ModemException;
 import io.uplink.modem.ModemIdentity;
 import io.uplink.modem.ModemSettings;
@@ -30,6 +31,7 @@ import io.uplink.modem.emulator.Faults;
 import io.uplink.modem.emulator.LinkModel;
 import io.uplink.modem.emulator.VirtualSerialLine;
 import io.uplink.modem.quectel.QuectelBg9xDialect;
+import io.uplink.modem.sierra.SierraHl78Dialect;
 import io.uplink.modem.serial.JSerialCommLink;
 import io.uplink.modem.serial.ModemIdentification;
 import io.uplink.modem.serial.SerialAtChannel;
@@ -113,11 +115,11 @@ final class ClientPath implements AutoCloseable {
     void attach(ClientOptions o, SerialAtChannel at) throws PathException {
         try {
             ModemIdentity identity = ModemIdentification.identify(at);
-            QuectelBg9xDialect dialect = new QuectelBg9xDialect();
-            if (!dialect.matches(identity)) {
-                throw new PathException("the modem on " + o.modem + " is " + identity + "; this command line drives "
-                        + "Quectel BG95/BG96/BG77/BG600L (other dialects run inside the gateway)", null);
-            }
+            ModemDialect dialect = java.util.stream.Stream.<ModemDialect>of(new QuectelBg9xDialect(),
+                    new SierraHl78Dialect()).filter(d -> d.matches(identity)).findFirst().orElseThrow(
+                            () -> new PathException("the modem on " + o.modem + " is " + identity + "; this command "
+                                    + "line drives Quectel BG95/BG96/BG77/BG600L and Sierra Wireless HL78xx (other "
+                                    + "dialects run inside the gateway)", null));
             String apn = o.apn.isEmpty() && o.modem.startsWith("emulator:") ? "iot.emulated" : o.apn;
             Modem modem = dialect.attach(at, identity, new ModemSettings(apn, "", "", "", 1,
                     Map.of("registration.timeout.s", "180")));
