@@ -9,83 +9,82 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 import io.uplink.modem.SerialLink;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 /**
- * A Quectel BG95-M3 as the fact sheet describes it: identification, SIM and registration, PDP context, TCP sockets in
- * buffer and direct-push access mode (QIOPEN/QISEND/QIRD/QICLOSE/QISTATE), the module's file system
- * ({@link Bg95FileSystem}: QFUPL/QFDWL/QFLST/QFLDS/QFDEL), its own TLS client ({@link Bg95ModuleTls}: QSSLCFG,
- * QSSLOPEN, QSSLSEND, QSSLRECV, QSSLCLOSE, QSSLSTATE), echo and numeric modes, URCs, and the faults of {@link Faults}
- * and {@link Bg95Options}. Sockets relay to real TCP endpoints; TLS handshakes are real.
+ * The Quectel BG95-M3 personality, as the fact sheet describes it: how it differs from the 27.007 core
+ * ({@link EmulatedModule}): echo on and CR-terminated lines, {@code ATI} with a blank line before OK, boot URCs
+ * {@code RDY}/{@code APP RDY}, the PDP context (QICSGP/QIACT/QIDEACT), TCP sockets in buffer and direct-push access
+ * mode (QIOPEN/QISEND/QIRD/QICLOSE/QISTATE), the module's file system ({@link Bg95FileSystem}: QFUPL/QFDWL/QFLST/
+ * QFLDS/QFDEL), its own TLS client ({@link Bg95ModuleTls}: QSSLCFG, QSSLOPEN, QSSLSEND, QSSLRECV, QSSLCLOSE,
+ * QSSLSTATE), its URCs, and the faults of {@link Faults} and {@link Bg95Options}. Sockets relay to real TCP endpoints;
+ * TLS handshakes are real. Port name {@code emulator:bg95}.
  *
- * <p>Threads: the emulator thread ({@code emulated-bg95}) owns all module state: command parsing, the socket table,
- * the UFS, the SSL contexts and clients, the fault settings. Its inbox ({@link SerialInput}) is filled by a pump
- * thread ({@code emulated-bg95-rx}) with the bytes of the serial line and by any other thread with tasks: socket and
- * TLS connection threads report through it, and the public methods below post to it (those returning a value wait
- * for the answer). Tasks run between commands, never inside a data phase (an upload, a send), as a real module holds
- * its URCs back then.
+ * <p>Threads: the emulator thread ({@code emulated-bg95}) owns all module state: the socket table, the UFS, the SSL
+ * contexts and clients, the PDP context. Socket and TLS connection threads report through the core's inbox; the public
+ * methods below post to it (those returning a value wait for the answer). Tasks run between commands, never inside a
+ * data phase (an upload, a send), as a real module holds its URCs back then.
  */
-public final class Bg95Emulator implements AutoCloseable {
+public final class Bg95Emulator implements AutoCloseable, Personality {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Bg95Emulator.class);
+    static final String NAME = "bg95";
     static final String MODEL = "BG95-M3";
     static final String REVISION = "BG95M3LAR02A03";
+    private static final Identity IDENTITY = new Identity("Quectel", MODEL, REVISION, "866349045095357",
+            List.of("Quectel", MODEL, "Revision: " + REVISION, ""));
     private static final int MAX_SEND = 1460;
     private static final int MAX_READ = 1500;
-    private static final long CALL_TIMEOUT_S = 10;
 
-    private final SerialLink port;
-    private final LinkModel link;
-    private final Random random;
     private final EmulatedSocket[] sockets = new EmulatedSocket[12];
-    private final SerialInput input;
-    private final ResponseWriter out;
-    private final Bg95FileSystem files;
-    private final Bg95ModuleTls tls;
-    private final Thread thread;
-    private volatile boolean running = true;
-    private volatile Faults faults;
+    // set in attach(), before the emulator thread starts; emulator thread only afterwards
+    private EmulatedModule core;
+    private SerialInput input;
+    private ResponseWriter out;
+    private LinkModel link;
+    private Random random;
+    private Bg95FileSystem files;
+    private Bg95ModuleTls tls;
     private Bg95Options options;
-    private boolean echo = true;
     private boolean pdpActive;
-    /** AT+CEREG=1/2 enables registration URCs; a real module sends none before. */
-    private boolean ceregUrcs;
     private String apn = "";
     private int lastError;
-    private int commandsSinceBoot;
-    private final String simPin;
-    private boolean simUnlocked;
 
     public Bg95Emulator(SerialLink port, LinkModel link, Faults faults, String simPin) {
         this(port, link, faults, simPin, Bg95Options.DEFAULTS);
     }
 
     public Bg95Emulator(SerialLink port, LinkModel link, Faults faults, String simPin, Bg95Options options) {
-        this.port = port;
-        this.link = link;
-        this.faults = faults;
         this.options = options;
-        this.random = new Random(faults.seed());
-        this.simPin = simPin == null ? "" : simPin;
-        this.simUnlocked = this.simPin.isEmpty();
-        this.input = new SerialInput(port.input(), "emulated-bg95");
-        this.out = new ResponseWriter(port, random, () -> this.faults, this::injectableUrc, input);
+        new EmulatedModule(port, link, faults, simPin, this); // calls attach(), then starts the emulator thread
+    }
+
+    @Override
+    public void attach(EmulatedModule module) {
+        this.core = module;
+        this.input = module.input();
+        this.out = module.out();
+        this.link = module.link();
+        this.random = module.random();
         this.files = new Bg95FileSystem(options);
         this.tls = new Bg95ModuleTls(out, files, link, random, input::post, id -> sockets[id] != null,
-                () -> pdpActive, this::moduleTime);
-        this.tls.sendFailWhenFull(faults.sendFailWhenFull());
-        this.thread = new Thread(this::run, "emulated-bg95");
-        this.thread.setDaemon(true);
-        this.thread.start();
+                () -> pdpActive, module::moduleTime);
+        this.tls.sendFailWhenFull(module.faults().sendFailWhenFull());
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Identity identity() {
+        return IDENTITY;
+    }
+
+    /** The core behind this personality. */
+    public EmulatedModule core() {
+        return core;
     }
 
     // --- the Java API for tests and the port provider (any thread) ----------------------------------------------
@@ -112,15 +111,12 @@ public final class Bg95Emulator implements AutoCloseable {
 
     /** The module reboots now, as after a reset: sockets, PDP context and SSL settings are gone; files stay. */
     public void reboot() {
-        input.post(this::reset);
+        input.post(core::reboot);
     }
 
     /** Fault {@code fault.reboot.after.commands}: reboot on the n-th command from now (and every n after); 0 = off. */
     public void setRebootAfterCommands(int n) {
-        input.post(() -> {
-            faults = faults.withResetAfterCommands(n);
-            commandsSinceBoot = 0;
-        });
+        core.rebootAfterCommands(n);
     }
 
     /** Fault {@code fault.upload.corruption}: each file uploaded from now is stored with one byte flipped. */
@@ -135,197 +131,48 @@ public final class Bg95Emulator implements AutoCloseable {
 
     /** Copies of the files in the UFS, by name without {@code UFS:}, in upload order. */
     public Map<String, byte[]> storedFiles() {
-        return call(files::snapshot);
+        return core.call(files::snapshot);
     }
 
     /** File data bytes the module received over the serial line with AT+QFUPL since it was created. */
     public long fileBytesReceived() {
-        return call(files::uploadedBytes);
+        return core.call(files::uploadedBytes);
     }
 
     /** What the module's TLS negotiated on SSL client {@code clientId}, once its handshake succeeded. */
     public Optional<ModuleTlsSession> tlsSession(int clientId) {
-        return call(() -> tls.session(clientId));
+        return core.call(() -> tls.session(clientId));
     }
 
-    /** Runs on the emulator thread and waits for the answer. */
-    private <T> T call(Supplier<T> question) {
-        if (Thread.currentThread() == thread) {
-            return question.get();
-        }
-        if (!running) {
-            throw new IllegalStateException("the emulated BG95 is stopped; ask it before closing it");
-        }
-        CompletableFuture<T> answer = new CompletableFuture<>();
-        input.post(() -> answer.complete(question.get()));
-        try {
-            return answer.get(CALL_TIMEOUT_S, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the emulated BG95 did not answer within " + CALL_TIMEOUT_S
-                    + " s: it is inside a data phase (upload or send) or stopped; ask after the command ends", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while asking the emulated BG95", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("the emulated BG95 failed to answer: " + e.getCause(), e.getCause());
-        }
-    }
+    // --- the personality (emulator thread) ----------------------------------------------------------------------
 
-    // --- the emulator thread ----------------------------------------------------------------------------------
-
-    private void run() {
-        try {
-            while (running) {
-                String line = readLine();
-                if (line == null) {
-                    return;
-                }
-                if (line.isEmpty()) {
-                    continue;
-                }
-                if (echo) {
-                    out.raw((line + "\r").getBytes(StandardCharsets.ISO_8859_1));
-                }
-                handle(line);
-            }
-        } catch (IOException e) {
-            if (running) {
-                LOG.debug("emulated BG95 stops: {}", e.toString());
-            }
-        } finally {
-            running = false;
-            closeSockets();
-            tls.abortAll();
-        }
-    }
-
-    /** A line up to CR (LF ignored; a stray Ctrl+Z after a fixed-length send, as Zephyr sends, too). */
-    private String readLine() throws IOException {
-        StringBuilder b = new StringBuilder();
-        while (true) {
-            int c = input.read(SerialInput.NO_DEADLINE, true);
-            if (c == SerialInput.TASK) {
-                runTasks();
-                continue;
-            }
-            if (c == SerialInput.EOF) {
-                return null;
-            }
-            if (c == '\r') {
-                return b.toString().trim();
-            }
-            if (c == '\n' || c == 0x1A) {
-                continue;
-            }
-            if (b.length() < 2048) {
-                b.append((char) c);
-            }
-        }
-    }
-
-    private void runTasks() {
-        Runnable task;
-        while ((task = input.pollTask()) != null) {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                LOG.warn("emulated BG95: a posted task failed", e);
-            }
-        }
-    }
-
-    private void handle(String line) throws IOException {
-        String upper = line.toUpperCase();
-        if (!upper.startsWith("AT")) {
-            out.error();
-            return;
-        }
-        commandsSinceBoot++;
-        if (faults.resetAfterCommands() > 0 && commandsSinceBoot >= faults.resetAfterCommands()) {
-            reset();
-            return;
-        }
-        String cmd = line.substring(2);
-        String name = cmd.replaceAll("[=?].*$", "").toUpperCase();
-        String args = cmd.contains("=") ? cmd.substring(cmd.indexOf('=') + 1) : "";
-        boolean query = cmd.endsWith("?") && !cmd.endsWith("=?");
-        boolean test = cmd.endsWith("=?");
-        List<String> a = arguments(args);
+    @Override
+    public boolean handle(CommandLine c) throws IOException {
+        String name = c.name();
+        List<String> a = c.args();
         if (name.startsWith("+QF")) {
-            files.handle(name, args, test, out);
-            return;
+            files.handle(name, c.rawArgs(), c.test(), out);
+            return true;
         }
         if (name.startsWith("+QSSL")) {
-            tls.handle(name, args, test, out);
-            return;
+            tls.handle(name, c.rawArgs(), c.test(), out);
+            return true;
         }
         switch (name) {
-        case "":
-            out.ok();
-            break;
-        case "E0":
-        case "E1":
-            echo = name.equals("E1");
-            out.ok();
-            break;
-        case "V0":
-        case "V1":
-            out.numeric(name.equals("V0"));
-            out.ok();
-            break;
-        case "I":
-            out.respond("Quectel", MODEL, "Revision: " + REVISION, "");
-            break;
-        case "+CGMI":
-            out.respond("Quectel");
-            break;
-        case "+CGMM":
-            out.respond(MODEL);
-            break;
-        case "+CGMR":
-            out.respond(REVISION);
-            break;
         case "+QGMR":
             out.respond(REVISION + "_01.200.01.200");
             break;
-        case "+CGSN":
-            out.respond("866349045095357");
-            break;
-        case "+CMEE":
-        case "+CEREG":
-        case "+CGREG":
-        case "+CREG":
         case "+QICFG":
         case "&D1":
         case "&K3":
-            if (query && name.endsWith("REG")) {
-                out.respond(name + ": " + (ceregUrcs && name.equals("+CEREG") ? 1 : 0) + ","
-                        + (simUnlocked ? faults.registrationStat() : 0));
-            } else {
-                if (name.equals("+CEREG")) {
-                    ceregUrcs = !a.isEmpty() && !a.get(0).equals("0");
-                }
-                out.ok();
-            }
-            break;
-        case "+CPIN":
-            cpin(query, a);
-            break;
-        case "+CCLK":
-            cclk(query, a);
-            break;
-        case "+CSQ":
-            out.respond("+CSQ: 20,99");
-            break;
-        case "+COPS":
-            out.respond(query ? "+COPS: 0,0,\"Uplink Emulated\",8" : null);
+            out.ok();
             break;
         case "+QICSGP":
             apn = a.size() > 2 ? a.get(2) : "";
             out.ok();
             break;
         case "+QIACT":
-            qiact(query);
+            qiact(c.query());
             break;
         case "+QIDEACT":
             pdpActive = false;
@@ -357,54 +204,19 @@ public final class Bg95Emulator implements AutoCloseable {
             out.urc("POWERED DOWN");
             break;
         default:
-            out.error();
+            return false;
         }
+        return true;
     }
 
-    /** The module's real-time clock at power-on: no network time in the emulator (27.007 +CCLK, BG95 default). */
-    private static final long POWER_ON_CLOCK = java.time.Instant.parse("1980-01-06T00:00:00Z").toEpochMilli();
-    private static final java.time.format.DateTimeFormatter CCLK = java.time.format.DateTimeFormatter
-            .ofPattern("yy/MM/dd,HH:mm:ss");
-    /** Module clock minus the host's, in ms; kept across an AT reset (the RTC runs on) [U]. Emulator thread only. */
-    private long clockOffsetMillis = POWER_ON_CLOCK - System.currentTimeMillis();
-
-    private java.time.Instant moduleTime() {
-        return java.time.Instant.ofEpochMilli(System.currentTimeMillis() + clockOffsetMillis);
-    }
-
-    /** {@code AT+CCLK?} / {@code AT+CCLK="yy/MM/dd,hh:mm:ss±zz"} (zz: quarter hours from UTC), as 27.007 8.15. */
-    private void cclk(boolean query, List<String> a) throws IOException {
-        if (query) {
-            out.respond("+CCLK: \"" + CCLK.format(moduleTime().atOffset(java.time.ZoneOffset.UTC)) + "+00\"");
-            return;
-        }
-        String v = a.isEmpty() ? "" : String.join(",", a).replace("\"", "");
-        java.util.regex.Matcher m = java.util.regex.Pattern
-                .compile("(\\d\\d/\\d\\d/\\d\\d,\\d\\d:\\d\\d:\\d\\d)([+-]\\d{1,2})").matcher(v);
-        if (!m.matches()) {
-            out.cmeError(50); // incorrect parameters
-            return;
-        }
-        try {
-            java.time.LocalDateTime local = java.time.LocalDateTime.parse(m.group(1), CCLK);
-            int quarters = Integer.parseInt(m.group(2));
-            java.time.Instant set = local.toInstant(java.time.ZoneOffset.ofTotalSeconds(quarters * 15 * 60));
-            clockOffsetMillis = set.toEpochMilli() - System.currentTimeMillis();
-            out.ok();
-        } catch (java.time.DateTimeException | NumberFormatException e) {
-            out.cmeError(50);
-        }
-    }
-
-    private void cpin(boolean query, List<String> a) throws IOException {
-        if (query) {
-            out.respond("+CPIN: " + (simUnlocked ? "READY" : "SIM PIN"));
-        } else if (!a.isEmpty() && a.get(0).equals(simPin)) {
-            simUnlocked = true;
-            out.ok();
-            out.urc("+CPIN: READY");
-        } else {
-            out.cmeError(16); // incorrect password
+    /** The radio goes off (CFUN 0 or 4): the PDP context and every socket with it [U: URC as for a network drop]. */
+    @Override
+    public void cfunChanged(int from, int to) {
+        if (to != 1 && pdpActive) {
+            pdpActive = false;
+            closeSockets();
+            tls.abortAll();
+            out.urc("+QIURC: \"pdpdeact\",1");
         }
     }
 
@@ -413,12 +225,12 @@ public final class Bg95Emulator implements AutoCloseable {
             out.respond(pdpActive ? "+QIACT: 1,1,1,\"10.64.0.42\"" : null);
             return;
         }
-        if (!simUnlocked) {
+        if (!core.simReady()) {
             out.cmeError(11);
             return;
         }
-        int stat = faults.registrationStat();
-        if (stat != 1 && stat != 5 || !faults.requiredApn().isEmpty() && !faults.requiredApn().equals(apn)) {
+        Faults faults = core.faults();
+        if (!core.registered() || !faults.requiredApn().isEmpty() && !faults.requiredApn().equals(apn)) {
             out.error(); // not registered, or the network rejects the APN: plain ERROR, as modules answer
             return;
         }
@@ -449,6 +261,7 @@ public final class Bg95Emulator implements AutoCloseable {
             return;
         }
         long open = Arrays.stream(sockets).filter(Objects::nonNull).count();
+        Faults faults = core.faults();
         if (open >= faults.maxOpenSockets()) {
             out.ok();
             out.urc("+QIOPEN: " + id + ",553"); // not enough memory
@@ -490,7 +303,7 @@ public final class Bg95Emulator implements AutoCloseable {
                 return;
             }
         }
-        boolean accepted = s.send(data, faults.sendFailWhenFull());
+        boolean accepted = s.send(data, core.faults().sendFailWhenFull());
         out.line(accepted ? "SEND OK" : "SEND FAIL");
     }
 
@@ -540,28 +353,25 @@ public final class Bg95Emulator implements AutoCloseable {
         out.respond(lines.toArray(new String[0]));
     }
 
-    /** The module restarts: everything volatile is gone (sockets, PDP, SSL settings); UFS files stay. */
-    private void reset() {
+    /** The module restarts: sockets, PDP context and SSL settings are gone; UFS files stay. */
+    @Override
+    public void reset() {
         closeSockets();
         tls.reboot();
         pdpActive = false;
-        ceregUrcs = false;
-        simUnlocked = simPin.isEmpty();
-        echo = true;
-        out.numeric(false);
-        commandsSinceBoot = 0;
         out.urc("RDY");
         out.urc("APP RDY");
     }
 
     /** A URC that fits inside a response (the fault urcInsideResponses), or null. */
-    private String injectableUrc() {
+    @Override
+    public String injectableUrc() {
         for (EmulatedSocket s : sockets) {
             if (s != null && s.state() == EmulatedSocket.CONNECTED) {
                 return "+QIURC: \"recv\"," + s.id;
             }
         }
-        return ceregUrcs ? "+CEREG: " + faults.registrationStat() : null;
+        return null;
     }
 
     /** Socket reports, turned into URCs on the emulator thread. */
@@ -599,24 +409,7 @@ public final class Bg95Emulator implements AutoCloseable {
 
     /** Splits {@code 1,0,"TCP","a,b",80} into its arguments, quotes removed. */
     static List<String> arguments(String args) {
-        List<String> out = new ArrayList<>();
-        if (args.isEmpty() || args.equals("?")) {
-            return out;
-        }
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (char c : args.toCharArray()) {
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (c == ',' && !quoted) {
-                out.add(cur.toString().trim());
-                cur.setLength(0);
-            } else {
-                cur.append(c);
-            }
-        }
-        out.add(cur.toString().trim());
-        return out;
+        return CommandLine.arguments(args);
     }
 
     private static int intArg(List<String> a, int i) {
@@ -636,19 +429,15 @@ public final class Bg95Emulator implements AutoCloseable {
         }
     }
 
+    @Override
+    public void shutdown() {
+        closeSockets();
+        tls.abortAll();
+    }
+
     /** Stops the module: the emulator thread ends, its sockets and SSL clients close. Any thread. */
     @Override
     public void close() {
-        running = false;
-        input.post(() -> {
-            closeSockets();
-            tls.abortAll();
-        });
-        input.close();
-        try {
-            port.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
+        core.close();
     }
 }

@@ -165,16 +165,36 @@ final class Bg95ModuleTls {
             c.urc("+QSSLOPEN: " + id + ",561"); // no PDP context
             return;
         }
-        TlsContextSettings s = contexts[ctx].copy();
-        byte[] ca = s.secLevel >= 1 ? file(s.caCert) : null;
-        byte[] cert = s.secLevel == 2 ? file(s.clientCert) : null;
-        byte[] key = s.secLevel == 2 ? file(s.clientKey) : null;
-        ModuleTlsConnection conn = new ModuleTlsConnection(id, pdp, ctx, host, port, access, s, ca, cert, key, clock.get(),
-                link,
-                random, new Reports());
+        ModuleTlsConnection conn = new ModuleTlsConnection(id, pdp, ctx, host, port, access,
+                policy(id, host, contexts[ctx].copy()), link, random, new Reports());
         clients[id] = conn;
         c.ok();
         conn.open();
+    }
+
+    /**
+     * What an SSL context's settings mean for one connection: the suites of {@link ModuleCipherSuites}, SNI only with
+     * {@code sni} 1 (never for an IP address), the chain verified from seclevel 1 against {@code cacert}, the client
+     * certificate and key presented at seclevel 2 (both files must exist), the host checked with {@code checkhost} 1,
+     * dates checked only with {@code ignorelocaltime} 0.
+     */
+    private ModuleTlsPolicy policy(int id, String host, TlsContextSettings s) {
+        byte[] ca = s.secLevel >= 1 ? file(s.caCert) : null;
+        byte[] cert = s.secLevel == 2 ? file(s.clientCert) : null;
+        byte[] key = s.secLevel == 2 ? file(s.clientKey) : null;
+        String refusal = null;
+        if (s.secLevel >= 1 && ca == null) {
+            refusal = "seclevel " + s.secLevel + " needs the CA file '" + s.caCert + "', which is not in the UFS";
+        } else if (s.secLevel == 2 && (cert == null || key == null)) {
+            refusal = "seclevel 2 needs the client certificate '" + s.clientCert + "' and key '" + s.clientKey
+                    + "' in the UFS";
+        }
+        String[] suites = ModuleCipherSuites.enabled(s.cipherSuite,
+                ModuleCipherSuites.SUITES.values().toArray(new String[0]));
+        return new ModuleTlsPolicy("emulated-bg95-ssl-" + id, List.of(ModuleCipherSuites.protocols(s.sslVersion)),
+                List.of(suites), s.sni == 1 && !HostNames.isIpLiteral(host) ? host : "", s.secLevel >= 1,
+                s.checkHost == 1 ? host : "", s.ignoreLocalTime == 0, clock.get(), s.negotiateTime, ca, cert, key,
+                "CA file '" + s.caCert + "'", refusal);
     }
 
     private byte[] file(String name) {

@@ -10,7 +10,7 @@ import java.net.UnknownHostException;
 import java.util.Random;
 
 /**
- * One BG95 socket (connectID 0-11) relaying to a real TCP endpoint, with the modem's bounded receive and send
+ * One module socket (a BG95 connectID 0-11, an nRF91 handle) relaying to a real TCP endpoint, with the modem's bounded receive and send
  * buffers, cellular latency, bandwidth and loss, and the socket faults.
  */
 final class EmulatedSocket {
@@ -53,8 +53,17 @@ final class EmulatedSocket {
     private final long closeAfter;
     private volatile boolean closed;
 
+    /** Thread names start with this, e.g. {@code emulated-bg95-socket-3}. */
+    private final String owner;
+
     EmulatedSocket(int id, int context, String host, int port, int accessMode, LinkModel link, Faults faults,
             Random random, Events events) {
+        this("emulated-bg95", id, context, host, port, accessMode, link, faults, random, events);
+    }
+
+    EmulatedSocket(String owner, int id, int context, String host, int port, int accessMode, LinkModel link,
+            Faults faults, Random random, Events events) {
+        this.owner = owner;
         this.id = id;
         this.context = context;
         this.host = host;
@@ -96,7 +105,7 @@ final class EmulatedSocket {
                     peerClosed();
                 }
             }
-        }, "emulated-bg95-socket-" + id);
+        }, owner + "-socket-" + id);
         t.setDaemon(true);
         t.start();
     }
@@ -173,7 +182,7 @@ final class EmulatedSocket {
                     peerClosed();
                 }
             }
-        }, "emulated-bg95-send-" + id);
+        }, owner + "-send-" + id);
         t.setDaemon(true);
         t.start();
     }

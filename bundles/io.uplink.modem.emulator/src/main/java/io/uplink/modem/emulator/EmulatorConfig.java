@@ -4,8 +4,9 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 @ObjectClassDefinition(id = EmulatorConfig.PID, name = "Uplink modem emulator",
-        description = "The virtual Quectel BG95 behind modem ports named 'emulator:bg95'. Its sockets reach real "
-                + "hosts through the gateway's own network. For demos and tests; a real modem needs none of this.")
+        description = "The emulated modules behind modem ports named 'emulator:<model>' (bg95, ...). Their sockets "
+                + "reach real hosts through the gateway's own network. For demos and tests; a real modem needs none "
+                + "of this.")
 @interface EmulatorConfig {
 
     String PID = "io.uplink.modem.emulator";

@@ -13,8 +13,9 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
- * Serves modem ports named {@code emulator:bg95}: each open starts an emulated BG95 behind a serial line paced at the
- * configured baud rate; closing the link stops it.
+ * Serves modem ports named {@code emulator:<model>} for every personality in {@link Personalities} ({@code bg95},
+ * ...): each open starts that module behind a serial line paced at the configured baud rate; closing the link stops
+ * it. An unknown model fails with an error listing the known ones.
  */
 @Component(configurationPid = EmulatorConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         property = SerialLinkProvider.SCHEME + "=emulator")
@@ -61,11 +62,10 @@ public final class EmulatorPortProvider implements SerialLinkProvider {
 
     @Override
     public SerialLink open(String port, int baud) throws IOException {
-        if (!port.equalsIgnoreCase("emulator:bg95")) {
-            throw new IOException("Unknown emulated modem '" + port + "': the emulator offers 'emulator:bg95'.");
-        }
+        Personalities.Factory personality = Personalities.factory(port);
         VirtualSerialLine line = new VirtualSerialLine(port, baud);
-        Bg95Emulator modem = new Bg95Emulator(line.modemEnd(), cellular.withBaud(baud), faults, simPin, options);
+        EmulatedModule modem = personality.start(line.modemEnd(), new ModuleSettings(cellular.withBaud(baud), faults,
+                simPin, options));
         SerialLink gateway = line.gatewayEnd();
         return new SerialLink() {
             @Override

@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * connection to the real host, the bytes passing through the link model's {@link DelayLine}s in both directions, and
  * the module's bounded receive and send buffers behind AT+QSSLRECV and AT+QSSLSEND.
  *
- * <p>Threads: {@code emulated-bg95-ssl-<id>} connects and then owns the engine and its buffers; {@code ...-in} copies
+ * <p>The personality decides what the module offers and checks ({@link ModuleTlsPolicy}); the result codes are the core's
+ * ({@link #FAILED}, {@link #DNS_FAILED}, which the BG95 prints as they are and other personalities translate).
+ *
+ * <p>Threads: {@code <owner>} (the policy's) connects and then owns the engine and its buffers; {@code ...-in} copies
  * socket bytes into the downlink line, {@code ...-out} the uplink line into the socket. The application buffers,
  * counters and state are guarded by {@code lock} (the lines' monitor too); the emulator thread reaches them only
  * through {@link #send}, {@link #read} and {@link #close}. Results go to {@link Events} from the connection's threads.
@@ -59,6 +62,26 @@ final class ModuleTlsConnection {
         void closedByPeer(ModuleTlsConnection c);
     }
 
+    /**
+     * Why an open failed, for personalities whose codes tell the causes apart (the HL7800's +KTCP_NOTIF 12, 13, 14,
+     * 15); the BG95 answers 566 to all but DNS.
+     */
+    enum Failure {
+        /** The policy refused to connect ({@link ModuleTlsPolicy#refusal()}). */
+        REFUSED,
+        DNS,
+        /** The TCP connection was refused or the host unreachable. */
+        CONNECT,
+        /** The TCP connect or the handshake ran out of time. */
+        TIMEOUT,
+        /** The credentials or settings could not make a TLS context. */
+        SETUP,
+        /** The server's certificate chain failed verification. */
+        CERTIFICATE,
+        /** Any other handshake failure: no common version or suite, an alert, the server closing. */
+        HANDSHAKE
+    }
+
     /** The module's answer to every TLS failure (and to a refused TCP connection). */
     static final int FAILED = 566;
     static final int DNS_FAILED = 565;
@@ -70,10 +93,7 @@ final class ModuleTlsConnection {
     final int accessMode;
     final String host;
     final int port;
-    private final TlsContextSettings settings;
-    private final byte[] ca;
-    private final byte[] cert;
-    private final byte[] key;
+    private final ModuleTlsPolicy policy;
     private final LinkModel link;
     private final Events events;
     private final Object lock = new Object();
@@ -86,25 +106,20 @@ final class ModuleTlsConnection {
     private final ByteArrayOutputStream tx = new ByteArrayOutputStream();
     private boolean closeRequested;
     private boolean peerGone;
-    private final java.time.Instant moduleTime;
     private Socket tcp;
     private volatile State state = State.OPENING;
     private volatile ModuleTlsSession session;
+    private volatile Failure failure;
 
     ModuleTlsConnection(int id, int pdpContext, int sslContext, String host, int port, int accessMode,
-            TlsContextSettings settings, byte[] ca, byte[] cert, byte[] key, java.time.Instant moduleTime,
-            LinkModel link, Random random, Events events) {
+            ModuleTlsPolicy policy, LinkModel link, Random random, Events events) {
         this.id = id;
-        this.moduleTime = moduleTime;
         this.pdpContext = pdpContext;
         this.sslContext = sslContext;
         this.host = host;
         this.port = port;
         this.accessMode = accessMode;
-        this.settings = settings;
-        this.ca = ca;
-        this.cert = cert;
-        this.key = key;
+        this.policy = policy;
         this.link = link;
         this.events = events;
         this.rx = new byte[link.receiveBufferBytes()];
@@ -114,7 +129,7 @@ final class ModuleTlsConnection {
 
     /** Connects and negotiates in the background; the result comes as {@link Events#opened}. */
     void open() {
-        Thread t = new Thread(this::run, "emulated-bg95-ssl-" + id);
+        Thread t = new Thread(this::run, policy.owner());
         t.setDaemon(true);
         t.start();
     }
@@ -134,16 +149,23 @@ final class ModuleTlsConnection {
 
     private void run() {
         long start = System.nanoTime();
-        long deadline = start + settings.negotiateTime * 1_000_000_000L;
+        long deadline = start + policy.handshakeTimeoutSeconds() * 1_000_000_000L;
         Socket s = new Socket();
+        if (policy.refusal() != null) {
+            failure = Failure.REFUSED;
+            failOpen(FAILED, policy.refusal(), s);
+            return;
+        }
         try {
             InetAddress address = InetAddress.getByName(host);
             s.setTcpNoDelay(true);
-            s.connect(new InetSocketAddress(address, port), (int) Math.min(15_000, settings.negotiateTime * 1000L));
+            s.connect(new InetSocketAddress(address, port), (int) Math.min(15_000, policy.handshakeTimeoutSeconds() * 1000L));
         } catch (UnknownHostException e) {
+            failure = Failure.DNS;
             failOpen(DNS_FAILED, "DNS: " + e.getMessage(), s);
             return;
         } catch (IOException e) {
+            failure = e instanceof java.net.SocketTimeoutException ? Failure.TIMEOUT : Failure.CONNECT;
             failOpen(FAILED, "TCP connect: " + e.getMessage(), s);
             return;
         }
@@ -158,9 +180,10 @@ final class ModuleTlsConnection {
         startPumps(s);
         SSLEngine engine;
         try {
-            SSLContext ctx = ModuleTlsCredentials.context(settings, host, ca, cert, key, moduleTime);
+            SSLContext ctx = ModuleTlsCredentials.context(policy);
             engine = configure(ctx.createSSLEngine(host, port));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
+            failure = Failure.SETUP;
             failOpen(FAILED, e.getMessage(), s);
             return;
         }
@@ -169,7 +192,7 @@ final class ModuleTlsConnection {
             engine.beginHandshake();
             while (!e.handshakeDone) {
                 if (System.nanoTime() - deadline > 0) {
-                    throw new SSLException("no handshake within negotiatetime " + settings.negotiateTime + " s");
+                    throw new SSLException("no handshake within " + policy.handshakeTimeoutSeconds() + " s");
                 }
                 if (!e.step() && !e.waitForWork()) {
                     throw new SSLException("the server closed the connection during the handshake");
@@ -177,11 +200,14 @@ final class ModuleTlsConnection {
             }
         } catch (IOException ex) {
             e.sendAlert();
+            failure = System.nanoTime() - deadline > 0 ? Failure.TIMEOUT
+                    : causedBy(ex, java.security.cert.CertificateException.class) ? Failure.CERTIFICATE
+                            : Failure.HANDSHAKE;
             failOpen(FAILED, "handshake: " + ex.getMessage(), s);
             return;
         }
         session = new ModuleTlsSession(engine.getSession().getProtocol(), engine.getSession().getCipherSuite(),
-                sniHost(), settings.secLevel == 2 && engine.getSession().getLocalCertificates() != null,
+                policy.sniHost(), engine.getSession().getLocalCertificates() != null,
                 (System.nanoTime() - start) / 1_000_000);
         synchronized (lock) {
             if (closeRequested) {
@@ -189,14 +215,14 @@ final class ModuleTlsConnection {
             }
             state = State.CONNECTED;
         }
-        LOG.debug("emulated BG95 SSL client {}: {} {} with {}", id, session.protocol(), session.cipherSuite(), host);
+        LOG.debug("{}: {} {} with {}", policy.owner(), session.protocol(), session.cipherSuite(), host);
         events.opened(this, 0);
         try {
             while (e.step() || e.waitForWork()) {
                 // runs until closed by either side
             }
         } catch (IOException ex) {
-            LOG.debug("emulated BG95 SSL client {} ends: {}", id, ex.toString());
+            LOG.debug("{} ends: {}", policy.owner(), ex.toString());
         }
         peerClosed();
         up.close();
@@ -205,24 +231,21 @@ final class ModuleTlsConnection {
     private SSLEngine configure(SSLEngine engine) throws GeneralSecurityException {
         engine.setUseClientMode(true);
         SSLParameters p = engine.getSSLParameters();
-        String[] protocols = java.util.Arrays.stream(ModuleCipherSuites.protocols(settings.sslVersion))
-                .filter(java.util.Arrays.asList(engine.getSupportedProtocols())::contains).toArray(String[]::new);
-        String[] suites = ModuleCipherSuites.enabled(settings.cipherSuite, engine.getSupportedCipherSuites());
+        List<String> supportedProtocols = java.util.Arrays.asList(engine.getSupportedProtocols());
+        List<String> supportedSuites = java.util.Arrays.asList(engine.getSupportedCipherSuites());
+        String[] protocols = policy.protocols().stream().filter(supportedProtocols::contains).toArray(String[]::new);
+        String[] suites = policy.cipherSuites().stream().filter(supportedSuites::contains).toArray(String[]::new);
         if (protocols.length == 0 || suites.length == 0) {
-            throw new GeneralSecurityException("no protocol or cipher suite left for sslversion " + settings.sslVersion
-                    + " / ciphersuite 0X" + Integer.toHexString(settings.cipherSuite).toUpperCase());
+            throw new GeneralSecurityException("no protocol or cipher suite left: the module offers "
+                    + policy.protocols() + " with " + policy.cipherSuites());
         }
         p.setProtocols(protocols);
         p.setCipherSuites(suites);
-        String sni = sniHost();
+        String sni = policy.sniHost();
         p.setServerNames(sni.isEmpty() ? List.of() : List.of(new SNIHostName(sni)));
-        p.setEndpointIdentificationAlgorithm(null); // checkhost is the trust manager's job, as on the module
+        p.setEndpointIdentificationAlgorithm(null); // the name check is the trust manager's job, as on the module
         engine.setSSLParameters(p);
         return engine;
-    }
-
-    private String sniHost() {
-        return settings.sni == 1 && !HostNames.isIpLiteral(host) ? host : "";
     }
 
     private void startPumps(Socket s) {
@@ -238,7 +261,7 @@ final class ModuleTlsConnection {
                 // the socket closed: the end of the downlink either way
             }
             down.close();
-        }, "emulated-bg95-ssl-" + id + "-in");
+        }, policy.owner() + "-in");
         Thread out = new Thread(() -> {
             try {
                 OutputStream os = s.getOutputStream();
@@ -251,15 +274,29 @@ final class ModuleTlsConnection {
                 // the peer went away; the downlink notices too
             }
             closeQuietly(s);
-        }, "emulated-bg95-ssl-" + id + "-out");
+        }, policy.owner() + "-out");
         in.setDaemon(true);
         out.setDaemon(true);
         in.start();
         out.start();
     }
 
+    /** Why the open failed, once {@link Events#opened} reported an error; null before. */
+    Failure failure() {
+        return failure;
+    }
+
+    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void failOpen(int error, String cause, Socket s) {
-        LOG.debug("emulated BG95 SSL client {} to {}:{} fails ({}): {}", id, host, port, error, cause);
+        LOG.debug("{} to {}:{} fails ({}): {}", policy.owner(), host, port, error, cause);
         synchronized (lock) {
             state = State.CLOSING;
             lock.notifyAll();

@@ -40,10 +40,10 @@ import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Turns an SSL context's settings and the UFS files it names into a JSSE {@link SSLContext} that behaves as the
- * module's TLS: verification per seclevel with the CA file, validity dates ignored unless ignorelocaltime is 0, the
- * host checked only with checkhost 1, and the client certificate and key (PEM; PKCS#8, PKCS#1 RSA or SEC1 EC) always
- * presented at seclevel 2. Keys outside the module's limits (RSA 1024-4096 bits, EC P-256 or P-384) are refused.
+ * Turns a {@link ModuleTlsPolicy} into a JSSE {@link SSLContext} that behaves as a module's TLS: the chain verified
+ * against the module's CA only when the policy says so, validity dates checked against the module's clock only when
+ * it says so, the server name checked only against the name it gives, and the client certificate and key (PEM;
+ * PKCS#8, PKCS#1 RSA or SEC1 EC) presented whenever the module holds both. Keys outside the module's limits (RSA 1024-4096 bits, EC P-256 or P-384) are refused.
  * Every refusal is a {@link GeneralSecurityException} whose message names the cause; the module itself only says 566.
  */
 final class ModuleTlsCredentials {
@@ -56,35 +56,27 @@ final class ModuleTlsCredentials {
     private ModuleTlsCredentials() {
     }
 
-    /**
-     * Builds the context. {@code ca}, {@code cert} and {@code key} are the files' content, null when the setting names
-     * no file or the file is missing.
-     */
-    static SSLContext context(TlsContextSettings s, String host, byte[] ca, byte[] cert, byte[] key,
-            java.time.Instant moduleTime) throws GeneralSecurityException {
+    /** Builds the context a policy describes; the messages name the cause. */
+    static SSLContext context(ModuleTlsPolicy p) throws GeneralSecurityException {
         TrustManager tm;
-        if (s.secLevel == 0) {
-            tm = new ModuleTrust(null, false, false, host, moduleTime);
+        if (!p.verifyChain()) {
+            tm = new ModuleTrust(null, false, p.checkHostName(), p.moduleTime());
         } else {
-            if (ca == null) {
-                throw new GeneralSecurityException("seclevel " + s.secLevel + " needs the CA file '" + s.caCert
-                        + "', which is not in the UFS");
+            if (p.ca() == null) {
+                throw new GeneralSecurityException("server verification needs the " + p.caName()
+                        + ", which the module does not hold");
             }
-            List<X509Certificate> anchors = certificates(ca, "CA file '" + s.caCert + "'");
+            List<X509Certificate> anchors = certificates(p.ca(), p.caName());
             for (X509Certificate a : anchors) {
                 checkKey(a.getPublicKey(), "CA certificate " + a.getSubjectX500Principal());
             }
-            tm = new ModuleTrust(anchors, s.ignoreLocalTime == 0, s.checkHost == 1, host, moduleTime);
+            tm = new ModuleTrust(anchors, p.checkDates(), p.checkHostName(), p.moduleTime());
         }
         KeyManager[] km = null;
-        if (s.secLevel == 2) {
-            if (cert == null || key == null) {
-                throw new GeneralSecurityException("seclevel 2 needs the client certificate '" + s.clientCert
-                        + "' and key '" + s.clientKey + "' in the UFS");
-            }
-            List<X509Certificate> chain = certificates(cert, "client certificate '" + s.clientCert + "'");
+        if (p.clientCert() != null && p.clientKey() != null) {
+            List<X509Certificate> chain = certificates(p.clientCert(), "client certificate");
             checkKey(chain.get(0).getPublicKey(), "client certificate");
-            PrivateKey pk = privateKey(key);
+            PrivateKey pk = privateKey(p.clientKey());
             checkKey(pk, "client key");
             km = new KeyManager[] { new ModuleIdentity(chain.toArray(new X509Certificate[0]), pk) };
         }
@@ -198,17 +190,15 @@ final class ModuleTlsCredentials {
     private static final class ModuleTrust extends X509ExtendedTrustManager {
         private final List<X509Certificate> anchors;
         private final boolean checkDates;
-        private final boolean checkHost;
+        /** The name the server certificate must carry; empty: no name check. */
         private final String host;
         /** The module's own clock (AT+CCLK) when the connection opened: dates are checked against it. */
         private final java.time.Instant moduleTime;
 
-        ModuleTrust(List<X509Certificate> anchors, boolean checkDates, boolean checkHost, String host,
-                java.time.Instant moduleTime) {
+        ModuleTrust(List<X509Certificate> anchors, boolean checkDates, String host, java.time.Instant moduleTime) {
             this.anchors = anchors;
             this.moduleTime = moduleTime;
             this.checkDates = checkDates;
-            this.checkHost = checkHost;
             this.host = host;
         }
 
@@ -226,7 +216,7 @@ final class ModuleTlsCredentials {
             if (anchors != null) {
                 verifyPath(chain);
             }
-            if (checkHost && !HostNames.matches(chain[0], host)) {
+            if (!host.isEmpty() && !HostNames.matches(chain[0], host)) {
                 throw new CertificateException("the server certificate does not name " + host);
             }
         }

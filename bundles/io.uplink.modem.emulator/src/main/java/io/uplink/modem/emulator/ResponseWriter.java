@@ -30,6 +30,8 @@ final class ResponseWriter implements AtConsole {
     private final SerialInput input;
     private final Object out = new Object();
     private volatile boolean numeric;
+    /** AT+CMEE: 0 turns +CME ERROR into plain ERROR; 1 and 2 print the number (verbose texts are not emulated). */
+    private volatile int cmee = 1;
 
     ResponseWriter(SerialLink port, Random random, Supplier<Faults> faults, Supplier<String> injectable,
             SerialInput input) {
@@ -38,6 +40,11 @@ final class ResponseWriter implements AtConsole {
         this.faults = faults;
         this.injectable = injectable;
         this.input = input;
+    }
+
+    /** AT+CMEE mode: 0 plain ERROR, 1 numeric, 2 verbose (printed as numeric: the texts are not emulated). */
+    void cmee(int mode) {
+        cmee = mode;
     }
 
     /** ATV0 (numeric results) or ATV1 (verbose). */
@@ -70,6 +77,10 @@ final class ResponseWriter implements AtConsole {
 
     @Override
     public void cmeError(int code) throws IOException {
+        if (cmee == 0) {
+            error();
+            return;
+        }
         synchronized (out) {
             preamble();
             write(ascii("\r\n+CME ERROR: " + code + "\r\n"));
@@ -79,6 +90,18 @@ final class ResponseWriter implements AtConsole {
     @Override
     public void respond(String... lines) throws IOException {
         respond(true, lines);
+    }
+
+    /**
+     * Information lines as one block ({@code \r\nA\r\nB\r\n}, no blank line between them, as a module's firmware
+     * prints a list), then OK; no lines: just OK.
+     */
+    void respondBlock(java.util.List<String> lines) throws IOException {
+        if (lines.isEmpty()) {
+            ok();
+            return;
+        }
+        respond(String.join("\r\n", lines));
     }
 
     /** A line that is itself the final answer (e.g. SEND FAIL), with the response faults. */
