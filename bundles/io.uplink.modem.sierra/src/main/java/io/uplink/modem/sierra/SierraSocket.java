@@ -148,6 +148,7 @@ final class SierraSocket implements Connection {
         try {
             r = at.execute(AtCommand.of(SierraCommands.connect(session)).withTimeout(timeout));
         } catch (ModemException e) {
+            closeQuietly(); // frees the session in the module if the channel still works, and in the transport
             throw new TransportException(Reason.TRANSPORT_GONE, "The modem could not connect session " + session
                     + " to " + remote + ": " + e.getMessage(), e.fix(), e.rawText(), e);
         }

@@ -64,6 +64,8 @@ final class FakeHl78 implements AtChannel, AutoCloseable {
     int storeError = -1;
     /** The module answers a read with fewer bytes than asked (a firmware that ignores the count). */
     boolean shortReads;
+    /** The channel fails (no final result in time) on the next command starting with this; null none. */
+    String failNext;
 
     // state
     private int nextSession = 1;
@@ -92,6 +94,11 @@ final class FakeHl78 implements AtChannel, AutoCloseable {
     public synchronized AtResponse execute(AtCommand c) throws ModemException {
         flushAfterResult();
         sent.add(c);
+        if (failNext != null && c.line().startsWith(failNext)) {
+            failNext = null;
+            throw new ModemException("No final result for " + c + " within " + c.timeout().toSeconds() + " s.", "",
+                    "", "Check the modem.");
+        }
         String l = c.line();
         if (l.equals("ATE0") || l.equals("AT+CMEE=1") || l.equals("AT&K3") || l.equals("AT&K0")
                 || l.equals(SierraCommands.kpattern()) || l.startsWith("AT+CGDCONT=") || l.startsWith("AT+KCNXCFG=")) {

@@ -86,7 +86,8 @@ class SierraResponseFuzzer {
         try {
             Connection c = in.consumeBoolean() ? modem.transport().connect("h", 1, Duration.ofMillis(1))
                     : modem.tls().orElseThrow().connect("h", 1, Duration.ofMillis(1), ModemTlsProfile.builder()
-                            .verification(ModemTlsProfile.Verification.NONE).build());
+                            .verification(ModemTlsProfile.Verification.NONE).handshakeTimeout(Duration.ofMillis(1))
+                            .build());
             c.setReadTimeout(Duration.ofMillis(1));
             for (int i = 0; i < 4 && in.remainingBytes() > 0; i++) {
                 if (in.consumeBoolean()) {

@@ -166,6 +166,17 @@ class SierraSocketTest {
     }
 
     @Test
+    void aChannelFailureWhileConnectingFreesTheSessionInTheModuleAndInTheTransport() throws Exception {
+        fake.failNext = "AT+KTCPCNX";
+        assertThatThrownBy(() -> modem.transport().connect("10.0.0.1", 7, T)).isInstanceOf(TransportException.class)
+                .hasMessageContaining("could not connect session 1")
+                .satisfies(x -> assertThat(((TransportException) x).reason()).isEqualTo(Reason.TRANSPORT_GONE));
+        assertThat(fake.lines()).endsWith("AT+KTCPCLOSE=1", "AT+KTCPDEL=1");
+        assertThat(fake.sessions).isEmpty();
+        assertThat(((SierraSocketTransport) modem.transport()).open()).isEmpty();
+    }
+
+    @Test
     void aDnsFailureIsClassifiedAsSuch() {
         fake.connectNotification = 3;
         assertThatThrownBy(() -> modem.transport().connect("no.such.host", 1883, T))
