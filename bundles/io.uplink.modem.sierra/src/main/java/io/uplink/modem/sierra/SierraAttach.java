@@ -32,10 +32,11 @@ final class SierraAttach {
         SierraHl78Dialect.check(at, SierraCommands.kpattern(), "set the EOF pattern of its data phases", SHORT);
         String flow = settings.extra().getOrDefault("flow.control", "hardware").trim().toLowerCase();
         switch (flow) {
-        case "hardware" -> SierraHl78Dialect.check(at, "AT&K3", "use hardware flow control", SHORT);
+        case "hardware", "rts-cts" -> SierraHl78Dialect.check(at, "AT&K3", "use hardware flow control", SHORT);
         case "none" -> SierraHl78Dialect.check(at, "AT&K0", "turn flow control off", SHORT);
         default -> throw new ModemException("flow.control is '" + flow + "'; it must be 'hardware' (AT&K3, RTS/CTS "
-                + "wired) or 'none' (AT&K0).", "", "", "Correct flow.control in the modem configuration.");
+                + "wired; 'rts-cts' says the same) or 'none' (AT&K0).", "", "",
+                "Correct flow.control in the modem configuration.");
         }
     }
 

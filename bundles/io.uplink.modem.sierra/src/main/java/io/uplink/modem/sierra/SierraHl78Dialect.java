@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * TCP sessions through {@link SierraSocketTransport} and the module's own TLS through {@link SierraTls}.
  *
  * <p>Settings ({@link ModemSettings#extra()}): {@code registration.timeout.s} (default 180); {@code flow.control}
- * {@code hardware} (default: {@code AT&K3}, RTS/CTS must be wired) or {@code none} ({@code AT&K0}, for a USB port or
- * a three-wire UART, where long data phases may lose bytes).
+ * {@code hardware} or {@code rts-cts} (default: {@code AT&K3}, as the manual recommends for every data phase) or
+ * {@code none} ({@code AT&K0}, for a three-wire UART, where long data phases may lose bytes). This is the module's
+ * side; the gateway's side of the port is the modem configuration's own {@code flow.control}.
  */
 @Component(property = ModemDialect.FAMILY + "=" + SierraHl78Dialect.FAMILY_NAME,
         configurationPolicy = ConfigurationPolicy.IGNORE)

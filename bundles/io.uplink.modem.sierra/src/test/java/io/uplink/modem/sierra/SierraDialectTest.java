@@ -74,6 +74,12 @@ class SierraDialectTest {
     }
 
     @Test
+    void rtsCtsAsTheModemConfigurationSpellsItIsHardwareFlowControl() throws Exception {
+        new SierraHl78Dialect().attach(fake, HL7800, settings(Map.of("flow.control", "rts-cts")));
+        assertThat(fake.lines()).contains("AT&K3").doesNotContain("AT&K0");
+    }
+
+    @Test
     void anUnknownFlowControlSettingIsNamed() {
         assertThatThrownBy(() -> new SierraHl78Dialect().attach(fake, HL7800, settings(Map.of("flow.control",
                 "rts"))))
