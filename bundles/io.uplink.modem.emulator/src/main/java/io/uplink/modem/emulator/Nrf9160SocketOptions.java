@@ -31,7 +31,7 @@ final class Nrf9160SocketOptions {
         this.modem = modem;
     }
 
-    void handle(CommandLine c, Nrf9160Sockets.Sock s) throws IOException {
+    void handle(CommandLine c, Nrf9160Socket s) throws IOException {
         ResponseWriter out = core.out();
         if (c.test()) {
             out.respond("#XSSOCKETOPT: (0,1),<name>,<value>");
@@ -52,7 +52,7 @@ final class Nrf9160SocketOptions {
         }
     }
 
-    private void get(int name, Nrf9160Sockets.Sock s) throws IOException {
+    private void get(int name, Nrf9160Socket s) throws IOException {
         ResponseWriter out = core.out();
         switch (name) {
         case TLS_HOSTNAME:
@@ -82,7 +82,7 @@ final class Nrf9160SocketOptions {
         }
     }
 
-    private void set(CommandLine c, int name, Nrf9160Sockets.Sock s) throws IOException {
+    private void set(CommandLine c, int name, Nrf9160Socket s) throws IOException {
         ResponseWriter out = core.out();
         String value = c.arg(2);
         int number = c.quoted(2) ? -1 : c.intArg(2);
@@ -122,7 +122,7 @@ final class Nrf9160SocketOptions {
     }
 
     private static Integer iana(String jsseName) {
-        for (Map.Entry<Integer, String> e : Nrf9160Sockets.CIPHER_SUITES.entrySet()) {
+        for (Map.Entry<Integer, String> e : Nrf9160Tls.CIPHER_SUITES.entrySet()) {
             if (e.getValue().equals(jsseName)) {
                 return e.getKey();
             }

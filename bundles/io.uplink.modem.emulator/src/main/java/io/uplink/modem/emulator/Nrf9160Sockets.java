@@ -1,15 +1,12 @@
 package io.uplink.modem.emulator;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * {@code #XSSOCKET}, {@code #XSOCKETSELECT}, {@code #XSSOCKETOPT}, {@code #XCONNECT}, {@code #XSEND} (string form and
  * data mode), {@code #XRECV} and {@code #XGETADDRINFO}. Sockets relay to real hosts ({@link EmulatedSocket}); TLS
  * sockets run the module's TLS ({@link ModuleTlsConnection}) with the nRF9160's offer: TLS 1.2 only, ECDHE-ECDSA and
- * ECDHE-RSA with AES-CBC and AES-GCM, no ChaCha20, no RSA key exchange.
+ * ECDHE-RSA with AES-CBC and AES-GCM, no ChaCha20, no RSA key exchange ({@link Nrf9160Tls}).
  *
  * <ul>
  * <li>Up to {@link #MAX_SOCKETS} sockets; handles are the lowest free descriptor from 0 [U: the modem's numbering].
@@ -37,11 +34,7 @@ import org.slf4j.LoggerFactory;
  * only when TLS_HOSTNAME is set: {@code #XCONNECT} does not set it. Certificate dates are not checked [U: the modem
  * checks them only with network time].</li>
  * <li>{@code #XSEND="<data>"} (1..1024 bytes) answers {@code #XSEND: <n>}. {@code #XSEND} alone (or with an empty
- * string) answers {@code OK} and enters data mode: every byte goes to the socket, flushed after
- * {@link #DATA_MODE_IDLE_MS} ms without input or at {@link #DATA_MODE_BUFFER} bytes, until {@code +++} (alone or at
- * the end of data, no guard time; pluses followed by other bytes, or by a pause that flushes, are data), which
- * answers {@code #XDATAMODE: 0}. A send that fails in data mode drops the rest until {@code +++}, which then answers
- * {@code #XDATAMODE: <negative errno>} [U: the errno]. URCs wait until data mode ends (the SLM drops them).</li>
+ * string) answers {@code OK} and enters data mode ({@link Nrf9160DataMode}).</li>
  * <li>{@code #XRECV=<timeout s, 0 = wait forever>[,<flags 0|64|256>]}: {@code #XRECV: <n>}, the n raw bytes (at
  * most {@link #MAX_MESSAGE}), then {@code OK}; nothing within the timeout (or at once with flag 64): {@code ERROR};
  * the peer closed and nothing is left: {@code OK} alone. Flag 2 (peek) is not emulated: {@code ERROR}.</li>
@@ -59,111 +52,20 @@ final class Nrf9160Sockets {
     static final int MAX_PAYLOAD = 1024;
     /** NRF_SOCKET_TLS_MAX_MESSAGE_SIZE: the most one {@code #XRECV} returns. */
     static final int MAX_MESSAGE = 2048;
-    /** CONFIG_SLM_DATAMODE_BUF_SIZE default. */
-    static final int DATA_MODE_BUFFER = 3884;
-    /** The data-mode send trigger after input stops [choice: the SLM derives it from the baud rate]. */
-    static final int DATA_MODE_IDLE_MS = 50;
     /** SLM_MAX_URL: the longest host name. */
     static final int MAX_URL = 128;
     /** How long #XCONNECT waits for the handshake [choice]. */
     static final int CONNECT_TIMEOUT_S = 30;
-    private static final int ECONNRESET = 104;
     static final int PROTO_TCP = 6;
     static final int PROTO_TLS_1_2 = 258;
 
-    /** The nRF9160's TLS 1.2 suites, IANA code -> JSSE name, in its order of preference [U: the order]. */
-    static final Map<Integer, String> CIPHER_SUITES = new LinkedHashMap<>();
-
-    static {
-        CIPHER_SUITES.put(0xC02B, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
-        CIPHER_SUITES.put(0xC02C, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
-        CIPHER_SUITES.put(0xC02F, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
-        CIPHER_SUITES.put(0xC030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
-        CIPHER_SUITES.put(0xC023, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256");
-        CIPHER_SUITES.put(0xC024, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384");
-        CIPHER_SUITES.put(0xC027, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256");
-        CIPHER_SUITES.put(0xC028, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384");
-        CIPHER_SUITES.put(0xC009, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA");
-        CIPHER_SUITES.put(0xC00A, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA");
-        CIPHER_SUITES.put(0xC013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA");
-        CIPHER_SUITES.put(0xC014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA");
-    }
-
-    /** One socket of the table. Emulator thread, except the fields the connection threads set (volatile). */
-    final class Sock {
-        final int fd;
-        final int family;
-        final long secTag;
-        final int cid;
-        int ranking;
-        int peerVerify;
-        /** TLS_HOSTNAME; null when not set. */
-        String hostname;
-        int sessionCache;
-        EmulatedSocket tcp;
-        ModuleTlsConnection tls;
-        final CompletableFuture<Integer> opened = new CompletableFuture<>();
-        volatile boolean peerClosed;
-        /** The radio went off under the connection (ENETDOWN): sends and receives fail until it is closed. */
-        boolean broken;
-
-        Sock(int fd, int family, long secTag, int peerVerify, int cid) {
-            this.fd = fd;
-            this.family = family;
-            this.secTag = secTag;
-            this.peerVerify = peerVerify;
-            this.cid = cid;
-        }
-
-        boolean secure() {
-            return secTag >= 0;
-        }
-
-        boolean connected() {
-            return tcp != null && tcp.state() == EmulatedSocket.CONNECTED
-                    || tls != null && tls.state() == ModuleTlsConnection.State.CONNECTED;
-        }
-
-        boolean started() {
-            return tcp != null || tls != null;
-        }
-
-        boolean send(byte[] data) {
-            if (tcp != null) {
-                return tcp.send(data, false);
-            }
-            return tls != null && tls.send(data, false);
-        }
-
-        byte[] read(int max) {
-            return tcp != null ? tcp.read(max) : tls != null ? tls.read(max) : new byte[0];
-        }
-
-        void close() {
-            if (tcp != null) {
-                tcp.close();
-            }
-            if (tls != null) {
-                tls.close();
-            }
-        }
-
-        void abort() {
-            if (tcp != null) {
-                tcp.close();
-            }
-            if (tls != null) {
-                tls.abort();
-            }
-        }
-    }
 
     private final EmulatedModule core;
     private final Nrf9160Credentials credentials;
     private final Nrf9160Emulator modem;
-    private final Sock[] socks = new Sock[MAX_SOCKETS];
+    private final Nrf9160Socket[] socks = new Nrf9160Socket[MAX_SOCKETS];
     private final Object signal = new Object();
-    private Sock active;
+    private Nrf9160Socket active;
     private int ranking = 1;
 
     Nrf9160Sockets(EmulatedModule core, Nrf9160Credentials credentials, Nrf9160Emulator modem) {
@@ -174,7 +76,7 @@ final class Nrf9160Sockets {
 
     /** What the module's TLS negotiated on a socket, once its handshake succeeded. */
     ModuleTlsSession session(int fd) {
-        Sock s = fd >= 0 && fd < MAX_SOCKETS ? socks[fd] : null;
+        Nrf9160Socket s = fd >= 0 && fd < MAX_SOCKETS ? socks[fd] : null;
         return s == null || s.tls == null ? null : s.tls.session();
     }
 
@@ -250,7 +152,7 @@ final class Nrf9160Sockets {
             out.error(); // a bad argument, UDP/raw/DTLS or a server role (not emulated), or all 8 sockets in use
             return;
         }
-        Sock s = new Sock(fd, op, secTag, peerVerify, cid);
+        Nrf9160Socket s = new Nrf9160Socket(fd, op, secTag, peerVerify, cid);
         s.ranking = ranking++;
         socks[fd] = s;
         active = s;
@@ -258,7 +160,7 @@ final class Nrf9160Sockets {
     }
 
     private void closeActive() throws IOException {
-        Sock s = active;
+        Nrf9160Socket s = active;
         if (s != null) {
             s.close();
             socks[s.fd] = null;
@@ -269,9 +171,9 @@ final class Nrf9160Sockets {
         }
     }
 
-    private Sock highestRanked() {
-        Sock best = null;
-        for (Sock s : socks) {
+    private Nrf9160Socket highestRanked() {
+        Nrf9160Socket best = null;
+        for (Nrf9160Socket s : socks) {
             if (s != null && (best == null || s.ranking > best.ranking)) {
                 best = s;
             }
@@ -292,7 +194,7 @@ final class Nrf9160Sockets {
         ResponseWriter out = core.out();
         if (c.query()) {
             List<String> lines = new ArrayList<>();
-            for (Sock s : socks) {
+            for (Nrf9160Socket s : socks) {
                 if (s != null) {
                     lines.add("#XSOCKETSELECT: " + s.fd + "," + s.family + ",0,1," + s.secTag + "," + s.ranking
                             + "," + s.cid);
@@ -315,7 +217,7 @@ final class Nrf9160Sockets {
 
     private void connect(CommandLine c) throws IOException {
         ResponseWriter out = core.out();
-        Sock s = active;
+        Nrf9160Socket s = active;
         String host = c.arg(0);
         int port = c.intArg(1);
         if (c.test() || c.query() || s == null || s.started() || c.count() != 2 || !c.quoted(0) || host.isEmpty()
@@ -328,13 +230,16 @@ final class Nrf9160Sockets {
             return;
         }
         String owner = "emulated-nrf9160-" + (s.secure() ? "tls-" : "") + s.fd;
+        s.opened = new CompletableFuture<>(); // a failed connect may be retried on the same handle [U]
+        s.broken = false;
+        s.peerClosed = false;
         if (s.secure()) {
-            s.tls = new ModuleTlsConnection(s.fd, s.cid, (int) s.secTag, host, port, 0, policy(s, host, owner),
-                    core.link(), core.random(), new TlsEvents(s));
+            s.tls = new ModuleTlsConnection(s.fd, s.cid, (int) s.secTag, host, port, 0, Nrf9160Tls.policy(s, credentials, core.moduleTime(), owner),
+                    core.link(), core.random(), new Nrf9160Socket.TlsEvents(s, this::wake));
             s.tls.open();
         } else {
             s.tcp = new EmulatedSocket(owner, s.fd, s.cid, host, port, 0, core.link(), core.faults(), core.random(),
-                    new TcpEvents(s));
+                    new Nrf9160Socket.TcpEvents(s, this::wake));
             s.tcp.open();
         }
         int result = awaitOpen(s);
@@ -349,21 +254,7 @@ final class Nrf9160Sockets {
         out.respond("#XCONNECT: 1");
     }
 
-    /** The socket's TLS as the modem runs it: see the class comment. */
-    private ModuleTlsPolicy policy(Sock s, String host, String owner) {
-        byte[] ca = credentials.content(s.secTag, 0);
-        byte[] cert = credentials.content(s.secTag, 1);
-        byte[] key = credentials.content(s.secTag, 2);
-        boolean verify = s.peerVerify == 2;
-        String name = s.hostname == null ? "" : s.hostname;
-        String refusal = verify && ca == null ? "peer_verify 2 needs a root CA (type 0) in sec_tag " + s.secTag
-                : null;
-        return new ModuleTlsPolicy(owner, List.of("TLSv1.2"), List.copyOf(CIPHER_SUITES.values()),
-                HostNames.isIpLiteral(name) ? "" : name, verify, verify ? name : "", false, core.moduleTime(),
-                CONNECT_TIMEOUT_S, ca, cert, key, "root CA of sec_tag " + s.secTag, refusal);
-    }
-
-    private int awaitOpen(Sock s) throws IOException {
+    private int awaitOpen(Nrf9160Socket s) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CONNECT_TIMEOUT_S + 20);
         while (core.running()) {
             try {
@@ -384,7 +275,7 @@ final class Nrf9160Sockets {
 
     private void send(CommandLine c) throws IOException {
         ResponseWriter out = core.out();
-        Sock s = active;
+        Nrf9160Socket s = active;
         if (c.test() || c.query() || s == null || !s.connected()) {
             out.error();
             return;
@@ -404,7 +295,7 @@ final class Nrf9160Sockets {
         }
         if (data.isEmpty()) {
             out.ok();
-            dataMode(s);
+            Nrf9160DataMode.run(core, s);
             return;
         }
         byte[] bytes = data.getBytes(StandardCharsets.ISO_8859_1);
@@ -415,64 +306,9 @@ final class Nrf9160Sockets {
         out.respond("#XSEND: " + bytes.length);
     }
 
-    /** Data mode: see the class comment. Runs on the emulator thread until +++. */
-    private void dataMode(Sock s) throws IOException {
-        SerialInput in = core.input();
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        int pluses = 0;
-        int failure = 0;
-        while (true) {
-            long deadline = buffer.size() > 0 || pluses > 0
-                    ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DATA_MODE_IDLE_MS) : SerialInput.NO_DEADLINE;
-            int b = in.read(deadline, false);
-            if (b == SerialInput.EOF) {
-                throw new IOException("serial line closed in data mode");
-            }
-            if (b == SerialInput.TIMEOUT) {
-                for (; pluses > 0; pluses--) {
-                    buffer.write('+'); // a partial terminator flushed by the timer is data, as in the SLM
-                }
-                failure = flush(s, buffer, failure);
-                continue;
-            }
-            if (b == '+') {
-                if (++pluses == 3) {
-                    failure = flush(s, buffer, failure);
-                    core.out().urc("#XDATAMODE: " + failure);
-                    return;
-                }
-                continue;
-            }
-            for (; pluses > 0; pluses--) {
-                buffer.write('+');
-            }
-            buffer.write(b);
-            if (buffer.size() >= DATA_MODE_BUFFER) {
-                failure = flush(s, buffer, failure);
-            }
-        }
-    }
-
-    /** Sends what data mode collected; after a failure everything is dropped. Returns the failure (0 = none). */
-    private int flush(Sock s, ByteArrayOutputStream buffer, int failure) {
-        if (buffer.size() == 0) {
-            return failure;
-        }
-        byte[] data = buffer.toByteArray();
-        buffer.reset();
-        if (failure != 0) {
-            return failure;
-        }
-        if (!s.send(data)) {
-            LOG.debug("emulated nRF9160 socket {}: data-mode send of {} bytes failed", s.fd, data.length);
-            return -ECONNRESET;
-        }
-        return 0;
-    }
-
     private void recv(CommandLine c) throws IOException {
         ResponseWriter out = core.out();
-        Sock s = active;
+        Nrf9160Socket s = active;
         int timeout = c.intArg(0);
         int flags = c.count() > 1 ? c.intArg(1) : 0;
         if (c.test() || c.query() || s == null || !s.started() || s.broken || timeout < 0 || c.count() > 2
@@ -534,7 +370,7 @@ final class Nrf9160Sockets {
 
     /** The radio went off: every connection breaks, the handles stay until closed. */
     void radioOff() {
-        for (Sock s : socks) {
+        for (Nrf9160Socket s : socks) {
             if (s != null && s.started()) {
                 s.abort();
                 s.broken = true;
@@ -568,56 +404,6 @@ final class Nrf9160Sockets {
             return v >= 0 && v <= Nrf9160Credentials.MAX_SEC_TAG ? v : -1;
         } catch (NumberFormatException e) {
             return -1;
-        }
-    }
-
-    /** Plain socket reports, from the socket's threads. */
-    private final class TcpEvents implements EmulatedSocket.Events {
-        private final Sock s;
-
-        TcpEvents(Sock s) {
-            this.s = s;
-        }
-
-        @Override
-        public void opened(EmulatedSocket socket, int error) {
-            s.opened.complete(error);
-        }
-
-        @Override
-        public void dataArrived(EmulatedSocket socket) {
-            wake();
-        }
-
-        @Override
-        public void closedByPeer(EmulatedSocket socket) {
-            s.peerClosed = true;
-            wake();
-        }
-    }
-
-    /** TLS socket reports, from the connection's threads. */
-    private final class TlsEvents implements ModuleTlsConnection.Events {
-        private final Sock s;
-
-        TlsEvents(Sock s) {
-            this.s = s;
-        }
-
-        @Override
-        public void opened(ModuleTlsConnection c, int error) {
-            s.opened.complete(error);
-        }
-
-        @Override
-        public void dataArrived(ModuleTlsConnection c) {
-            wake();
-        }
-
-        @Override
-        public void closedByPeer(ModuleTlsConnection c) {
-            s.peerClosed = true;
-            wake();
         }
     }
 }

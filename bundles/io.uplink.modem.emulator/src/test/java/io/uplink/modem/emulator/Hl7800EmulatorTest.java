@@ -27,10 +27,10 @@ class Hl7800EmulatorTest {
     private RawTerminal raw;
     private ServerSocket server;
 
-    /** A module with a short data-phase silence (1 s), so a phase without its pattern ends quickly. */
+    /** A module with a data-phase silence of 3 s (long enough for a busy machine, short enough for the tests without a pattern), so a phase without its pattern ends quickly. */
     private void start(Faults faults) throws Exception {
         line = new VirtualSerialLine("emulated", 0);
-        hl7800 = new Hl7800Personality(1000, 1);
+        hl7800 = new Hl7800Personality(3000, 1);
         modem = new EmulatedModule(line.modemEnd(), LinkModel.INSTANT, faults, "", hl7800);
         raw = new RawTerminal(line.gatewayEnd());
         raw.expect("+KSUP: 0\r\n");
@@ -154,8 +154,14 @@ class Hl7800EmulatorTest {
         raw.expect("+KTCP_DATA: 1,10\r\n");
         peer.getOutputStream().write("abc".getBytes(StandardCharsets.ISO_8859_1));
         peer.getOutputStream().flush();
-        assertThat(ok("AT+KTCPSTAT=1")).as("+KTCP_DATA is not repeated before a read")
-                .contains("+KTCPSTAT: 3,-1,").doesNotContain("+KTCP_DATA");
+        String stat = ok("AT+KTCPSTAT=1");
+        for (int i = 0; i < 100 && !stat.contains(",13\r\n"); i++) { // until the module has the 3 bytes too
+            Thread.sleep(20);
+            stat = ok("AT+KTCPSTAT=1");
+        }
+        assertThat(stat).as("+KTCP_DATA is not repeated before a read").contains("+KTCPSTAT: 3,-1,")
+                .endsWith(",13\r\n\r\nOK\r\n");
+        assertThat(stat).doesNotContain("+KTCP_DATA");
         String got = send("AT+KTCPRCV=1,4", "OK\r\n");
         assertThat(got).endsWith("\r\nCONNECT\r\n0123" + EOF + "\r\nOK\r\n");
         assertThat(raw.expect("+KTCP_DATA: 1,9\r\n")).as("after a read, what is left is announced again")
@@ -286,6 +292,25 @@ class Hl7800EmulatorTest {
         });
         assertThat(raw.expect("+KTCP_NOTIF: 1,0\r\n")).contains("+KCNX_IND: 1,0,0\r\n");
         assertThat(ok("AT+KTCPSTAT=1")).contains("+KTCPSTAT: 5,0,");
+    }
+
+    /** Malformed and hostile arguments get a code, never a data phase or a crash; the module keeps answering. */
+    @Test
+    void malformedArgumentsAreRefusedWithoutADataPhase() throws Exception {
+        start(Faults.NONE);
+        assertThat(ok("AT+KTCPCFG=1,0,\"127.0.0.1\",9")).contains("+KTCPCFG: 1");
+        for (String bad : new String[] { "AT+KTCPSND=1,99999999999", "AT+KTCPSND=1,0", "AT+KTCPSND=1,abc",
+            "AT+KTCPRCV=1,-5", "AT+KTCPCFG=1,0,\"127.0.0.1\",70000", "AT+KTCPCFG=1,0,\"\",80", "AT+KTCPCFG=",
+            "AT+KTCPCFG=9,0,\"h\",80", "AT+KCERTSTORE=0,abc", "AT+KCERTSTORE=0,0", "AT+KPRIVKSTORE=3,10",
+            "AT+KSSLCRYPTO=0,8,3", "AT+KSSLCFG=7,1", "AT+KPATTERN=\"" + "x".repeat(129) + "\"",
+            "AT+CGDCONT=9,\"IP\",\"apn\"" }) {
+            assertThat(send(bad, "\r\n+CME ERROR: ")).as(bad).doesNotContain("CONNECT");
+            raw.expect("\r\n");
+        }
+        for (String bad : new String[] { "AT+KTCPCNX=7", "AT+KTCPCLOSE=0", "AT+KTCPDEL=x", "AT+KTCPRCV=2,10" }) {
+            send(bad, "\r\n+CME ERROR: 910\r\n");
+        }
+        assertThat(ok("AT+CGMM")).contains("HL7800");
     }
 
     /** One write, so the data and its pattern reach the module together. */

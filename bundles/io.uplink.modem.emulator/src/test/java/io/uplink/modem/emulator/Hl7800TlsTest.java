@@ -52,7 +52,7 @@ class Hl7800TlsTest {
 
     private void start() throws Exception {
         line = new VirtualSerialLine("emulated", 0);
-        hl7800 = new Hl7800Personality(1000, 1);
+        hl7800 = new Hl7800Personality(3000, 1);
         modem = new EmulatedModule(line.modemEnd(), LinkModel.INSTANT, Faults.NONE, "", hl7800);
         raw = new RawTerminal(line.gatewayEnd());
         raw.expect("+KSUP: 0\r\n");

@@ -254,6 +254,55 @@ class Nrf9160EmulatorTest {
     }
 
     @Test
+    void recvWaitsForDataAndAnEmptyOkMeansThePeerClosed() throws Exception {
+        start(Faults.NONE);
+        online();
+        try (ServerSocket once = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            exchange("AT#XSOCKET=1,1,0");
+            exchange("AT#XCONNECT=\"127.0.0.1\"," + once.getLocalPort());
+            try (Socket peer = once.accept()) {
+                at("AT#XRECV=0"); // blocks until data comes
+                peer.getOutputStream().write("late".getBytes(StandardCharsets.ISO_8859_1));
+                assertThat(term.expect("\r\nOK\r\n")).isEqualTo("\r\n#XRECV: 4\r\nlate\r\nOK\r\n");
+            }
+            // the peer closed: recv() returns 0, which the SLM answers with OK alone
+            assertThat(exchange("AT#XRECV=10")).isEqualTo("\r\nOK\r\n");
+            assertThat(exchange("AT#XSEND=\"gone\"")).isEqualTo("\r\nERROR\r\n");
+        }
+    }
+
+    @Test
+    void sendLimitsAndRecvFlagsFollowTheSlm() throws Exception {
+        start(Faults.NONE);
+        online();
+        exchange("AT#XSOCKET=1,1,0");
+        exchange("AT#XCONNECT=\"127.0.0.1\"," + echoServer.getLocalPort());
+        assertThat(exchange("AT#XSEND=\"" + "x".repeat(1025) + "\"")).isEqualTo("\r\nERROR\r\n");
+        assertThat(exchange("AT#XSEND=\"" + "y".repeat(1024) + "\"")).contains("#XSEND: 1024");
+        assertThat(exchange("AT#XSEND=unquoted")).isEqualTo("\r\nERROR\r\n");
+        assertThat(exchange("AT#XRECV=1,2")).isEqualTo("\r\nERROR\r\n"); // MSG_PEEK is not emulated
+        assertThat(receive(1024)).isEqualTo("y".repeat(1024));
+        assertThat(exchange("AT#XRECV=1")).isEqualTo("\r\nERROR\r\n"); // nothing within 1 s: EAGAIN
+    }
+
+    @Test
+    void dataModeCarriesMoreThanItsBufferAndCommasAndQuotes() throws Exception {
+        start(Faults.NONE);
+        online();
+        exchange("AT#XSOCKET=1,1,0");
+        exchange("AT#XCONNECT=\"127.0.0.1\"," + echoServer.getLocalPort());
+        exchange("AT#XSEND");
+        StringBuilder big = new StringBuilder();
+        for (int i = 0; big.length() < 3 * Nrf9160DataMode.BUFFER; i++) {
+            big.append("{\"n\":").append(i).append(",\"s\":\"a,b\"}\r\n");
+        }
+        term.write(big.toString().getBytes(StandardCharsets.ISO_8859_1));
+        term.write("+++".getBytes(StandardCharsets.ISO_8859_1));
+        term.expect("#XDATAMODE: 0\r\n");
+        assertThat(receive(big.length())).isEqualTo(big.toString());
+    }
+
+    @Test
     void socketFailuresAnswerError() throws Exception {
         start(Faults.NONE);
         exchange("AT#XSOCKET=1,1,0");
