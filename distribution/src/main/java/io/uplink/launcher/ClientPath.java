@@ -26,9 +26,11 @@ import io.uplink.modem.ModemException;
 import io.uplink.modem.ModemIdentity;
 import io.uplink.modem.ModemSettings;
 import io.uplink.modem.SerialLink;
-import io.uplink.modem.emulator.Bg95Emulator;
+import io.uplink.modem.emulator.Bg95Options;
 import io.uplink.modem.emulator.Faults;
 import io.uplink.modem.emulator.LinkModel;
+import io.uplink.modem.emulator.ModuleSettings;
+import io.uplink.modem.emulator.Personalities;
 import io.uplink.modem.emulator.VirtualSerialLine;
 import io.uplink.modem.quectel.QuectelBg9xDialect;
 import io.uplink.modem.sierra.SierraHl78Dialect;
@@ -89,14 +91,11 @@ final class ClientPath implements AutoCloseable {
         SerialLink link;
         try {
             if (o.modem.startsWith("emulator:")) {
-                if (!o.modem.equals("emulator:bg95")) {
-                    throw new PathException("the emulator offers only 'emulator:bg95', not '" + o.modem + "'", null);
-                }
-                VirtualSerialLine line = new VirtualSerialLine("emulated-bg95", o.baud);
+                // any personality (emulator:bg95, emulator:hl7800, ...); an unknown name is refused with the list
+                VirtualSerialLine line = new VirtualSerialLine("emulated-" + o.modem.substring(9), o.baud);
                 resources.add(line::close);
-                Bg95Emulator emulator = new Bg95Emulator(line.modemEnd(), LinkModel.DEFAULT.withBaud(o.baud),
-                        Faults.NONE, "");
-                resources.add(emulator);
+                resources.add(Personalities.start(o.modem, line.modemEnd(), new ModuleSettings(
+                        LinkModel.DEFAULT.withBaud(o.baud), Faults.NONE, "", Bg95Options.DEFAULTS)));
                 link = line.gatewayEnd();
             } else {
                 JSerialCommLink port = JSerialCommLink.open(o.modem, o.baud, false);
