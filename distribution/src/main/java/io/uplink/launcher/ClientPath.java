@@ -32,6 +32,7 @@ import io.uplink.modem.emulator.LinkModel;
 import io.uplink.modem.emulator.ModuleSettings;
 import io.uplink.modem.emulator.Personalities;
 import io.uplink.modem.emulator.VirtualSerialLine;
+import io.uplink.modem.nordic.NordicSlmDialect;
 import io.uplink.modem.quectel.QuectelBg9xDialect;
 import io.uplink.modem.sierra.SierraHl78Dialect;
 import io.uplink.modem.serial.JSerialCommLink;
@@ -115,10 +116,10 @@ final class ClientPath implements AutoCloseable {
         try {
             ModemIdentity identity = ModemIdentification.identify(at);
             ModemDialect dialect = java.util.stream.Stream.<ModemDialect>of(new QuectelBg9xDialect(),
-                    new SierraHl78Dialect()).filter(d -> d.matches(identity)).findFirst().orElseThrow(
-                            () -> new PathException("the modem on " + o.modem + " is " + identity + "; this command "
-                                    + "line drives Quectel BG95/BG96/BG77/BG600L and Sierra Wireless HL78xx (other "
-                                    + "dialects run inside the gateway)", null));
+                    new NordicSlmDialect(), new SierraHl78Dialect()).filter(d -> d.matches(identity)).findFirst()
+                    .orElseThrow(() -> new PathException("the modem on " + o.modem + " is " + identity + "; this "
+                            + "command line drives Quectel BG95/BG96/BG77/BG600L, Nordic nRF91 (Serial LTE Modem) and "
+                            + "Sierra Wireless HL78xx (other dialects run inside the gateway)", null));
             String apn = o.apn.isEmpty() && o.modem.startsWith("emulator:") ? "iot.emulated" : o.apn;
             Modem modem = dialect.attach(at, identity, new ModemSettings(apn, "", "", "", 1,
                     Map.of("registration.timeout.s", "180")));

@@ -249,6 +249,7 @@ final class DoctorCommand {
                             + "it, and that this user may open it (group dialout).", List.of()));
             return null;
         }
+        io.uplink.modem.serial.ModemIdentification.chooseLineEnd(at); // CR+LF for Nordic's Serial LTE Modem
         earlier.addAll(ModemRungs.walk(at, o.modem.modem));
         if (earlier.stream().anyMatch(f -> f.status() == Status.FAIL)) {
             return null;

@@ -114,6 +114,9 @@ class BrowserIT {
                 assertThat(text(browser, "[data-endpoint='demo'] .reconnects b")).isEqualTo("0");
                 // The connection's queue figures reach the page: messages per minute is a number, not "n/a".
                 wait.until(d -> text(d, "[data-endpoint='demo'] .rate b").matches("[0-9]+"));
+                // Bytes on the wire reach the page: the demo's CONNECT and publishes were counted.
+                wait.until(d -> text(d, "[data-endpoint='demo'] .bytes b")
+                        .matches("[0-9.]+ (B|KiB|MiB) / [0-9.]+ (B|KiB|MiB)"));
                 assertThat(((JavascriptExecutor) browser).executeScript("return typeof uPlot")).isEqualTo("function");
                 wait.until(d -> !d.findElements(By.cssSelector("[data-endpoint='demo'] .chart .uplot")).isEmpty());
 
@@ -133,6 +136,13 @@ class BrowserIT {
                 // The emulated BG95 answers AT+CSQ with 20.
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(
                         By.cssSelector("[data-modem='io.uplink.modem~demo'] .signal b"), "20/31"));
+                // The operator (AT+COPS?) and the radio access technology (AT+QCSQ) the emulated BG95 reports.
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                        By.cssSelector("[data-modem='io.uplink.modem~demo'] .network b"), "Uplink Emulated"));
+                // The LTE figures of AT+QCSQ (BG95 manual: SINR in fifths of a dB from -20 dB, 130 -> 6 dB).
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                        By.cssSelector("[data-modem='io.uplink.modem~demo'] .signal b"),
+                        "RSRP -95 dBm, RSRQ -11 dB, SINR 6 dB, eMTC"));
 
                 // The doctor's ladder: a refused port fails at TCP, with cause and fix in words.
                 int closed = GatewayProcess.freePort();
@@ -175,7 +185,7 @@ class BrowserIT {
             assertThat(gw.stop()).isZero();
             // The history was written at the stop, owner-only, to keep the day across the restart.
             Path history = gw.home.resolve("data/demo/web/history");
-            assertThat(Files.readString(history)).startsWith("uplink-history 1").contains("E demo ")
+            assertThat(Files.readString(history)).startsWith("uplink-history 2").contains("E demo ")
                     .contains("T demo ");
             assertThat(Files.getPosixFilePermissions(history)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         }
@@ -186,7 +196,7 @@ class BrowserIT {
         return found.isEmpty() ? "" : found.get(0).getText().trim();
     }
 
-    private static WebDriver chromium() {
+    static WebDriver chromium() {
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu");

@@ -47,6 +47,16 @@ public interface CloudConnection {
     }
 
     /**
+     * Bytes sent and received over this endpoint's connections since it started; empty when the implementation does
+     * not count them.
+     *
+     * @since 1.3
+     */
+    default java.util.Optional<Traffic> traffic() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * What the current or last connection runs over, e.g. "Quectel BG95-M3 on /dev/ttyUSB2, TLSv1.3
      * TLS_AES_128_GCM_SHA256"; empty before the first connection.
      *

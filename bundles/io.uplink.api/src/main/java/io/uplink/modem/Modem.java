@@ -53,6 +53,17 @@ public interface Modem {
         return Optional.empty();
     }
 
+    /**
+     * Asks the modem which network operator it is registered with (27.007 {@code AT+COPS?}), as the module names it:
+     * the long alphanumeric name where the module gives one, else the numeric MCC/MNC. An AT exchange: call it at most
+     * every few seconds. Empty when not registered, not reported, or the modem did not answer.
+     *
+     * @since 1.4
+     */
+    default Optional<String> networkOperator() {
+        return Optional.empty();
+    }
+
     /** Closes every socket and releases the PDP context. Idempotent; the AT channel stays open. */
     void detach();
 }

@@ -20,12 +20,16 @@ import java.util.Map;
  * Its size follows from {@link LinkHistory}'s bounds (well under {@value #MAX_BYTES} bytes); a larger file is not
  * read (it is not ours, or damaged) and the history starts empty.
  *
- * <p>Format, version 1: {@code uplink-history 1}, then lines {@code E id minute state disrupted queue messages
- * reconnects}, {@code T id millis from to cause}, {@code M pid minute registration csq rsrp rat}; texts URL-encoded.
+ * <p>Format, version 2: {@code uplink-history 2}, then lines {@code E id minute state disrupted queue messages
+ * reconnects sent received}, {@code T id millis from to cause}, {@code M pid minute registration csq rsrp rat
+ * operator rsrq sinr}; texts URL-encoded. Version 1 files (written before the traffic, operator, RSRQ and SINR figures
+ * were kept: {@code E} lines without the last two fields, {@code M} lines without the last three) are read, their
+ * missing figures unknown.
  */
 final class HistoryFile {
 
-    static final String HEADER = "uplink-history 1";
+    static final String HEADER = "uplink-history 2";
+    private static final String HEADER_V1 = "uplink-history 1";
     static final long MAX_BYTES = 8L * 1024 * 1024;
 
     private final Path file;
@@ -56,7 +60,7 @@ final class HistoryFile {
                 String id = enc(e.getKey());
                 for (LinkHistory.EndpointMinute m : e.getValue()) {
                     w.write("E " + id + " " + m.minute() + " " + enc(m.state()) + " " + m.disrupted() + " " + m.queue()
-                            + " " + m.messages() + " " + m.reconnects() + "\n");
+                            + " " + m.messages() + " " + m.reconnects() + " " + m.sent() + " " + m.received() + "\n");
                 }
                 for (LinkHistory.Transition t : c.transitions().getOrDefault(e.getKey(), List.of())) {
                     w.write("T " + id + " " + t.at() + " " + enc(t.from()) + " " + enc(t.to()) + " " + enc(t.cause())
@@ -66,7 +70,7 @@ final class HistoryFile {
             for (Map.Entry<String, List<LinkHistory.ModemMinute>> e : c.modemMinutes().entrySet()) {
                 for (LinkHistory.ModemMinute m : e.getValue()) {
                     w.write("M " + enc(e.getKey()) + " " + m.minute() + " " + enc(m.registration()) + " " + m.signal()
-                            + " " + m.rsrp() + " " + enc(m.rat()) + "\n");
+                            + " " + m.rsrp() + " " + enc(m.rat()) + " " + enc(m.operator()) + " " + m.rsrq() + " " + m.sinr() + "\n");
                 }
             }
         }
@@ -90,7 +94,8 @@ final class HistoryFile {
                     + "): not read. Delete it; the dashboard starts a new history");
         }
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
+        boolean v1 = !lines.isEmpty() && lines.get(0).equals(HEADER_V1);
+        if (lines.isEmpty() || !lines.get(0).equals(HEADER) && !v1) {
             throw new IOException(file + " is not a history file of this version (first line '"
                     + (lines.isEmpty() ? "" : LinkHistory.cut(lines.get(0))) + "'): not read. Delete it; the "
                     + "dashboard starts a new history");
@@ -101,10 +106,11 @@ final class HistoryFile {
             try {
                 switch (f[0]) {
                 case "E" -> {
-                    check(f, 8);
+                    check(f, v1 ? 8 : 10);
                     em.computeIfAbsent(dec(f[1]), k -> new ArrayList<>()).add(new LinkHistory.EndpointMinute(
                             Long.parseLong(f[2]), dec(f[3]), Boolean.parseBoolean(f[4]), Integer.parseInt(f[5]),
-                            Long.parseLong(f[6]), Integer.parseInt(f[7])));
+                            Long.parseLong(f[6]), Integer.parseInt(f[7]), v1 ? -1 : counter(f[8]),
+                            v1 ? -1 : counter(f[9])));
                 }
                 case "T" -> {
                     check(f, 6);
@@ -113,10 +119,11 @@ final class HistoryFile {
                     em.computeIfAbsent(dec(f[1]), k -> new ArrayList<>());
                 }
                 case "M" -> {
-                    check(f, 7);
+                    check(f, v1 ? 7 : 10);
                     mm.computeIfAbsent(dec(f[1]), k -> new ArrayList<>()).add(new LinkHistory.ModemMinute(
                             Long.parseLong(f[2]), LinkHistory.cut(dec(f[3])), Integer.parseInt(f[4]),
-                            Integer.parseInt(f[5]), LinkHistory.cut(dec(f[6]))));
+                            Integer.parseInt(f[5]), LinkHistory.cut(dec(f[6])), v1 ? "" : LinkHistory.cut(dec(f[7])),
+                            v1 ? 0 : Integer.parseInt(f[8]), v1 ? LinkHistory.SINR_UNKNOWN : Integer.parseInt(f[9])));
                 }
                 default -> skipped++;
                 }
@@ -128,6 +135,15 @@ final class HistoryFile {
     }
 
     record Loaded(LinkHistory.Contents contents, int skipped) {
+    }
+
+    /** A byte count of one minute: -1 (not counted) or more. */
+    private static long counter(String field) {
+        long v = Long.parseLong(field);
+        if (v < -1) {
+            throw new IllegalArgumentException("a byte count is -1 or more, not " + v);
+        }
+        return v;
     }
 
     private static void check(String[] fields, int count) {

@@ -40,7 +40,7 @@ final class HistorySampler {
     private String saveProblem = "";
     private final java.util.Map<String, SignalSample> signals = new java.util.HashMap<>(); // sampler thread only
 
-    private record SignalSample(long at, int csq, int rsrp, String rat) {
+    private record SignalSample(long at, int csq, int rsrp, String rat, String operator, int rsrq, int sinr) {
     }
 
     HistorySampler(LinkHistory history, HistoryFile file, Supplier<Collection<CloudConnection>> connections,
@@ -103,8 +103,10 @@ final class HistorySampler {
         for (CloudConnection c : connections.get()) {
             try {
                 long accepted = c.queueStatus().map(q -> q.accepted()).orElse(-1L);
+                java.util.Optional<io.uplink.cloud.Traffic> traffic = c.traffic();
                 history.endpoint(c.endpointId(), now, c.state().name(), c.lastProblem(), c.queuedMessages(),
-                        accepted);
+                        accepted, traffic.map(t -> t.bytesSent()).orElse(-1L),
+                        traffic.map(t -> t.bytesReceived()).orElse(-1L));
             } catch (RuntimeException e) {
                 LOG.debug("Connection {} could not be sampled", c, e); // going away while read
             }
@@ -112,7 +114,8 @@ final class HistorySampler {
         for (TrackedModem t : modems.get()) {
             try {
                 SignalSample s = signal(t, now);
-                history.modem(t.pid(), now, t.modem().registration().name(), s.csq(), s.rsrp(), s.rat());
+                history.modem(t.pid(), now, t.modem().registration().name(), s.csq(), s.rsrp(), s.rat(),
+                        s.operator(), s.rsrq(), s.sinr());
             } catch (RuntimeException e) {
                 history.modem(t.pid(), now, "unreadable: " + e.getMessage(), -1);
             }
@@ -124,8 +127,10 @@ final class HistorySampler {
         if (last != null && now - last.at() < SIGNAL_EVERY_MILLIS && now >= last.at()) {
             return last;
         }
+        String operator = t.modem().networkOperator().orElse("");
         SignalSample s = t.modem().signalQuality().map(q -> new SignalSample(now, q.csq(), q.rsrpDbm().orElse(0),
-                q.accessTechnology())).orElse(new SignalSample(now, -1, 0, ""));
+                q.accessTechnology(), operator, q.rsrqDb().orElse(0), q.sinrDb().orElse(LinkHistory.SINR_UNKNOWN)))
+                .orElse(new SignalSample(now, -1, 0, "", operator, 0, LinkHistory.SINR_UNKNOWN));
         if (signals.size() > LinkHistory.MAX_MODEMS * 4) {
             signals.clear(); // modems come and go under new names; never let the map grow with them
         }

@@ -26,8 +26,16 @@ final class LinkHistory {
     static final int MAX_TEXT = 300;
     static final String CONNECTED = "CONNECTED";
 
-    /** One minute of an endpoint; {@code messages} is -1 when the connection does not report its queue. */
-    record EndpointMinute(long minute, String state, boolean disrupted, int queue, long messages, int reconnects) {
+    /**
+     * One minute of an endpoint; {@code messages} is -1 when the connection does not report its queue, {@code sent} and
+     * {@code received} (bytes in that minute) -1 when it does not count its traffic.
+     */
+    record EndpointMinute(long minute, String state, boolean disrupted, int queue, long messages, int reconnects,
+            long sent, long received) {
+
+        EndpointMinute(long minute, String state, boolean disrupted, int queue, long messages, int reconnects) {
+            this(minute, state, disrupted, queue, messages, reconnects, -1, -1);
+        }
     }
 
     /** A state change; {@code cause} is the connection's last problem when it left {@code CONNECTED}. */
@@ -36,14 +44,20 @@ final class LinkHistory {
 
     /**
      * One minute of a modem: {@code signal} the +CSQ figure (-1 when not reported), {@code rsrp} in dBm (0 when not
-     * reported), {@code rat} the radio access technology (empty when not reported).
+     * reported), {@code rat} the radio access technology and {@code operator} the network operator (empty when not
+     * reported), {@code rsrq} in dB (0 when not reported), {@code sinr} in dB ({@value #SINR_UNKNOWN} when not
+     * reported).
      */
-    record ModemMinute(long minute, String registration, int signal, int rsrp, String rat) {
+    record ModemMinute(long minute, String registration, int signal, int rsrp, String rat, String operator, int rsrq,
+            int sinr) {
 
         ModemMinute(long minute, String registration, int signal) {
-            this(minute, registration, signal, 0, "");
+            this(minute, registration, signal, 0, "", "", 0, SINR_UNKNOWN);
         }
     }
+
+    /** SINR "not reported": 0 dB is a real figure, and no module reports below -20 dB. */
+    static final int SINR_UNKNOWN = -99;
 
     /** The minute being filled and the change detection of one endpoint. */
     static final class Endpoint {
@@ -57,6 +71,10 @@ final class LinkHistory {
         int queue;
         long messages = -1;
         int reconnects;
+        long sentTotal = -1;
+        long receivedTotal = -1;
+        long sent = -1;
+        long received = -1;
     }
 
     static final class Modem {
@@ -74,6 +92,17 @@ final class LinkHistory {
      * @param accepted messages accepted by the connection's queue since it opened, -1 if unknown
      */
     synchronized void endpoint(String id, long now, String state, String problem, int queued, long accepted) {
+        endpoint(id, now, state, problem, queued, accepted, -1, -1);
+    }
+
+    /**
+     * As {@link #endpoint(String, long, String, String, int, long)}, with the connection's byte counters.
+     *
+     * @param sentTotal bytes sent since the endpoint started, -1 if not counted
+     * @param receivedTotal bytes received since the endpoint started, -1 if not counted
+     */
+    synchronized void endpoint(String id, long now, String state, String problem, int queued, long accepted,
+            long sentTotal, long receivedTotal) {
         Endpoint e = endpoints.get(id);
         if (e == null) {
             if (endpoints.size() >= MAX_ENDPOINTS) {
@@ -90,6 +119,8 @@ final class LinkHistory {
             e.queue = 0;
             e.messages = accepted < 0 ? -1 : 0;
             e.reconnects = 0;
+            e.sent = sentTotal < 0 ? -1 : 0;
+            e.received = receivedTotal < 0 ? -1 : 0;
         }
         if (e.state != null && !e.state.equals(state)) {
             String cause = CONNECTED.equals(e.state) || !CONNECTED.equals(state) ? cut(problem) : "";
@@ -111,15 +142,32 @@ final class LinkHistory {
             e.messages = Math.max(e.messages, 0) + delta;
             e.accepted = accepted;
         }
+        if (sentTotal >= 0) {
+            e.sent = Math.max(e.sent, 0) + delta(e.sentTotal, sentTotal);
+            e.sentTotal = sentTotal;
+        }
+        if (receivedTotal >= 0) {
+            e.received = Math.max(e.received, 0) + delta(e.receivedTotal, receivedTotal);
+            e.receivedTotal = receivedTotal;
+        }
+    }
+
+    /** Growth of a counter since it was last seen; a counter that went down was restarted and counts from zero. */
+    private static long delta(long before, long now) {
+        return before < 0 ? 0 : now >= before ? now - before : now;
     }
 
     /** Records a modem's registration and signal (-1 if unknown) at {@code now}. */
     synchronized void modem(String pid, long now, String registration, int signal) {
-        modem(pid, now, registration, signal, 0, "");
+        modem(pid, now, registration, signal, 0, "", "", 0, SINR_UNKNOWN);
     }
 
-    /** Records a modem's registration, +CSQ (-1 unknown), RSRP (0 unknown) and access technology at {@code now}. */
-    synchronized void modem(String pid, long now, String registration, int signal, int rsrp, String rat) {
+    /**
+     * Records a modem's registration, +CSQ (-1 unknown), RSRP (0 unknown), access technology and operator (empty
+     * unknown), RSRQ (0 unknown) and SINR ({@value #SINR_UNKNOWN} unknown) at {@code now}.
+     */
+    synchronized void modem(String pid, long now, String registration, int signal, int rsrp, String rat,
+            String operator, int rsrq, int sinr) {
         Modem m = modems.get(pid);
         if (m == null) {
             if (modems.size() >= MAX_MODEMS) {
@@ -132,7 +180,7 @@ final class LinkHistory {
         if (m.current != null && m.current.minute() != minute) {
             add(m.minutes, m.current, CLOSED);
         }
-        m.current = new ModemMinute(minute, cut(registration), signal, rsrp, cut(rat));
+        m.current = new ModemMinute(minute, cut(registration), signal, rsrp, cut(rat), cut(operator), rsrq, sinr);
     }
 
     /** The last day as the dashboard reads it: each series with the minute underway last. */
@@ -149,16 +197,22 @@ final class LinkHistory {
             int reconnects = 0;
             List<EndpointMinute> all24 = new ArrayList<>(e.minutes);
             if (e.minute >= 0) {
-                all24.add(new EndpointMinute(e.minute, e.state, e.disrupted, e.queue, e.messages, e.reconnects));
+                all24.add(current(e));
             }
+            long sent = -1;
+            long received = -1;
             for (EndpointMinute m : all24) {
                 if (m.minute() > oldest) {
                     minutes.add(List.of(m.minute() * 60, m.state(), m.disrupted(), m.queue(), m.messages(),
-                            m.reconnects()));
+                            m.reconnects(), m.sent(), m.received()));
                     reconnects += m.reconnects();
+                    sent = m.sent() < 0 ? sent : Math.max(sent, 0) + m.sent();
+                    received = m.received() < 0 ? received : Math.max(received, 0) + m.received();
                 }
             }
             j.put("reconnects", reconnects);
+            j.put("bytes_sent", sent);
+            j.put("bytes_received", received);
             j.put("minutes", minutes);
             List<Object> ts = new ArrayList<>();
             for (Transition t : e.transitions) {
@@ -181,7 +235,8 @@ final class LinkHistory {
             }
             for (ModemMinute mm : all24) {
                 if (mm.minute() > oldest) {
-                    minutes.add(List.of(mm.minute() * 60, mm.registration(), mm.signal(), mm.rsrp(), mm.rat()));
+                    minutes.add(List.of(mm.minute() * 60, mm.registration(), mm.signal(), mm.rsrp(), mm.rat(),
+                            mm.operator(), mm.rsrq(), mm.sinr()));
                 }
             }
             j.put("minutes", minutes);
@@ -198,7 +253,7 @@ final class LinkHistory {
         endpoints.forEach((id, e) -> {
             List<EndpointMinute> list = new ArrayList<>(e.minutes);
             if (e.minute >= 0) {
-                list.add(new EndpointMinute(e.minute, e.state, e.disrupted, e.queue, e.messages, e.reconnects));
+                list.add(current(e));
             }
             em.put(id, list);
             et.put(id, new ArrayList<>(e.transitions));
@@ -254,9 +309,13 @@ final class LinkHistory {
 
     private static void close(Endpoint e) {
         if (e.minute >= 0) {
-            add(e.minutes, new EndpointMinute(e.minute, e.state, e.disrupted, e.queue, e.messages, e.reconnects),
-                    CLOSED);
+            add(e.minutes, current(e), CLOSED);
         }
+    }
+
+    private static EndpointMinute current(Endpoint e) {
+        return new EndpointMinute(e.minute, e.state, e.disrupted, e.queue, e.messages, e.reconnects, e.sent,
+                e.received);
     }
 
     private static <T> void add(ArrayDeque<T> ring, T item, int bound) {

@@ -59,6 +59,11 @@ class HistorySamplerTest {
         assertThat(last.signal()).isEqualTo(17);
         assertThat(last.rsrp()).isEqualTo(-95);
         assertThat(last.rat()).isEqualTo("eMTC");
+        assertThat(last.operator()).isEqualTo("Uplink Test Net");
+        assertThat(last.rsrq()).isEqualTo(-11);
+        assertThat(last.sinr()).isEqualTo(6);
+        assertThat(c.endpointMinutes().get("lte").stream().mapToLong(LinkHistory.EndpointMinute::sent).sum())
+                .as("bytes sent while sampled (the first sample is the baseline)").isEqualTo(119 * 100);
 
         // start() restores, stop() writes: the day survives the component's restart.
         sampler.start();
@@ -82,6 +87,8 @@ class HistorySamplerTest {
                 case "lastProblem" -> state == ConnectionState.CONNECTED ? "" : "connection lost: keep-alive timeout";
                 case "queuedMessages" -> 2;
                 case "queueStatus" -> Optional.of(new QueueStatus("sync", 0, accepted.get(), 0, 0, ""));
+                case "traffic" -> Optional.of(new io.uplink.cloud.Traffic(accepted.get() * 100, accepted.get() * 10,
+                        io.uplink.cloud.Traffic.TCP));
                 default -> throw new UnsupportedOperationException(m.getName());
                 });
     }
@@ -90,6 +97,7 @@ class HistorySamplerTest {
         return (Modem) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { Modem.class },
                 (p, m, a) -> switch (m.getName()) {
                 case "registration" -> RegistrationState.HOME;
+                case "networkOperator" -> Optional.of("Uplink Test Net");
                 case "signalQuality" -> {
                     signalQuestions.incrementAndGet();
                     yield Optional.of(new SignalQuality(17, -95, -11, 6, "eMTC"));

@@ -37,8 +37,9 @@ class LinkHistoryTest {
         assertThat((List<Object>) transitions.get(1)).containsExactly(T0 + 2000, "CONNECTED", "WAITING_TO_RETRY",
                 "connection lost: socket closed by the modem");
         List<Object> minute = (List<Object>) ((List<?>) e.get("minutes")).get(0);
-        // [start second, state, disrupted, max queue, messages accepted, reconnects]
-        assertThat(minute).containsExactly(T0 / 60_000 * 60, "CONNECTED", true, 3, 7L, 1);
+        // [start second, state, disrupted, max queue, messages accepted, reconnects, bytes sent, bytes received]
+        assertThat(minute).containsExactly(T0 / 60_000 * 60, "CONNECTED", true, 3, 7L, 1, -1L, -1L);
+        assertThat(e.get("bytes_sent")).as("a connection that does not count its traffic").isEqualTo(-1L);
     }
 
     @Test
@@ -115,6 +116,55 @@ class LinkHistoryTest {
         assertThatThrownBy(() -> new HistoryFile(path).load()).hasMessageContaining("not a history file")
                 .hasMessageContaining("Delete it");
         assertThat(new HistoryFile(dir.resolve("none")).load().contents().endpointMinutes()).isEmpty();
+    }
+
+    @Test
+    void bytesAreCountedPerMinuteAcrossARestartedCounterAndKeptWithTheOperator() throws Exception {
+        LinkHistory h = new LinkHistory();
+        h.endpoint("demo", T0, "CONNECTED", "", 0, 0, 1_000, 200);
+        h.endpoint("demo", T0 + 1000, "CONNECTED", "", 0, 0, 1_500, 260);
+        h.endpoint("demo", T0 + 60_000, "CONNECTED", "", 0, 0, 1_700, 300);
+        h.endpoint("demo", T0 + 61_000, "CONNECTED", "", 0, 0, 90, 20); // the endpoint was restarted: counts anew
+        h.modem("m", T0, "HOME", 20, -95, "eMTC", "Uplink Emulated", -11, 0);
+        h.modem("m", T0 + 60_000, "ROAMING", 18, -99, "NBIoT", "Other \u0007Net", 0, LinkHistory.SINR_UNKNOWN);
+        Map<String, Object> e = endpoints(h.snapshot(T0 + 62_000)).get(0);
+        List<List<Object>> minutes = (List<List<Object>>) e.get("minutes");
+        assertThat(minutes.get(0).subList(6, 8)).containsExactly(500L, 60L); // the first sample is the baseline
+        assertThat(minutes.get(1).subList(6, 8)).containsExactly(290L, 60L);
+        assertThat(e.get("bytes_sent")).isEqualTo(790L);
+        assertThat(e.get("bytes_received")).isEqualTo(120L);
+
+        HistoryFile file = new HistoryFile(dir.resolve("history"));
+        file.save(h.contents());
+        assertThat(Files.readAllLines(file.path()).get(0)).isEqualTo(HistoryFile.HEADER);
+        LinkHistory after = new LinkHistory();
+        after.restore(file.load().contents(), T0 + 3 * 60_000);
+        LinkHistory.Contents c = after.contents();
+        assertThat(c.endpointMinutes().get("demo")).extracting(LinkHistory.EndpointMinute::sent)
+                .containsExactly(500L, 290L);
+        assertThat(c.modemMinutes().get("m")).extracting(LinkHistory.ModemMinute::operator)
+                .containsExactly("Uplink Emulated", "Other \u0007Net");
+        assertThat(c.modemMinutes().get("m")).extracting(LinkHistory.ModemMinute::sinr)
+                .as("0 dB is a figure, not 'unknown'").containsExactly(0, LinkHistory.SINR_UNKNOWN);
+        assertThat(c.modemMinutes().get("m")).extracting(LinkHistory.ModemMinute::rsrq).containsExactly(-11, 0);
+    }
+
+    @Test
+    void aFileOfTheFirstVersionIsReadWithItsMissingFiguresUnknown() throws Exception {
+        Path path = dir.resolve("history");
+        Files.writeString(path, "uplink-history 1\nE demo 29666666 CONNECTED false 1 2 0\n"
+                + "M m 29666666 HOME 20 -95 eMTC\nE demo 29666667 CONNECTED false 1 2 0 10 20\n",
+                StandardCharsets.UTF_8);
+        HistoryFile.Loaded loaded = new HistoryFile(path).load();
+        assertThat(loaded.skipped()).as("a version 2 line in a version 1 file").isEqualTo(1);
+        assertThat(loaded.contents().endpointMinutes().get("demo")).singleElement()
+                .satisfies(m -> assertThat(m.sent()).isEqualTo(-1L));
+        assertThat(loaded.contents().modemMinutes().get("m")).singleElement()
+                .satisfies(m -> assertThat(m.operator()).isEmpty())
+                .satisfies(m -> assertThat(m.sinr()).isEqualTo(LinkHistory.SINR_UNKNOWN));
+        Files.writeString(path, HistoryFile.HEADER + "\nE demo 29666667 CONNECTED false 1 2 0 -7 20\n",
+                StandardCharsets.UTF_8);
+        assertThat(new HistoryFile(path).load().skipped()).as("a negative byte count").isEqualTo(1);
     }
 
     @SuppressWarnings("unchecked")

@@ -73,6 +73,8 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     private volatile boolean refused;
     private volatile Transport usedTransport;
     private volatile TlsEngine usedEngine;
+    private final CountingConnection.Counters traffic = new CountingConnection.Counters();
+    private volatile String trafficMeasuredOn = io.uplink.cloud.Traffic.TCP;
     private final ModemTlsPath modemTls;
     private final java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -177,6 +179,12 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
      * How the current (or last) connection runs, e.g. "modem BG95 ... / TLSv1.3 TLS_AES_128_GCM_SHA256"; empty
      * before the first connection.
      */
+    @Override
+    public java.util.Optional<io.uplink.cloud.Traffic> traffic() {
+        return java.util.Optional.of(new io.uplink.cloud.Traffic(traffic.sent.sum(), traffic.received.sum(),
+                trafficMeasuredOn));
+    }
+
     @Override
     public String path() {
         return path;
@@ -407,12 +415,14 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
             ModemTlsPath.Opened o = modemTls.open(host, port, timeout);
             usedTransport = t;
             path = o.path();
+            trafficMeasuredOn = io.uplink.cloud.Traffic.MODEM_TLS;
             stage("the modem's TLS connected to " + host + ":" + port + ", waiting for the broker's CONNACK");
-            return o.connection();
+            return new CountingConnection(o.connection(), traffic);
         }
         stage("opening TCP to " + host + ":" + port + " over " + t.describe());
-        Connection c = t.connect(host, port, timeout);
+        Connection c = new CountingConnection(t.connect(host, port, timeout), traffic);
         usedTransport = t;
+        trafficMeasuredOn = io.uplink.cloud.Traffic.TCP;
         if (!"host".equals(settings.tlsMode())) {
             path = t.describe() + ", no TLS";
             stage("TCP connected to " + host + ":" + port + " (no TLS), waiting for the broker's CONNACK");

@@ -300,6 +300,12 @@ public final class MqttEndpointComponent implements CloudConnection {
         return connection.queueStatus();
     }
 
+    /** Bytes on the wire since the endpoint started: the page's traffic figures. */
+    @Override
+    public java.util.Optional<io.uplink.cloud.Traffic> traffic() {
+        return connection.traffic();
+    }
+
     @Override
     public String path() {
         return connection.path();

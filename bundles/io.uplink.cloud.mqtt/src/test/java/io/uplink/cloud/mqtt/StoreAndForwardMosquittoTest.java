@@ -182,6 +182,12 @@ class StoreAndForwardMosquittoTest {
                 c.publish("cmd/valve/set", new byte[] { 1 }, 1, false).toCompletableFuture().get(30, TimeUnit.SECONDS);
                 assertThat(got.poll(30, TimeUnit.SECONDS)).isEqualTo("cmd/valve/set");
                 assertThat(got.poll(1, TimeUnit.SECONDS)).as("cmd/a/b/set does not match cmd/+/set").isNull();
+                // Every MQTT byte is counted: at least CONNECT, SUBSCRIBE and the two PUBLISH packets (18 + 20
+                // bytes) went out; CONNACK (4), SUBACK (5), two PUBACKs (8) and the matching PUBLISH (20) came in.
+                io.uplink.cloud.Traffic t = c.traffic().orElseThrow();
+                assertThat(t.measuredOn()).isEqualTo(io.uplink.cloud.Traffic.TCP);
+                assertThat(t.bytesSent()).isGreaterThanOrEqualTo(14 + 18 + 20 + 16);
+                assertThat(t.bytesReceived()).isGreaterThanOrEqualTo(4 + 5 + 8 + 20);
             }
         }
     }

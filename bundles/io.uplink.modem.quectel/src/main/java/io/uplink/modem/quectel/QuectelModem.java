@@ -131,6 +131,21 @@ final class QuectelModem implements Modem {
         return registration;
     }
 
+    /** AT+COPS? (27.007): the module's default format is the long alphanumeric name. */
+    @Override
+    public java.util.Optional<String> networkOperator() {
+        if (detached) {
+            return java.util.Optional.empty();
+        }
+        try {
+            io.uplink.modem.AtResponse cops = at.execute(io.uplink.modem.AtCommand.of("AT+COPS?"));
+            return cops.isOk() ? io.uplink.modem.NetworkOperators.fromCopsAnswer(cops.line("+COPS:"))
+                    : java.util.Optional.empty();
+        } catch (io.uplink.modem.ModemException e) {
+            return java.util.Optional.empty(); // busy, restarting or gone: the next sample asks again
+        }
+    }
+
     /** AT+CSQ, then AT+QCSQ for the LTE figures (firmware without it answers ERROR: +CSQ alone then). */
     @Override
     public java.util.Optional<io.uplink.modem.SignalQuality> signalQuality() {

@@ -74,6 +74,11 @@ public final class AttachedModemComponent implements Modem, Transport {
     }
 
     @Override
+    public Optional<String> networkOperator() {
+        return modem.networkOperator();
+    }
+
+    @Override
     public void detach() {
         modem.detach();
     }

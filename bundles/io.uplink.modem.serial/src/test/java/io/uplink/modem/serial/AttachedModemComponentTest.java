@@ -46,4 +46,28 @@ class AttachedModemComponentTest {
         AttachedModemComponent service = new AttachedModemComponent(Map.of(AttachedModemComponent.INSTANCE, dialects));
         assertThat(service.signalQuality()).containsSame(signal);
     }
+
+    /**
+     * Every method of {@link Modem}, default ones included, is overridden: a default forgotten here answers "nothing"
+     * for every dialect (the page showed no operator while the BG95 reported one).
+     */
+    @Test
+    void overridesEveryMethodOfTheModemInterface() throws Exception {
+        for (java.lang.reflect.Method m : Modem.class.getMethods()) {
+            assertThat(AttachedModemComponent.class.getMethod(m.getName(), m.getParameterTypes()).getDeclaringClass())
+                    .as("AttachedModemComponent passes %s through", m.getName())
+                    .isEqualTo(AttachedModemComponent.class);
+        }
+    }
+
+    @Test
+    void reportsTheDialectsOperator() {
+        Modem dialects = (Modem) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { Modem.class },
+                (proxy, method, args) -> switch (method.getName()) {
+                case "networkOperator" -> Optional.of("Uplink Emulated");
+                default -> throw new UnsupportedOperationException(method.getName());
+                });
+        AttachedModemComponent service = new AttachedModemComponent(Map.of(AttachedModemComponent.INSTANCE, dialects));
+        assertThat(service.networkOperator()).hasValue("Uplink Emulated");
+    }
 }
