@@ -26,11 +26,15 @@ import io.uplink.modem.ModemException;
 import io.uplink.modem.ModemIdentity;
 import io.uplink.modem.ModemSettings;
 import io.uplink.modem.SerialLink;
+import io.uplink.modem.emulator.Bg95Options;
 import io.uplink.modem.emulator.Faults;
 import io.uplink.modem.emulator.LinkModel;
+import io.uplink.modem.emulator.ModuleSettings;
+import io.uplink.modem.emulator.Personalities;
 import io.uplink.modem.emulator.VirtualSerialLine;
 import io.uplink.modem.nordic.NordicSlmDialect;
 import io.uplink.modem.quectel.QuectelBg9xDialect;
+import io.uplink.modem.sierra.SierraHl78Dialect;
 import io.uplink.modem.serial.JSerialCommLink;
 import io.uplink.modem.serial.ModemIdentification;
 import io.uplink.modem.serial.SerialAtChannel;
@@ -88,17 +92,11 @@ final class ClientPath implements AutoCloseable {
         SerialLink link;
         try {
             if (o.modem.startsWith("emulator:")) {
+                // any personality (emulator:bg95, emulator:hl7800, ...); an unknown name is refused with the list
                 VirtualSerialLine line = new VirtualSerialLine("emulated-" + o.modem.substring(9), o.baud);
                 resources.add(line::close);
-                io.uplink.modem.emulator.EmulatedModule emulator;
-                try {
-                    emulator = io.uplink.modem.emulator.Personalities.start(o.modem, line.modemEnd(),
-                            new io.uplink.modem.emulator.ModuleSettings(LinkModel.DEFAULT.withBaud(o.baud),
-                                    Faults.NONE, "", io.uplink.modem.emulator.Bg95Options.DEFAULTS));
-                } catch (IOException e) {
-                    throw new PathException(e.getMessage(), e); // names the emulated models there are
-                }
-                resources.add(emulator);
+                resources.add(Personalities.start(o.modem, line.modemEnd(), new ModuleSettings(
+                        LinkModel.DEFAULT.withBaud(o.baud), Faults.NONE, "", Bg95Options.DEFAULTS)));
                 link = line.gatewayEnd();
             } else {
                 JSerialCommLink port = JSerialCommLink.open(o.modem, o.baud, false);
@@ -118,10 +116,10 @@ final class ClientPath implements AutoCloseable {
         try {
             ModemIdentity identity = ModemIdentification.identify(at);
             ModemDialect dialect = java.util.stream.Stream.<ModemDialect>of(new QuectelBg9xDialect(),
-                    new NordicSlmDialect()).filter(d -> d.matches(identity)).findFirst().orElseThrow(
-                            () -> new PathException("the modem on " + o.modem + " is " + identity + "; this command "
-                                    + "line drives Quectel BG95/BG96/BG77/BG600L and Nordic nRF91 (Serial LTE Modem) "
-                                    + "(other dialects run inside the gateway)", null));
+                    new NordicSlmDialect(), new SierraHl78Dialect()).filter(d -> d.matches(identity)).findFirst()
+                    .orElseThrow(() -> new PathException("the modem on " + o.modem + " is " + identity + "; this "
+                            + "command line drives Quectel BG95/BG96/BG77/BG600L, Nordic nRF91 (Serial LTE Modem) and "
+                            + "Sierra Wireless HL78xx (other dialects run inside the gateway)", null));
             String apn = o.apn.isEmpty() && o.modem.startsWith("emulator:") ? "iot.emulated" : o.apn;
             Modem modem = dialect.attach(at, identity, new ModemSettings(apn, "", "", "", 1,
                     Map.of("registration.timeout.s", "180")));
