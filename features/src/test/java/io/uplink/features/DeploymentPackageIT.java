@@ -98,7 +98,8 @@ class DeploymentPackageIT {
 
     @Test
     void everyFeatureIsAWellFormedPackageWithItsRequirementCheck() throws IOException {
-        String[] features = { "thirdparty", "core", "modem", "quectel", "connector", "doctor", "kura" };
+        String[] features = { "thirdparty", "core", "modem", "quectel", "nordic", "sierra", "connector", "doctor",
+            "kura" };
         for (String f : features) {
             List<String> entries = entriesOf("uplink-" + f + ".dp", "io.uplink.feature." + f);
             assertThat(entries).as(f).startsWith("bundles/io.uplink.feature." + f + ".check.jar")

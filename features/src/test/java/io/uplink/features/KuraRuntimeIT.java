@@ -55,7 +55,8 @@ class KuraRuntimeIT {
     private static final Path PLATFORM = Path.of(System.getProperty("uplink.kura.platform.dir",
             "target/it-" + FLAVOUR));
     private static final String DEPLOYMENT_ADMIN = "org.osgi.service.deploymentadmin.DeploymentAdmin";
-    private static final String[] ORDER = { "thirdparty", "core", "modem", "quectel", "connector", "doctor", "kura" };
+    private static final String[] ORDER = { "thirdparty", "core", "modem", "quectel", "nordic", "sierra", "connector",
+        "doctor", "kura" };
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String BROKER_PASSWORD = "s3cret-for-the-broker";
     /** What the CryptoService stand-in takes for an encrypted value: this prefix, then the text reversed. */
