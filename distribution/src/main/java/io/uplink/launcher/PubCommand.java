@@ -251,6 +251,7 @@ final class PubCommand {
     private boolean await(MqttCloudConnection c, List<CompletableFuture<?>> receipts, int timeout, int accepted,
             long started, boolean json) throws InterruptedException {
         boolean terminal = System.console() != null;
+        CompletableFuture<Void> all = CompletableFuture.allOf(receipts.toArray(CompletableFuture[]::new));
         long lastProgress = System.nanoTime();
         int lastLeft = Integer.MAX_VALUE;
         long lastReport = System.nanoTime();
@@ -284,7 +285,13 @@ final class PubCommand {
                     err.println(line);
                 }
             }
-            Thread.sleep(50);
+            try {
+                // Returns as soon as the last receipt completes: a one-message run ends on its PUBACK, not up to a
+                // poll later.
+                all.get(50, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                Thread.sleep(left > 0 && mine ? 50 : 0); // a refused message or earlier runs' messages: poll
+            }
         }
     }
 
