@@ -2,7 +2,6 @@ package io.uplink.launcher;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -299,11 +298,21 @@ final class PubCommand {
         return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - nanos);
     }
 
-    private static String hostName() {
+    /**
+     * This machine's name for the default client id, without a name lookup: InetAddress.getLocalHost() resolves the
+     * name, which on a gateway with no DNS entry for itself costs a DNS query over the radio or the resolver's
+     * timeout before anything is sent.
+     */
+    static String hostName() {
         try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "host";
+            String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+            if (!name.isEmpty()) {
+                return name;
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: the environment, then a fixed name
         }
+        String env = System.getenv("HOSTNAME");
+        return env != null && !env.isBlank() ? env.trim() : "host";
     }
 }
