@@ -30,6 +30,8 @@ final class ClientOptions {
             "  --trust-alias A        CA certificates from the gateway's credential store",
             "  --sni NAME             Server name to send (default: the host)",
             "  --alpn P[,P]           ALPN protocols, e.g. x-amzn-mqtt-ca for AWS IoT on 443",
+            "  --tls-policy P         modern (default), compatible (old brokers), or constrained: TLS 1.2 while the",
+            "                         broker accepts it, which the engine resumes (short reconnects on metered links)",
             "Path:",
             "  --modem PORT           Go through a modem: a serial port such as /dev/ttyUSB2 (its dialect is",
             "                         found from its answers: Quectel BG95/BG96, Nordic nRF91 SLM, Sierra HL78xx),",
@@ -57,6 +59,8 @@ final class ClientOptions {
     String trustAlias = "";
     String sni = "";
     List<String> alpn = List.of();
+    /** Empty for the default (modern). */
+    String tlsPolicy = "";
     String modem = "";
     int baud = 115200;
     String apn = "";
@@ -99,6 +103,13 @@ final class ClientOptions {
             case "--trust-alias" -> o.trustAlias = value(list, ++i, a);
             case "--sni" -> o.sni = value(list, ++i, a);
             case "--alpn" -> o.alpn = List.of(value(list, ++i, a).split(","));
+            case "--tls-policy" -> {
+                o.tlsPolicy = value(list, ++i, a).trim().toLowerCase(java.util.Locale.ROOT);
+                if (!List.of("modern", "compatible", "constrained").contains(o.tlsPolicy)) {
+                    throw new IllegalArgumentException("--tls-policy '" + o.tlsPolicy + "' is unknown: use modern, "
+                            + "compatible or constrained");
+                }
+            }
             case "--modem" -> o.modem = value(list, ++i, a);
             case "--baud" -> o.baud = number(value(list, ++i, a), a, 300, 4_000_000);
             case "--apn" -> o.apn = value(list, ++i, a);
@@ -139,17 +150,21 @@ final class ClientOptions {
                 throw new IllegalArgumentException("--alpn is not available with --tls modem (the modems Uplink "
                         + "drives send no ALPN): use --tls host");
             }
+            if (!o.tlsPolicy.isEmpty()) {
+                throw new IllegalArgumentException("--tls-policy chooses what the gateway's TLS engine offers; with "
+                        + "--tls modem the modem's own TLS runs: use --tls host, or drop --tls-policy");
+            }
         }
         if ("none".equals(o.tls) && o.wantsTlsOptions()) {
             throw new IllegalArgumentException("--tls none contradicts the TLS options given (--cafile, --cert, "
-                    + "--alias, --trust-alias, --sni, --alpn): drop one or the other");
+                    + "--alias, --trust-alias, --sni, --alpn, --tls-policy): drop one or the other");
         }
         return o;
     }
 
     boolean wantsTlsOptions() {
         return caFile != null || certFile != null || !alias.isEmpty() || !trustAlias.isEmpty() || !sni.isEmpty()
-                || !alpn.isEmpty();
+                || !alpn.isEmpty() || !tlsPolicy.isEmpty();
     }
 
     boolean tlsOn() {

@@ -194,6 +194,9 @@ final class ClientPath implements AutoCloseable {
     /** Server name, ALPN, anchors and identity, read and checked now so that a bad file fails before connecting. */
     private static TlsClientProfile.Builder tlsPreset(ClientOptions o, String sni, Path home) throws PathException {
         TlsClientProfile.Builder b = TlsClientProfile.builder(sni).alpn(o.alpn);
+        if (!o.tlsPolicy.isEmpty()) {
+            b.cipherPolicy(io.uplink.tls.CipherPolicy.valueOf(o.tlsPolicy.toUpperCase(java.util.Locale.ROOT)));
+        }
         try {
             if (o.caFile != null) {
                 b.trustAnchors(CredentialFiles.load("cafile", List.of(o.caFile), List.of("cafile")).anchors());

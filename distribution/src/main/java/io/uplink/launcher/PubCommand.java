@@ -2,7 +2,6 @@ package io.uplink.launcher;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -251,6 +250,7 @@ final class PubCommand {
     private boolean await(MqttCloudConnection c, List<CompletableFuture<?>> receipts, int timeout, int accepted,
             long started, boolean json) throws InterruptedException {
         boolean terminal = System.console() != null;
+        CompletableFuture<Void> all = CompletableFuture.allOf(receipts.toArray(CompletableFuture[]::new));
         long lastProgress = System.nanoTime();
         int lastLeft = Integer.MAX_VALUE;
         long lastReport = System.nanoTime();
@@ -284,7 +284,13 @@ final class PubCommand {
                     err.println(line);
                 }
             }
-            Thread.sleep(50);
+            try {
+                // Returns as soon as the last receipt completes: a one-message run ends on its PUBACK, not up to a
+                // poll later.
+                all.get(50, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                Thread.sleep(left > 0 && mine ? 50 : 0); // a refused message or earlier runs' messages: poll
+            }
         }
     }
 
@@ -292,11 +298,21 @@ final class PubCommand {
         return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - nanos);
     }
 
-    private static String hostName() {
+    /**
+     * This machine's name for the default client id, without a name lookup: InetAddress.getLocalHost() resolves the
+     * name, which on a gateway with no DNS entry for itself costs a DNS query over the radio or the resolver's
+     * timeout before anything is sent.
+     */
+    static String hostName() {
         try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "host";
+            String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+            if (!name.isEmpty()) {
+                return name;
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: the environment, then a fixed name
         }
+        String env = System.getenv("HOSTNAME");
+        return env != null && !env.isBlank() ? env.trim() : "host";
     }
 }

@@ -8,9 +8,11 @@
  * {@code CONNECTION_RESET} of {@link io.uplink.tls.TlsHandshakeException.Failure}, so that these are no longer reported
  * as {@code PROTOCOL}.
  *
+ * <p>1.3: {@link io.uplink.tls.CipherPolicy#CONSTRAINED}, which prefers what resumes.
+ *
  * @since 1.0
  */
-@Version("1.2.0")
+@Version("1.3.0")
 @Export
 package io.uplink.tls;
 

@@ -109,6 +109,18 @@ import org.osgi.service.metatype.annotations.Option;
             + "in the TLS handshake, e.g. x-amzn-mqtt-ca for AWS IoT on port 443. Empty: none offered.")
     String[] alpn() default {};
 
+    @AttributeDefinition(name = "TLS policy", options = {
+        @Option(label = "modern: TLS 1.3 and 1.2 with forward secrecy and AEAD suites", value = "modern"),
+        @Option(label = "compatible: modern plus TLS 1.2 CBC and RSA key exchange, for old brokers",
+                value = "compatible"),
+        @Option(label = "constrained: what resumes (TLS 1.2 session resumption), for metered NB-IoT/LTE-M links",
+                value = "constrained") },
+        description = "What TLS mode 'host' offers. constrained: modern's suites, but only TLS 1.2 while the broker "
+            + "accepts it, because the gateway's TLS engine resumes TLS 1.2 sessions (a reconnect costs about 400 "
+            + "bytes instead of 1,000-3,500) and cannot resume TLS 1.3 ones; a broker that refuses TLS 1.2 gets TLS "
+            + "1.3 from the next attempt. Default modern.")
+    String tls_policy() default "modern";
+
     @AttributeDefinition(name = "Connect timeout (s)", min = "5", max = "600", description = "Time allowed for "
             + "the transport connection; the TLS handshake gets 30 s more (cellular handshakes can take 10 s).")
     int connect_timeout_seconds() default 30;

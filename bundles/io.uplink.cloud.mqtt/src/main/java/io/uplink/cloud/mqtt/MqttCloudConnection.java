@@ -47,6 +47,8 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     private static final Duration STABLE = Duration.ofSeconds(60);
     /** How long one step of a connection attempt may last before {@link #lastProblem()} names it. */
     static final Duration STUCK = Duration.ofSeconds(2);
+    /** The host Paho is given (see {@link #connect}); never connected to. */
+    static final String PAHO_ADDRESS = "127.0.0.1";
 
     private final EndpointSettings settings;
     private final Supplier<Transport> transport;
@@ -364,8 +366,13 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         closeClient();
         MqttSession s = "5".equals(settings.mqttVersion()) ? new MqttV5Session() : new MqttV3Session();
         session = s; // visible to close(), which may interrupt the attempt
-        s.connect(new MqttSession.Spec(settings.host(), settings.port(), settings.clientId(),
-                new ConnectionSocketFactory(this::open), settings.cleanSession(), settings.keepAliveSeconds(),
+        // Paho resolves the host of its URI on the OS network before it calls the socket factory, although the
+        // transport (a modem's own DNS, or the OS transport) resolves it anyway: a wasted lookup, or a hang until the
+        // resolver times out on a gateway whose OS has no network. So Paho gets an address literal it need not look
+        // up, and the factory connects to the configured host and port.
+        s.connect(new MqttSession.Spec(PAHO_ADDRESS, settings.port(), settings.clientId(),
+                new ConnectionSocketFactory((h, p, timeout) -> open(settings.host(), settings.port(), timeout)),
+                settings.cleanSession(), settings.keepAliveSeconds(),
                 (int) Math.max(1, settings.connectTimeout().toSeconds()), settings.inFlightWindow() + 2,
                 settings.username(), password.get(), settings.connectTimeout().toMillis() + 5_000),
                 new MqttSession.Events() {

@@ -71,6 +71,7 @@ public final class MqttEndpointComponent implements CloudConnection {
                     + "digits, - or _ (it names the queue file and the service property cloud.endpoint.id).");
         }
         EndpointSettings settings = settings(config);
+        tlsPolicy(config.tls_policy()); // a wrong value fails the activation, not every connection attempt
         Path queueFile = queueDirectory(context).resolve(config.cloud_endpoint_id() + ".queue");
         String transport = config.transport().trim();
         String sni = config.sni().isBlank() ? config.host().trim() : config.sni().trim();
@@ -169,7 +170,8 @@ public final class MqttEndpointComponent implements CloudConnection {
     }
 
     private TlsClientProfile.Builder tlsProfile(EndpointConfig config, String serverName) {
-        TlsClientProfile.Builder b = TlsClientProfile.builder(serverName).alpn(List.of(config.alpn()));
+        TlsClientProfile.Builder b = TlsClientProfile.builder(serverName).alpn(List.of(config.alpn()))
+                .cipherPolicy(tlsPolicy(config.tls_policy()));
         boolean needsStore = !config.credentials_alias().isBlank() || !config.trust_alias().isBlank();
         CredentialStore store = credentials;
         if (needsStore && store == null) {
@@ -191,6 +193,22 @@ public final class MqttEndpointComponent implements CloudConnection {
             b.clientIdentity(id);
         }
         return b;
+    }
+
+    /** The configured TLS policy; modern, compatible or constrained (explicit suite lists are not offered here). */
+    static io.uplink.tls.CipherPolicy tlsPolicy(String value) {
+        String v = value == null ? "" : value.trim().toLowerCase(java.util.Locale.ROOT);
+        switch (v) {
+        case "", "modern":
+            return io.uplink.tls.CipherPolicy.MODERN;
+        case "compatible":
+            return io.uplink.tls.CipherPolicy.COMPATIBLE;
+        case "constrained":
+            return io.uplink.tls.CipherPolicy.CONSTRAINED;
+        default:
+            throw new IllegalArgumentException("tls.policy '" + value + "' is unknown: use modern, compatible or "
+                    + "constrained.");
+        }
     }
 
     @Deactivate

@@ -10,6 +10,7 @@ import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.TimerPingSender;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -47,13 +48,16 @@ final class MqttV5Session implements MqttSession {
             Map.entry(0x9F, "connection rate exceeded"));
 
     private volatile MqttAsyncClient client;
+    private volatile CommsExecutor threads;
     private volatile int receiveMaximum = 65_535;
 
     @Override
     public void connect(Spec spec, Events events) throws SessionException {
         try {
+            CommsExecutor t = new CommsExecutor(spec.clientId());
+            threads = t;
             MqttAsyncClient c = new MqttAsyncClient("tcp://" + spec.host() + ":" + spec.port(), spec.clientId(),
-                    new MemoryPersistence());
+                    new MemoryPersistence(), new TimerPingSender(t), t);
             MqttConnectionOptions o = new MqttConnectionOptions();
             o.setSocketFactory(spec.sockets());
             o.setCleanStart(spec.cleanSession());
@@ -209,12 +213,28 @@ final class MqttV5Session implements MqttSession {
         if (c != null) {
             try {
                 if (c.isConnected()) {
-                    c.disconnectForcibly(1000);
+                    disconnect(c);
                 }
                 c.close(true);
             } catch (MqttException e) {
                 LOG.debug("closing the Paho v5 client: {}", e.toString());
             }
+        }
+        CommsExecutor t = threads;
+        threads = null;
+        if (t != null) {
+            t.shutdownNow();
+        }
+    }
+
+    /** DISCONNECT, done once it is written (see MqttV3Session#disconnect for why not disconnectForcibly). */
+    private static void disconnect(MqttAsyncClient c) throws MqttException {
+        try {
+            c.disconnect(MqttV3Session.QUIESCE_MILLIS).waitForCompletion(MqttV3Session.QUIESCE_MILLIS
+                    + MqttV3Session.DISCONNECT_MILLIS);
+        } catch (MqttException e) {
+            LOG.debug("DISCONNECT was not sent ({}); closing the connection without it", e.toString());
+            c.disconnectForcibly(0, MqttV3Session.DISCONNECT_MILLIS, false);
         }
     }
 

@@ -14,6 +14,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
+import io.uplink.tls.CipherPolicy;
 import io.uplink.tls.TlsClientProfile;
 import io.uplink.tls.TlsEngine;
 import io.uplink.tls.TlsHandshakeException;
@@ -29,7 +30,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link TlsEngine} on Bouncy Castle's TLS API. Plain Java: the OSGi component and the command-line tools use it.
- * Thread-safe; the only shared state is the TLS 1.2 session cache.
+ * Thread-safe; the only shared state is the session cache.
+ *
+ * <p>Resumption: TLS 1.2 sessions (session IDs) are kept per endpoint and per trust (anchors, client identity, host
+ * name check, ALPN; see {@link SessionCache}) and offered on the next handshake when the profile allows it. TLS 1.2
+ * session tickets and TLS 1.3 PSK resumption are not possible with Bouncy Castle's client (1.78.1, also Kura's):
+ * it neither offers a ticket back nor keeps a TLS 1.3 NewSessionTicket ({@code receive13NewSessionTicket} parses
+ * and drops it), and its external-PSK API cannot stand in, because a resumption PSK's binder is derived with another
+ * label ("res binder", not "ext binder"). Hence {@link CipherPolicy#CONSTRAINED} offers TLS 1.2 where it may.
  */
 public final class BcTlsEngine implements TlsEngine {
 
@@ -69,8 +77,12 @@ public final class BcTlsEngine implements TlsEngine {
         List<X509Certificate> anchors = profile.trustAnchors().isEmpty() ? defaultAnchors : profile.trustAnchors();
         HandshakeRecorder recorder = new HandshakeRecorder();
         TracingClientProtocol protocol = new TracingClientProtocol(recorder);
+        String endpoint = host + ":" + port + ":" + sni;
+        boolean tls12Only = profile.cipherPolicy() == CipherPolicy.CONSTRAINED
+                && profile.versions().contains(TlsClientProfile.TLS_1_2) && !sessions.isKnownToRefuseTls12(endpoint);
         UplinkTlsClient client = new UplinkTlsClient(crypto, profile, sni, anchors, recorder, sessions,
-                host + ":" + port + ":" + sni, provider, clock);
+                SessionCache.key(endpoint, anchors, profile.clientIdentity(), profile.verifyHostname(), profile.alpn()),
+                provider, clock, tls12Only);
         long started = System.nanoTime();
         long deadline = started + profile.handshakeTimeout().toNanos();
         try {
@@ -87,6 +99,12 @@ public final class BcTlsEngine implements TlsEngine {
             closeQuietly(connection);
             TlsHandshakeException failure = FailureClassifier.classify(e, client, recorder,
                     host + ":" + port, port, deadlinePassed);
+            if (tls12Only && failure.failure() == TlsHandshakeException.Failure.VERSION_MISMATCH
+                    && profile.versions().size() > 1) {
+                sessions.refusesTls12(endpoint);
+                LOG.warn("TLS to {}: the server refuses TLS 1.2, which the constrained policy prefers because it "
+                        + "resumes; the next attempt offers {}", connection.remote(), profile.versions());
+            }
             LOG.warn("TLS handshake with {} failed ({}): {} Fix: {}", connection.remote(), failure.failure(),
                     failure.getMessage(), failure.fix());
             logTrace(recorder);

@@ -54,7 +54,12 @@ final class CipherSuites {
 
     /** The suites to offer, filtered by the versions offered and by what the crypto provider implements. */
     static int[] offer(TlsClientProfile profile, TlsCrypto crypto) {
-        Set<String> versions = profile.versions();
+        return offer(profile, crypto, false);
+    }
+
+    /** @param tls12Only the profile's TLS 1.3 is not offered (a constrained profile, see BcTlsEngine) */
+    static int[] offer(TlsClientProfile profile, TlsCrypto crypto, boolean tls12Only) {
+        Set<String> versions = tls12Only ? Set.of(TlsClientProfile.TLS_1_2) : profile.versions();
         List<Integer> list = new ArrayList<>();
         if (profile.cipherPolicy() == CipherPolicy.EXPLICIT) {
             for (String name : profile.cipherSuites()) {

@@ -60,6 +60,8 @@ final class UplinkTlsClient extends DefaultTlsClient {
     private final Provider provider;
     private final Clock clock;
     private final int[] offeredSuites;
+    /** A constrained profile offering only what resumes (see {@link CipherPolicy#CONSTRAINED}). */
+    private final boolean tls12Only;
 
     private volatile ServerCertificateCheck.Verdict verdict;
     private volatile boolean clientCertificateRequested;
@@ -70,8 +72,10 @@ final class UplinkTlsClient extends DefaultTlsClient {
     private volatile String negotiatedSuite = "";
 
     UplinkTlsClient(JcaTlsCrypto crypto, TlsClientProfile profile, String sniName, List<X509Certificate> anchors,
-            HandshakeRecorder recorder, SessionCache sessions, String endpointKey, Provider provider, Clock clock) {
+            HandshakeRecorder recorder, SessionCache sessions, String endpointKey, Provider provider, Clock clock,
+            boolean tls12Only) {
         super(crypto);
+        this.tls12Only = tls12Only;
         this.profile = profile;
         this.sniName = sniName;
         this.anchors = anchors;
@@ -80,7 +84,7 @@ final class UplinkTlsClient extends DefaultTlsClient {
         this.endpointKey = endpointKey;
         this.provider = provider;
         this.clock = clock;
-        this.offeredSuites = CipherSuites.offer(profile, crypto);
+        this.offeredSuites = CipherSuites.offer(profile, crypto, tls12Only);
     }
 
     // --- what we offer ------------------------------------------------------------------------------------
@@ -88,7 +92,7 @@ final class UplinkTlsClient extends DefaultTlsClient {
     @Override
     protected ProtocolVersion[] getSupportedVersions() {
         List<ProtocolVersion> v = new ArrayList<>();
-        if (profile.versions().contains(TlsClientProfile.TLS_1_3)) {
+        if (profile.versions().contains(TlsClientProfile.TLS_1_3) && !tls12Only) {
             v.add(ProtocolVersion.TLSv13);
         }
         if (profile.versions().contains(TlsClientProfile.TLS_1_2)) {
@@ -150,7 +154,8 @@ final class UplinkTlsClient extends DefaultTlsClient {
 
     @Override
     public boolean requiresExtendedMasterSecret() {
-        return profile.cipherPolicy() == CipherPolicy.MODERN;
+        // Constrained: resumption is its point, and Bouncy Castle resumes only sessions with extended master secret.
+        return profile.cipherPolicy() == CipherPolicy.MODERN || profile.cipherPolicy() == CipherPolicy.CONSTRAINED;
     }
 
     @Override
@@ -196,6 +201,7 @@ final class UplinkTlsClient extends DefaultTlsClient {
                 + "; SNI " + (sniName == null ? "none (the host is an IP address)" : sniName)
                 + (profile.alpn().isEmpty() ? "" : "; ALPN " + profile.alpn())
                 + (profile.maxFragmentLength() > 0 ? "; max_fragment_length " + profile.maxFragmentLength() : "")
+                + (tls12Only ? "; constrained policy: TLS 1.2 only, which this engine can resume" : "")
                 + (getSessionToResume() != null ? "; resumes a cached session" : ""));
     }
 
