@@ -72,10 +72,14 @@ class QuectelOverEmulatorTest {
             assertThat(m.identity.imei()).hasSize(15);
             assertThat(modem.registration()).isEqualTo(RegistrationState.HOME);
             assertThat(modem.transport().describe()).isEqualTo("Quectel BG95-M3 on emulated-bg95");
-            // The emulator answers +CSQ: 20,99 and has no AT+QCSQ: the figure alone, no LTE details guessed.
+            // The emulator answers +CSQ: 20,99 and +QCSQ: "eMTC",-73,-95,130,-11 (SINR in fifths of a dB from -20).
             io.uplink.modem.SignalQuality signal = modem.signalQuality().orElseThrow();
             assertThat(signal.csq()).isEqualTo(20);
-            assertThat(signal.rsrpDbm()).isEmpty();
+            assertThat(signal.rsrpDbm()).hasValue(-95);
+            assertThat(signal.rsrqDb()).hasValue(-11);
+            assertThat(signal.sinrDb()).hasValue(6);
+            assertThat(signal.accessTechnology()).isEqualTo("eMTC");
+            assertThat(modem.networkOperator()).as("AT+COPS? while registered").isPresent();
         }
     }
 
