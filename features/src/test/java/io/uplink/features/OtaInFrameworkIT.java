@@ -68,10 +68,10 @@ class OtaInFrameworkIT {
         Map<String, String> config = new HashMap<>();
         config.put(Constants.FRAMEWORK_STORAGE, dir.resolve("cache").toString());
         config.put("uplink.data", dir.resolve("data").toString());
-        // The test talks to the services through the API classes it was compiled against.
-        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA,
-                "io.uplink.ota;version=1.1.0,io.uplink.credentials;version=1.2.0,io.uplink.cloud;version=1.3.0,"
-                        + "io.uplink.transport;version=1.1.0,io.uplink.tls;version=1.2.0");
+        // The test talks to the services through the API classes it was compiled against: the framework exports
+        // them at the versions the API bundle's manifest gives (a hand-written list went stale at each API bump).
+        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, apiExports("io.uplink.ota", "io.uplink.credentials",
+                "io.uplink.cloud", "io.uplink.transport", "io.uplink.tls"));
         framework = ServiceLoader.load(FrameworkFactory.class).stream().map(ServiceLoader.Provider::get)
                 .filter(f -> f.getClass().getName().startsWith(frameworkPackage)).findFirst().orElseThrow()
                 .newFramework(config);
@@ -103,6 +103,33 @@ class OtaInFrameworkIT {
             }
         }
         return context;
+    }
+
+    /** "p;version=v,..." for the packages, with the versions the io.uplink.api jar on the class path exports. */
+    static String apiExports(String... packages) throws java.io.IOException {
+        java.net.URL jar = io.uplink.tls.TlsEngine.class.getProtectionDomain().getCodeSource().getLocation();
+        java.util.jar.Manifest mf;
+        Path location = Path.of(java.net.URI.create(jar.toString()));
+        if (Files.isDirectory(location)) {
+            try (InputStream in = Files.newInputStream(location.resolve("META-INF/MANIFEST.MF"))) {
+                mf = new java.util.jar.Manifest(in);
+            }
+        } else {
+            try (java.util.jar.JarFile f = new java.util.jar.JarFile(location.toFile())) {
+                mf = f.getManifest();
+            }
+        }
+        String exports = mf.getMainAttributes().getValue("Export-Package");
+        List<String> out = new ArrayList<>();
+        for (String p : packages) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:^|,)" + java.util.regex.Pattern.quote(p)
+                    + ";[^,]*?version=\"?([0-9.]+)\"?").matcher(exports);
+            if (!m.find()) {
+                throw new IllegalStateException(p + " is not exported by " + location + ": " + exports);
+            }
+            out.add(p + ";version=" + m.group(1));
+        }
+        return String.join(",", out);
     }
 
     @AfterEach
