@@ -251,16 +251,11 @@ final class Bc66Tls implements ModemTls {
             lines.add(Bc66Commands.sslConfig("dataformat", "1,1"));
             long seconds = Math.max(10, Math.min(300, profile.handshakeTimeout().toSeconds()));
             lines.add(Bc66Commands.sslConfig("timeout", String.valueOf(seconds)));
-            if (profile.serverName() != null && sniItem()) {
-                lines.add(Bc66Commands.sslConfig("sni", "1"));
-            }
             for (String line : lines) {
-                AtResponse r = at.execute(AtCommand.of(line));
-                if (!r.isOk()) {
-                    throw new TransportException(Reason.INVALID_REQUEST, "The module refused the TLS setting " + line
-                            + " (" + r.result().text() + ").", "Restart the module if every setting is refused.",
-                            r.result().text(), null);
-                }
+                apply(line);
+            }
+            if (profile.serverName() != null && sniItem()) {
+                apply(Bc66Commands.sslConfig("sni", "1"));
             }
         } catch (ModemException e) {
             throw new TransportException(Reason.TRANSPORT_GONE, "Configuring the module's TLS failed: "
@@ -274,6 +269,15 @@ final class Bc66Tls implements ModemTls {
         }
         // The module gives the handshake up to "timeout" seconds after the TCP connection.
         return sockets.connectTls(host, port, timeout.plus(Duration.ofSeconds(seconds(profile))));
+    }
+
+    private void apply(String line) throws ModemException, TransportException {
+        AtResponse r = at.execute(AtCommand.of(line));
+        if (!r.isOk()) {
+            throw new TransportException(Reason.INVALID_REQUEST, "The module refused the TLS setting " + line + " ("
+                    + r.result().text() + ").", "Restart the module if every setting is refused.", r.result().text(),
+                    null);
+        }
     }
 
     private static long seconds(ModemTlsProfile p) {
