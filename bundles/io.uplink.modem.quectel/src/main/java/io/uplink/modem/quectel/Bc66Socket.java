@@ -98,8 +98,12 @@ final class Bc66Socket implements Connection {
 
     // --- URCs (channel thread: change state, never block) ---------------------------------------------------------
 
+    /** Only the first result of an opening socket counts: a stray or repeated one never revives a failed socket. */
     void urcOpened(int err) {
         synchronized (lock) {
+            if (state != State.OPENING || openResult != null) {
+                return;
+            }
             openResult = err;
             if (err == 0) {
                 transition(State.OPEN);

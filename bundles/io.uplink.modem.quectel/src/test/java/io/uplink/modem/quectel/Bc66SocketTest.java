@@ -172,4 +172,18 @@ class Bc66SocketTest {
         assertThatThrownBy(() -> m.transport().connect("h", 1, Duration.ofSeconds(30)))
                 .isInstanceOf(TransportException.class).hasMessageContaining("All 5 sockets");
     }
+
+    /** Found by Bc66ResponseFuzzer (crash-bbc27434...): a late +QIOPEN: 0,0 turned a failed socket open again. */
+    @Test
+    void aLateOpenResultNeverRevivesAFailedSocket() throws Exception {
+        ScriptedAtChannel at = new ScriptedAtChannel();
+        Modem m = attach(at, false);
+        at.expect("AT+QIOPEN=0,0,\"TCP\",\"h\",1,0,0").thenUrc("+QIOPEN: 0,0");
+        Connection c = m.transport().connect("h", 1, Duration.ofSeconds(30));
+        at.urc("+QIURC: \"buff full\",0");
+        assertThat(c.isOpen()).isFalse();
+        at.urc("+QIOPEN: 0,0");
+        assertThat(c.isOpen()).isFalse();
+        assertThatThrownBy(() -> c.input().read()).isInstanceOf(ModemException.class);
+    }
 }
