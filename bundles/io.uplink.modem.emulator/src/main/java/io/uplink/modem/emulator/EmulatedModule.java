@@ -2,19 +2,13 @@ package io.uplink.modem.emulator;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.uplink.modem.SerialLink;
 
@@ -40,13 +34,6 @@ public final class EmulatedModule implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmulatedModule.class);
     private static final long CALL_TIMEOUT_S = 10;
-    /** The module's real-time clock at power-on: no network time in the emulator (27.007 +CCLK). */
-    private static final long POWER_ON_CLOCK = Instant.parse("1980-01-06T00:00:00Z").toEpochMilli();
-    private static final DateTimeFormatter CCLK = DateTimeFormatter.ofPattern("yy/MM/dd,HH:mm:ss");
-    private static final Pattern CCLK_VALUE = Pattern.compile("(\\d\\d/\\d\\d/\\d\\d,\\d\\d:\\d\\d:\\d\\d)([+-]\\d{1,2})");
-    /** Tracking area and cell reported with +CEREG=2 and higher (hex, as 27.007 prints them). */
-    static final String TAC = "4A2B";
-    static final String CELL_ID = "0012BEEF";
 
     private final SerialLink port;
     private final LinkModel link;
@@ -62,17 +49,11 @@ public final class EmulatedModule implements AutoCloseable {
     private int cmee;
     private int cfun;
     private boolean simUnlocked;
-    /** +CEREG, +CGREG, +CREG URC modes (0 off). */
-    private int ceregMode;
-    private int cgregMode;
-    private int cregMode;
-    /** The registration state last reported, so URCs go out on changes only. */
-    private int reportedStat;
+    private final Registration registration;
     private int commandsSinceBoot;
     /** The last line read was longer than the personality keeps. Emulator thread. */
     private boolean overlong;
-    /** Module clock minus the host's, in ms; kept across an AT-level reset (the RTC runs on) [U]. */
-    private long clockOffsetMillis = POWER_ON_CLOCK - System.currentTimeMillis();
+    private final ModuleClock clock = new ModuleClock();
 
     EmulatedModule(SerialLink port, LinkModel link, Faults faults, String simPin, Personality personality) {
         this.port = port;
@@ -84,8 +65,9 @@ public final class EmulatedModule implements AutoCloseable {
         String name = "emulated-" + personality.name();
         this.input = new SerialInput(port.input(), name);
         this.out = new ResponseWriter(port, random, () -> this.faults, this::injectableUrc, input);
+        this.registration = new Registration(this, personality);
         powerOnSettings();
-        this.reportedStat = registrationStat();
+        registration.powerOn();
         personality.attach(this);
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
@@ -98,9 +80,6 @@ public final class EmulatedModule implements AutoCloseable {
         cmee = personality.cmeeAtStart();
         out.cmee(cmee);
         cfun = personality.cfunAtStart();
-        ceregMode = 0;
-        cgregMode = 0;
-        cregMode = 0;
         out.numeric(false);
         commandsSinceBoot = 0;
     }
@@ -162,7 +141,7 @@ public final class EmulatedModule implements AutoCloseable {
 
     /** The module clock (AT+CCLK). */
     Instant moduleTime() {
-        return Instant.ofEpochMilli(System.currentTimeMillis() + clockOffsetMillis);
+        return clock.now();
     }
 
     /** Fault {@code fault.reboot.after.commands}: reboot on the n-th command from now (and every n after); 0 = off. */
@@ -176,7 +155,7 @@ public final class EmulatedModule implements AutoCloseable {
     /** The module reboots now: the core's settings go back to power-on, then the personality's. */
     void reboot() {
         powerOnSettings();
-        reportedStat = registrationStat();
+        registration.powerOn();
         personality.reset();
     }
 
@@ -349,7 +328,7 @@ public final class EmulatedModule implements AutoCloseable {
         case "+CEREG":
         case "+CGREG":
         case "+CREG":
-            registration(c);
+            registration.handle(c);
             return true;
         case "+CPIN":
             cpin(c);
@@ -358,7 +337,7 @@ public final class EmulatedModule implements AutoCloseable {
             cfun(c);
             return true;
         case "+CCLK":
-            cclk(c);
+            clock.handle(c, this);
             return true;
         case "+CSQ":
             out.respond(registered() ? "+CSQ: 20,99" : "+CSQ: 99,99");
@@ -388,58 +367,6 @@ public final class EmulatedModule implements AutoCloseable {
         }
     }
 
-    private void registration(CommandLine c) throws IOException {
-        String name = c.name();
-        int max = name.equals("+CEREG") ? 5 : 2;
-        if (c.test()) {
-            out.respond(name + ": (0-" + max + ")");
-            return;
-        }
-        if (c.query()) {
-            int mode = mode(name);
-            out.respond(name + ": " + mode + "," + registrationFields(registrationStat(), mode));
-            return;
-        }
-        int n = c.count() == 0 ? 0 : c.intArg(0);
-        if (n < 0 || n > max || c.count() > 1) {
-            cmeOrError(50); // incorrect parameters
-            return;
-        }
-        switch (name) {
-        case "+CEREG":
-            ceregMode = n;
-            break;
-        case "+CGREG":
-            cgregMode = n;
-            break;
-        default:
-            cregMode = n;
-        }
-        out.ok();
-    }
-
-    private int mode(String name) {
-        return name.equals("+CEREG") ? ceregMode : name.equals("+CGREG") ? cgregMode : cregMode;
-    }
-
-    /** {@code <stat>} and, with mode 2 or more while registered or searching, TAC/LAC, cell and access technology. */
-    private String registrationFields(int stat, int mode) {
-        if (mode >= 2 && (stat == 1 || stat == 5 || stat == 2)) {
-            return stat + ",\"" + TAC + "\",\"" + CELL_ID + "\"," + personality.accessTechnology();
-        }
-        return String.valueOf(stat);
-    }
-
-    /** Reports the registration state as URCs where enabled, when it differs from the one reported last. */
-    void updateRegistration() {
-        int stat = registrationStat();
-        if (stat == reportedStat) {
-            return;
-        }
-        reportedStat = stat;
-        reportRegistration(stat);
-    }
-
     private void cpin(CommandLine c) throws IOException {
         if (c.query()) {
             out.respond("+CPIN: " + (simUnlocked ? "READY" : "SIM PIN"));
@@ -451,7 +378,7 @@ public final class EmulatedModule implements AutoCloseable {
             simUnlocked = true;
             out.ok();
             out.urc("+CPIN: READY");
-            announceRegistration();
+            registration.announce();
         } else {
             cmeOrError(16); // incorrect password
         }
@@ -483,6 +410,11 @@ public final class EmulatedModule implements AutoCloseable {
         setCfun(fun);
     }
 
+    /** Reports the registration state as URCs where enabled, when it changed (e.g. after a fault setter). */
+    void updateRegistration() {
+        registration.update();
+    }
+
     /** Changes the radio state, tells the personality, and reports registration: searching first when turned on. */
     void setCfun(int fun) {
         int before = cfun;
@@ -491,29 +423,7 @@ public final class EmulatedModule implements AutoCloseable {
             return;
         }
         personality.cfunChanged(before, fun);
-        announceRegistration();
-    }
-
-    /** When the module starts registering: +CEREG: 2 (searching) now, the final state after the command. */
-    private void announceRegistration() {
-        int stat = registrationStat();
-        if (stat != 0 && stat != 2 && reportedStat == 0) {
-            reportedStat = 2;
-            reportRegistration(2);
-        }
-        post(this::updateRegistration);
-    }
-
-    private void reportRegistration(int stat) {
-        if (ceregMode > 0) {
-            out.urc("+CEREG: " + registrationFields(stat, ceregMode));
-        }
-        if (cgregMode > 0) {
-            out.urc("+CGREG: " + registrationFields(stat, cgregMode));
-        }
-        if (cregMode > 0) {
-            out.urc("+CREG: " + registrationFields(stat, cregMode));
-        }
+        registration.announce();
     }
 
     private void cops(CommandLine c) throws IOException {
@@ -528,29 +438,6 @@ public final class EmulatedModule implements AutoCloseable {
         }
     }
 
-    /** {@code AT+CCLK?} / {@code AT+CCLK="yy/MM/dd,hh:mm:ss±zz"} (zz: quarter hours from UTC), as 27.007 8.15. */
-    private void cclk(CommandLine c) throws IOException {
-        if (c.query()) {
-            out.respond("+CCLK: \"" + CCLK.format(moduleTime().atOffset(ZoneOffset.UTC)) + "+00\"");
-            return;
-        }
-        String v = c.args().isEmpty() ? "" : String.join(",", c.args());
-        Matcher m = CCLK_VALUE.matcher(v);
-        if (!m.matches()) {
-            cmeOrError(50); // incorrect parameters
-            return;
-        }
-        try {
-            LocalDateTime local = LocalDateTime.parse(m.group(1), CCLK);
-            int quarters = Integer.parseInt(m.group(2));
-            Instant set = local.toInstant(ZoneOffset.ofTotalSeconds(quarters * 15 * 60));
-            clockOffsetMillis = set.toEpochMilli() - System.currentTimeMillis();
-            out.ok();
-        } catch (DateTimeException | NumberFormatException e) {
-            cmeOrError(50);
-        }
-    }
-
     /** {@code +CME ERROR: <code>} unless AT+CMEE=0, which makes it plain ERROR. */
     void cmeOrError(int code) throws IOException {
         out.cmeError(code);
@@ -562,7 +449,7 @@ public final class EmulatedModule implements AutoCloseable {
         if (urc != null) {
             return urc;
         }
-        return ceregMode > 0 ? "+CEREG: " + registrationStat() : null;
+        return registration.injectableUrc();
     }
 
     /** Stops the module: the emulator thread ends and the personality closes its connections. Any thread. */

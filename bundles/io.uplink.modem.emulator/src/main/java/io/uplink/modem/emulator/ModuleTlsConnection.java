@@ -78,7 +78,13 @@ final class ModuleTlsConnection {
         SETUP,
         /** The server's certificate chain failed verification. */
         CERTIFICATE,
-        /** Any other handshake failure: no common version or suite, an alert, the server closing. */
+        /** No protocol version or cipher suite in common: the server said so (or the module had none to offer). */
+        NEGOTIATION,
+        /** The server refused the module's certificate, or its absence (a certificate alert). */
+        CERTIFICATE_REFUSED,
+        /** The server closed the connection during the handshake without an alert. */
+        PEER_CLOSED,
+        /** Any other handshake failure. */
         HANDSHAKE
     }
 
@@ -200,9 +206,7 @@ final class ModuleTlsConnection {
             }
         } catch (IOException ex) {
             e.sendAlert();
-            failure = System.nanoTime() - deadline > 0 ? Failure.TIMEOUT
-                    : causedBy(ex, java.security.cert.CertificateException.class) ? Failure.CERTIFICATE
-                            : Failure.HANDSHAKE;
+            failure = System.nanoTime() - deadline > 0 ? Failure.TIMEOUT : classify(ex);
             failOpen(FAILED, "handshake: " + ex.getMessage(), s);
             return;
         }
@@ -284,6 +288,30 @@ final class ModuleTlsConnection {
     /** Why the open failed, once {@link Events#opened} reported an error; null before. */
     Failure failure() {
         return failure;
+    }
+
+    /**
+     * A handshake failure's cause, from the exception JSSE gave: the server's chain (a CertificateException), the
+     * server's alert naming no common version or suite, or refusing our certificate, the server closing, or other.
+     */
+    static Failure classify(Throwable ex) {
+        if (causedBy(ex, java.security.cert.CertificateException.class)) {
+            return Failure.CERTIFICATE;
+        }
+        String m = String.valueOf(ex.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        if (m.contains("handshake_failure") || m.contains("insufficient_security") || m.contains("protocol_version")
+                || m.contains("no appropriate protocol") || m.contains("no negotiable cipher")
+                || m.contains("cipher suites in common")) {
+            return Failure.NEGOTIATION;
+        }
+        if (m.contains("bad_certificate") || m.contains("unknown_ca") || m.contains("certificate_unknown")
+                || m.contains("certificate_required") || m.contains("unsupported_certificate")) {
+            return Failure.CERTIFICATE_REFUSED;
+        }
+        if (m.contains("closed") || m.contains("unexpected end") || m.contains("connection reset")) {
+            return Failure.PEER_CLOSED;
+        }
+        return Failure.HANDSHAKE;
     }
 
     private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {

@@ -29,6 +29,8 @@ public final class Personalities {
                 .core());
         FACTORIES.put(Hl7800Personality.NAME, (port, s) -> new EmulatedModule(port, s.link(), s.faults(), s.simPin(),
                 new Hl7800Personality()));
+        FACTORIES.put(Bc660kEmulator.NAME, (port, s) -> new Bc660kEmulator(port, s.link(), s.faults(), s.simPin())
+                .core());
     }
 
     private Personalities() {

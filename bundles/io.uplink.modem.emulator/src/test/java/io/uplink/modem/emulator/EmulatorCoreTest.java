@@ -52,7 +52,7 @@ class EmulatorCoreTest {
         term.send("AT+CEREG=2");
         term.expect("OK\r\n");
         term.send("AT+CEREG?");
-        term.expect("+CEREG: 2,1,\"" + EmulatedModule.TAC + "\",\"" + EmulatedModule.CELL_ID + "\",8\r\n");
+        term.expect("+CEREG: 2,1,\"" + Registration.TAC + "\",\"" + Registration.CELL_ID + "\",8\r\n");
     }
 
     @Test

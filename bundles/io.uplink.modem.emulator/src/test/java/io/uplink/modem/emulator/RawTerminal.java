@@ -48,7 +48,12 @@ final class RawTerminal {
 
     /** Waits (up to 10 s) for text after what earlier calls consumed; returns everything up to and including it. */
     String expect(String text) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        return expect(text, 10);
+    }
+
+    /** As {@link #expect(String)}, waiting up to {@code seconds}: for answers a module gives only after a timeout. */
+    String expect(String text, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         synchronized (seen) {
             while (true) {
                 String all = new String(seen.toByteArray(), StandardCharsets.ISO_8859_1);
@@ -60,7 +65,7 @@ final class RawTerminal {
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new AssertionError("no '" + text + "' within 10 s; got: " + all.substring(consumed));
+                    throw new AssertionError("no '" + text + "' within " + seconds + " s; got: " + all.substring(consumed));
                 }
                 seen.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
             }
