@@ -312,9 +312,12 @@ final class Bc66Socket implements Connection {
         return done;
     }
 
-    /** Buffer mode: {@code AT+QIRD} until the module has no more (bounded by what this socket may hold). */
+    /**
+     * Buffer mode: {@code AT+QIRD} until the module answers {@code +QIRD: 0} (it says {@code "recv"} once, and again
+     * only after a read found its buffer empty), bounded by what this socket may hold.
+     */
     private void fetchBuffered() throws IOException {
-        for (int round = 0; round < MAX_BUFFERED / Bc66Commands.MAX_READ; round++) {
+        for (int round = 0; round <= MAX_BUFFERED / Bc66Commands.MAX_READ; round++) {
             AtResponse r = exec(AtCommand.of(Bc66Commands.readTcp(id)).withTimeout(Duration.ofSeconds(10)), "read");
             if (!r.isOk()) {
                 fail("The modem refused to read socket " + id + " to " + remote + " (" + r.result().text() + "): it "
@@ -324,19 +327,25 @@ final class Bc66Socket implements Connection {
             String head = r.line("+QIRD:");
             int idx = head == null ? -1 : r.lines().indexOf(head);
             String next = idx >= 0 && idx + 1 < r.lines().size() ? r.lines().get(idx + 1) : null;
-            byte[] data = head == null ? null : Bc66Urcs.readData(head, next, true);
-            if (data == null) {
+            Bc66Urcs.Read read = head == null ? null : Bc66Urcs.readData(head, next, true);
+            if (read == null) {
                 fail("The modem's answer to AT+QIRD on socket " + id + " cannot be read (" + (head == null
                         ? "no +QIRD line" : cut(head)) + "); the connection was ended rather than pass on a damaged "
                                 + "stream.", head == null ? r.result().text() : cut(head));
                 return;
             }
-            if (data.length == 0) {
+            if (read.data().length == 0) {
                 return;
             }
-            urcData(data);
-            if (data.length < Bc66Commands.MAX_READ || state() != State.OPEN) {
+            urcData(read.data());
+            if (state() != State.OPEN && state() != State.PEER_CLOSED) {
                 return;
+            }
+            synchronized (lock) {
+                if (buffered + Bc66Commands.MAX_READ > MAX_BUFFERED) {
+                    dataWaiting = true; // the reader drains this socket first; the module keeps the rest
+                    return;
+                }
             }
         }
     }

@@ -51,6 +51,9 @@ final class Bc66Urcs {
         if (!kind.equals("recv") || f.size() == 2) {
             return new Event(kind, id, null, -1);
         }
+        if (f.size() == 3 && "buff full".equals(unquote(f.get(2)))) {
+            return new Event("buff full", id, null, -1); // the form +QIURC: "recv",<id>,"buff full" [O]
+        }
         int len = number(f.get(2));
         if (len < 0 || len > MAX_DATA) {
             return null;
@@ -125,25 +128,41 @@ final class Bc66Urcs {
         return Long.parseLong(n);
     }
 
-    /** Data from a read answer {@code +QIRD: <len>,"<data>"} (or the data on its own line), checked against len. */
-    static byte[] readData(String head, String next, boolean hex) {
+    /** What one {@code AT+QIRD} gave: the data, and how many bytes the module says are left (-1: not said). */
+    record Read(byte[] data, int left) {
+    }
+
+    /**
+     * A read answer: {@code +QIRD: <n>[,<left>],"<data>"}, or {@code +QIRD: <n>[,<left>]} with the data on the next
+     * line, or {@code +QIRD: 0}; the data checked against n. {@code null} when unreadable.
+     */
+    static Read readData(String head, String next, boolean hex) {
         List<String> f = fields(head, "+QIRD:");
-        if (f == null || f.isEmpty()) {
+        if (f == null || f.isEmpty() || f.size() > 3) {
             return null;
         }
         int len = number(f.get(0));
         if (len < 0 || len > MAX_DATA) {
             return null;
         }
-        if (len == 0) {
-            return new byte[0];
+        String last = f.get(f.size() - 1);
+        boolean quoted = f.size() > 1 && last.length() >= 2 && last.startsWith("\"") && last.endsWith("\"");
+        int left = -1;
+        if (f.size() == 3 || f.size() == 2 && !quoted && next != null) {
+            left = number(f.get(1));
+            if (left < 0) {
+                return null;
+            }
         }
-        String text = f.size() > 1 ? join(f, 1) : next;
+        if (len == 0) {
+            return f.size() == 1 || !quoted ? new Read(new byte[0], left) : null;
+        }
+        String text = quoted || f.size() == 2 && left < 0 ? last : next;
         if (text == null) {
             return null;
         }
         byte[] data = data(text, hex);
-        return data != null && data.length == len ? data : null;
+        return data != null && data.length == len ? new Read(data, left) : null;
     }
 
     static byte[] data(String field, boolean hex) {

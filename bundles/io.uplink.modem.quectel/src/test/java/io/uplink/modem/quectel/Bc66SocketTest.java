@@ -112,11 +112,16 @@ class Bc66SocketTest {
         at.expect("AT+QIOPEN=0,0,\"TCP\",\"h\",1,0,0").thenUrc("+QIOPEN: 0,0");
         Connection c = m.transport().connect("h", 1, Duration.ofSeconds(30));
         at.urc("+QIURC: \"recv\",0");
+        // The module says "recv" once, until a read finds its buffer empty: read until +QIRD: 0.
         at.expect("AT+QIRD=0,512").lines("+QIRD: 5,\"68656C6C6F\"");
-        assertThat(c.input().readNBytes(5)).isEqualTo("hello".getBytes(StandardCharsets.US_ASCII));
-        // The data on a line of its own, as some firmware prints it
+        at.expect("AT+QIRD=0,512").lines("+QIRD: 2,1,\"4142\"");
+        at.expect("AT+QIRD=0,512").lines("+QIRD: 1,0", "43");
+        at.expect("AT+QIRD=0,512").lines("+QIRD: 0");
+        assertThat(c.input().readNBytes(8)).isEqualTo("helloABC".getBytes(StandardCharsets.US_ASCII));
+        // The data on a line of its own, as some firmware prints it (viewmode 1)
         at.urc("+QIURC: \"recv\",0,2");
         at.expect("AT+QIRD=0,512").lines("+QIRD: 2", "4142");
+        at.expect("AT+QIRD=0,512").lines("+QIRD: 0");
         assertThat(c.input().readNBytes(2)).isEqualTo("AB".getBytes(StandardCharsets.US_ASCII));
         c.setReadTimeout(Duration.ofMillis(1));
         assertThatThrownBy(() -> c.input().read()).isInstanceOf(java.net.SocketTimeoutException.class);
@@ -159,6 +164,13 @@ class Bc66SocketTest {
         at.urc("+QIURC: \"buff full\",0");
         assertThatThrownBy(() -> c.input().read()).isInstanceOf(ModemException.class)
                 .hasMessageContaining("overflowed");
+        at.expect("AT+QICLOSE=0");
+        c.close();
+        at.expect("AT+QIOPEN=0,0,\"TCP\",\"h\",1,0,0").thenUrc("+QIOPEN: 0,0");
+        Connection d = m.transport().connect("h", 1, Duration.ofSeconds(30));
+        at.urc("+QIURC: \"recv\",0,\"buff full\""); // the other form seen in the field
+        assertThat(d.isOpen()).isFalse();
+        assertThatThrownBy(() -> d.input().read()).hasMessageContaining("overflowed");
     }
 
     @Test
