@@ -87,14 +87,18 @@ final class ClientPath implements AutoCloseable {
         SerialLink link;
         try {
             if (o.modem.startsWith("emulator:")) {
-                if (!o.modem.equals("emulator:bg95")) {
-                    throw new PathException("the emulator offers only 'emulator:bg95', not '" + o.modem + "'", null);
-                }
-                VirtualSerialLine line = new VirtualSerialLine("emulated-bg95", o.baud);
+                VirtualSerialLine line = new VirtualSerialLine("emulated-" + o.modem.substring(9), o.baud);
                 resources.add(line::close);
-                Bg95Emulator emulator = new Bg95Emulator(line.modemEnd(), LinkModel.DEFAULT.withBaud(o.baud),
-                        Faults.NONE, "");
-                resources.add(emulator);
+                if (o.modem.equals("emulator:bg95")) {
+                    resources.add(new Bg95Emulator(line.modemEnd(), LinkModel.DEFAULT.withBaud(o.baud), Faults.NONE,
+                            ""));
+                } else if (o.modem.equals("emulator:bc660k")) {
+                    resources.add(new io.uplink.modem.emulator.Bc660kEmulator(line.modemEnd(),
+                            io.uplink.modem.emulator.Bc660kEmulator.NB_IOT_LINK.withBaud(o.baud), Faults.NONE, ""));
+                } else {
+                    throw new PathException("this command line drives 'emulator:bg95' and 'emulator:bc660k', not '"
+                            + o.modem + "'", null);
+                }
                 link = line.gatewayEnd();
             } else {
                 JSerialCommLink port = JSerialCommLink.open(o.modem, o.baud, false);
@@ -113,11 +117,11 @@ final class ClientPath implements AutoCloseable {
     void attach(ClientOptions o, SerialAtChannel at) throws PathException {
         try {
             ModemIdentity identity = ModemIdentification.identify(at);
-            QuectelBg9xDialect dialect = new QuectelBg9xDialect();
-            if (!dialect.matches(identity)) {
-                throw new PathException("the modem on " + o.modem + " is " + identity + "; this command line drives "
-                        + "Quectel BG95/BG96/BG77/BG600L (other dialects run inside the gateway)", null);
-            }
+            io.uplink.modem.ModemDialect dialect = List.<io.uplink.modem.ModemDialect>of(new QuectelBg9xDialect(),
+                    new io.uplink.modem.quectel.QuectelBc66Dialect()).stream().filter(d -> d.matches(identity))
+                    .findFirst().orElseThrow(() -> new PathException("the modem on " + o.modem + " is " + identity
+                            + "; this command line drives Quectel BG95/BG96/BG77/BG600L and BC66/BC660K/BC950K "
+                            + "(other dialects run inside the gateway)", null));
             String apn = o.apn.isEmpty() && o.modem.startsWith("emulator:") ? "iot.emulated" : o.apn;
             Modem modem = dialect.attach(at, identity, new ModemSettings(apn, "", "", "", 1,
                     Map.of("registration.timeout.s", "180")));
