@@ -480,7 +480,8 @@ class DoctorScenariosTest {
     @Test
     void bc660kOwnTlsAgainstAnEcdheOnlyBrokerIsACipherMismatchAndHostTlsWorks() throws Exception {
         try (ExternalProcess m = mosquitto("cafile " + pki.file("ca.pem"), "certfile " + pki.file("server.pem"),
-                "keyfile " + pki.file("server.key"), "ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305",
+                "keyfile " + pki.file("server.key"),
+                "ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305",
                 "allow_anonymous true");
                 EmulatedBc660k modem = new EmulatedBc660k()) {
             Modem attached = modem.attach();

@@ -40,6 +40,8 @@ import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The BC66/BC660K dialect over the real serial path (jSerialComm on a socat pseudo-terminal at 9,600 baud) to the
@@ -63,11 +65,15 @@ class Bc66EndToEndTest {
         final Modem modem;
 
         Rig(Path dir, QuectelBc66Dialect dialect) throws Exception {
+            this(dir, dialect, "push");
+        }
+
+        Rig(Path dir, QuectelBc66Dialect dialect, String receive) throws Exception {
             pty = new PtyPair(dir);
             emulator = new Bc660kEmulator(pty.modemLink(), Bc660kEmulator.NB_IOT_LINK, Faults.NONE, "");
             at = new SerialAtChannel(JSerialCommLink.open(pty.gatewayEnd.toString(), 9600, false));
             modem = dialect.attach(at, ModemIdentification.identify(at), new ModemSettings("iot.emulated", "", "",
-                    "", 0, Map.of("registration.timeout.s", "60")));
+                    "", 0, Map.of("registration.timeout.s", "60", "bc66.receive", receive)));
         }
 
         @Override
@@ -128,20 +134,23 @@ class Bc66EndToEndTest {
         assertThat(c.queuedMessages()).isZero();
     }
 
-    @Test
-    void hostTls13ThroughTheNbIotSocketsDeliversQos1() throws Exception {
+    /** Both receive modes: data pushed in the URC, and the module's buffer read with AT+QIRD. */
+    @ParameterizedTest(name = "receive {0}")
+    @ValueSource(strings = { "push", "buffer" })
+    void hostTls13ThroughTheNbIotSocketsDeliversQos1(String receive) throws Exception {
         TestPki.Pki pki = TestPki.create(dir, false, "localhost");
         int tlsPort = ExternalProcess.freePort();
         int plainPort = ExternalProcess.freePort();
         ExternalProcess broker = mosquitto(pki, tlsPort, plainPort, "tls_version tlsv1.3");
         Set<String> received = ConcurrentHashMap.newKeySet();
-        MqttClient subscriber = subscribe(plainPort, "bc66-host-sub", received);
-        try (Rig rig = new Rig(dir, new QuectelBc66Dialect())) {
-            EndpointSettings settings = new EndpointSettings("bc66-host", EndpointProfile.GENERIC, "localhost",
-                    tlsPort, "uplink-bc66-host", 60, true, "", null, "host", "localhost", List.of(),
+        MqttClient subscriber = subscribe(plainPort, "bc66-host-sub-" + receive, received);
+        try (Rig rig = new Rig(dir, new QuectelBc66Dialect(), receive)) {
+            EndpointSettings settings = new EndpointSettings("bc66-host-" + receive, EndpointProfile.GENERIC,
+                    "localhost",
+                    tlsPort, "uplink-bc66-host-" + receive, 60, true, "", null, "host", "localhost", List.of(),
                     Duration.ofSeconds(120), 8, 10_000, 1L << 24);
             BcTlsEngine engine = new BcTlsEngine(List.of(), 0, Clock.systemUTC());
-            try (MqttCloudConnection c = new MqttCloudConnection(settings, dir.resolve("host.queue"),
+            try (MqttCloudConnection c = new MqttCloudConnection(settings, dir.resolve("host-" + receive + ".queue"),
                     rig.modem::transport, () -> engine, () -> TlsClientProfile.builder("localhost")
                             .trustAnchors(List.of(pki.ca().cert())))) {
                 publishAndAwait(c, received);

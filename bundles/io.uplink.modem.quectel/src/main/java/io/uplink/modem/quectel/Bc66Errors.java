@@ -52,7 +52,8 @@ final class Bc66Errors {
                 + "-9 came with seclevel 1 or 2 before any byte reached the server, also with a garbage CA: it points "
                 + "at certificate handling (a CA the module cannot parse, an empty slot, a PEM with the wrong line "
                 + "ends), not at the cipher choice. The note gives no more", "Provision the CA again as one PEM "
-                        + "certificate with LF line ends (Uplink checks the module stored every byte it sent); test with "
+                        + "certificate with LF line ends (Uplink checks the module stored every byte it sent); "
+                        + "test with "
                         + "seclevel 0 only to tell certificate handling from the rest; 'uplink doctor --tls modem' "
                         + "repeats the handshake with the gateway's TLS, which says what fails; or use host TLS.",
                 Reason.OTHER);

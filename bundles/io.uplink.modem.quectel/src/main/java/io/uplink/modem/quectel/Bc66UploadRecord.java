@@ -33,7 +33,8 @@ final class Bc66UploadRecord {
     }
 
     void put(String module, CredentialKind kind, Upload u) {
-        byModule.computeIfAbsent(module, k -> java.util.Collections.synchronizedMap(new EnumMap<>(CredentialKind.class)))
+        byModule.computeIfAbsent(module,
+                k -> java.util.Collections.synchronizedMap(new EnumMap<>(CredentialKind.class)))
                 .put(kind, u);
     }
 

@@ -21,7 +21,8 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
  * with {@code AT+QIACT}; sockets are IDs 0-4 on context 0 with data as hex in the command and in the URC; TLS is one
  * SSL context addressed context first, certificates uploaded inline, RSA key exchange only.
  *
- * <p>{@code ATI} says {@code Quectel_Ltd / Quectel_BC660K-GL / Revision: BC660KGLAAR01A05} (BC66: {@code Quectel_BC66});
+ * <p>{@code ATI} says {@code Quectel_Ltd / Quectel_BC660K-GL / Revision: BC660KGLAAR01A05} (BC66:
+ * {@code Quectel_BC66});
  * the serial bundle's identification makes that manufacturer {@code Quectel}, model {@code BC660K-GL}.
  *
  * <p>Settings ({@link ModemSettings#extra()}): {@code registration.timeout.s} (default 180), {@code bc66.receive}
