@@ -21,15 +21,21 @@ import io.uplink.credentials.PemStyle;
 import io.uplink.credentials.store.BcCredentialStore;
 import io.uplink.modem.Modem;
 import io.uplink.modem.ModemCredentials;
+import io.uplink.modem.ModemDialect;
 import io.uplink.modem.ModemException;
 import io.uplink.modem.ModemIdentity;
 import io.uplink.modem.ModemSettings;
 import io.uplink.modem.SerialLink;
-import io.uplink.modem.emulator.Bg95Emulator;
+import io.uplink.modem.emulator.Bg95Options;
 import io.uplink.modem.emulator.Faults;
 import io.uplink.modem.emulator.LinkModel;
+import io.uplink.modem.emulator.ModuleSettings;
+import io.uplink.modem.emulator.Personalities;
 import io.uplink.modem.emulator.VirtualSerialLine;
+import io.uplink.modem.nordic.NordicSlmDialect;
+import io.uplink.modem.quectel.QuectelBc66Dialect;
 import io.uplink.modem.quectel.QuectelBg9xDialect;
+import io.uplink.modem.sierra.SierraHl78Dialect;
 import io.uplink.modem.serial.JSerialCommLink;
 import io.uplink.modem.serial.ModemIdentification;
 import io.uplink.modem.serial.SerialAtChannel;
@@ -87,18 +93,11 @@ final class ClientPath implements AutoCloseable {
         SerialLink link;
         try {
             if (o.modem.startsWith("emulator:")) {
+                // any personality (emulator:bg95, emulator:hl7800, ...); an unknown name is refused with the list
                 VirtualSerialLine line = new VirtualSerialLine("emulated-" + o.modem.substring(9), o.baud);
                 resources.add(line::close);
-                if (o.modem.equals("emulator:bg95")) {
-                    resources.add(new Bg95Emulator(line.modemEnd(), LinkModel.DEFAULT.withBaud(o.baud), Faults.NONE,
-                            ""));
-                } else if (o.modem.equals("emulator:bc660k")) {
-                    resources.add(new io.uplink.modem.emulator.Bc660kEmulator(line.modemEnd(),
-                            io.uplink.modem.emulator.Bc660kEmulator.NB_IOT_LINK.withBaud(o.baud), Faults.NONE, ""));
-                } else {
-                    throw new PathException("this command line drives 'emulator:bg95' and 'emulator:bc660k', not '"
-                            + o.modem + "'", null);
-                }
+                resources.add(Personalities.start(o.modem, line.modemEnd(), new ModuleSettings(
+                        LinkModel.DEFAULT.withBaud(o.baud), Faults.NONE, "", Bg95Options.DEFAULTS)));
                 link = line.gatewayEnd();
             } else {
                 JSerialCommLink port = JSerialCommLink.open(o.modem, o.baud, false);
@@ -117,11 +116,13 @@ final class ClientPath implements AutoCloseable {
     void attach(ClientOptions o, SerialAtChannel at) throws PathException {
         try {
             ModemIdentity identity = ModemIdentification.identify(at);
-            io.uplink.modem.ModemDialect dialect = List.<io.uplink.modem.ModemDialect>of(new QuectelBg9xDialect(),
-                    new io.uplink.modem.quectel.QuectelBc66Dialect()).stream().filter(d -> d.matches(identity))
-                    .findFirst().orElseThrow(() -> new PathException("the modem on " + o.modem + " is " + identity
-                            + "; this command line drives Quectel BG95/BG96/BG77/BG600L and BC66/BC660K/BC950K "
-                            + "(other dialects run inside the gateway)", null));
+            ModemDialect dialect = java.util.stream.Stream.<ModemDialect>of(new QuectelBg9xDialect(),
+                    new QuectelBc66Dialect(), new NordicSlmDialect(), new SierraHl78Dialect())
+                    .filter(d -> d.matches(identity)).findFirst()
+                    .orElseThrow(() -> new PathException("the modem on " + o.modem + " is " + identity + "; this "
+                            + "command line drives Quectel BG95/BG96/BG77/BG600L and BC66/BC660K/BC950K, Nordic nRF91 "
+                            + "(Serial LTE Modem) and Sierra Wireless HL78xx (other dialects run inside the gateway)",
+                            null));
             String apn = o.apn.isEmpty() && o.modem.startsWith("emulator:") ? "iot.emulated" : o.apn;
             Modem modem = dialect.attach(at, identity, new ModemSettings(apn, "", "", "", 1,
                     Map.of("registration.timeout.s", "180")));

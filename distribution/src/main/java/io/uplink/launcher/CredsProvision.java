@@ -69,7 +69,7 @@ final class CredsProvision {
             return Main.EXIT_OK;
         }
         if (o.modem.isEmpty()) {
-            return usage("give the modem's port with --modem (emulator:bg95 or /dev/ttyUSB2)");
+            return usage("give the modem's port with --modem (/dev/ttyUSB2, or emulator:bg95, emulator:nrf9160, ...)");
         }
         int sources = (o.alias.isEmpty() ? 0 : 1) + (o.trustAlias.isEmpty() ? 0 : 1)
                 + (o.caFile == null && o.certFile == null ? 0 : 1);

@@ -29,7 +29,8 @@ final class DemoCommand {
             "Run the gateway on its embedded default, everything on this machine:",
             "  - an MQTT broker (Moquette) on 127.0.0.1, TLS only, client certificates from a demo CA made at",
             "    first start (data/demo/pki: usable with mosquitto_sub --cafile/--cert/--key),",
-            "  - an emulated Quectel BG95 modem with cellular latency, attached like a real one,",
+            "  - an emulated modem (Quectel BG95 unless --modem names another) with cellular latency, attached",
+            "    like a real one by the dialect its answers identify,",
             "  - an MQTT endpoint 'demo' going through that modem, with the gateway's own TLS engine and the",
             "    client certificate from the encrypted credential store,",
             "  - gateway telemetry published every few seconds; the broker prints every message it receives.",
@@ -39,6 +40,8 @@ final class DemoCommand {
             "  --mqtt-port PORT   Broker port on 127.0.0.1 (default 8883)",
             "  --interval S       Seconds between telemetry records, 1-86400 (default 5)",
             "  --latency MS       One-way latency of the emulated cellular link, 0-5000 ms (default 100)",
+            "  --modem PORT       The emulated module: emulator:bg95 (default), emulator:nrf9160, emulator:hl7800,",
+            "                     emulator:bc660k (the dialect is found from the module's answers)",
             "  --reset            Forget the demo's state first (queue, configuration, credentials, certificates)",
             "  --http-host HOST   Web server address (default 127.0.0.1)",
             "  --http-port PORT   Web server port (default 8080)",
@@ -61,13 +64,14 @@ final class DemoCommand {
     }
 
     /** Parsed options: the run options plus the demo's own. */
-    record Options(RunOptions run, int mqttPort, int interval, int latency, boolean reset) {
+    record Options(RunOptions run, int mqttPort, int interval, int latency, boolean reset, String modem) {
 
         static Options parse(List<String> args) {
             int port = 8883;
             int interval = 5;
             int latency = 100;
             boolean reset = false;
+            String modem = "emulator:bg95";
             List<String> rest = new ArrayList<>();
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
@@ -86,10 +90,21 @@ final class DemoCommand {
                     latency = number(v, name, 0, 5000);
                 }
                 case "--reset" -> reset = true;
+                case "--modem" -> {
+                    String v = a.contains("=") ? a.substring(a.indexOf('=') + 1) : value(args, ++i, a);
+                    String model = v.toLowerCase(java.util.Locale.ROOT).replaceFirst("^emulator:", "");
+                    if (!io.uplink.modem.emulator.Personalities.names().contains(model)) {
+                        throw new IllegalArgumentException("--modem " + v + ": the demo runs on an emulated module, "
+                                + "one of " + io.uplink.modem.emulator.Personalities.names().stream()
+                                        .map(n -> "emulator:" + n).toList()
+                                + " (a real modem: configure io.uplink.modem with bin/uplink run)");
+                    }
+                    modem = "emulator:" + model;
+                }
                 default -> rest.add(a);
                 }
             }
-            return new Options(RunOptions.parse(rest), port, interval, latency, reset);
+            return new Options(RunOptions.parse(rest), port, interval, latency, reset, modem);
         }
 
         private static String value(List<String> args, int i, String option) {
@@ -142,7 +157,7 @@ final class DemoCommand {
         List<String> banner = List.of(
                 "Demo: MQTT broker on mqtts://127.0.0.1:" + o.mqttPort() + " (TLS, client certificates from "
                         + pkiDir.resolve("ca.pem") + ")",
-                "Demo: emulated Quectel BG95 '" + MODEM_PID + "', " + o.latency() + " ms one-way latency; endpoint '"
+                "Demo: emulated modem " + o.modem() + " as '" + MODEM_PID + "', " + o.latency() + " ms one-way latency; endpoint '"
                         + ENDPOINT_ID + "' through it with host TLS; telemetry every " + o.interval() + " s.",
                 "Demo: watch with  mosquitto_sub -h 127.0.0.1 -p " + o.mqttPort() + " --cafile "
                         + pkiDir.resolve("ca.pem") + " --cert " + pkiDir.resolve("device.pem") + " --key "
@@ -180,10 +195,10 @@ final class DemoCommand {
         }
         write(conf.resolve("io.uplink.transport.os.cfg"), "# The gateway's own network (unused by the demo "
                 + "endpoint, which goes through the modem).", "connect.timeout.ms=15000");
-        write(conf.resolve("io.uplink.modem.emulator.cfg"), "# The emulated BG95's cellular link.",
+        write(conf.resolve("io.uplink.modem.emulator.cfg"), "# The emulated module's cellular link.",
                 "latency.ms=" + o.latency(), "loss.percent=0");
         write(conf.resolve("io.uplink.modem-demo.cfg"), "# The emulated modem, attached like a real one.",
-                "port=emulator:bg95", "baud=921600", "dialect=auto", "apn=iot.emulated", "registration.timeout.s=30");
+                "port=" + o.modem(), "baud=921600", "dialect=auto", "apn=iot.emulated", "registration.timeout.s=30");
         write(conf.resolve("io.uplink.cloud.mqtt-" + ENDPOINT_ID + ".cfg"),
                 "# The demo endpoint: the embedded broker, through the emulated modem, host TLS, client certificate.",
                 "cloud.endpoint.id=" + ENDPOINT_ID, "profile=generic", "host=localhost", "port=" + o.mqttPort(),

@@ -64,7 +64,8 @@ final class DoctorCommand {
             "  -u, --username U      MQTT user name;  --password-stdin  reads the password from standard input",
             "  --topic T             Topic of the one test message (default uplink/doctor/CLIENT-ID)",
             "  --timeout S           Bound of each network step, 1-50 s (default 10)",
-            "  --modem PORT          Through a modem: emulator:bg95 or a serial port such as /dev/ttyUSB2",
+            "  --modem PORT          Through a modem: a serial port such as /dev/ttyUSB2, or emulator:MODEL",
+            "                        (bg95, nrf9160, hl7800, bc660k)",
             "  --tls MODE            host (default): the gateway's TLS over the modem's plain sockets;",
             "                        modem: the modem's own TLS, with --modem and --ca/--trust-alias: stores the",
             "                        certificates in the modem (only when they differ), reads them back, connects;",
@@ -249,6 +250,7 @@ final class DoctorCommand {
                             + "it, and that this user may open it (group dialout).", List.of()));
             return null;
         }
+        io.uplink.modem.serial.ModemIdentification.chooseLineEnd(at); // CR+LF for Nordic's Serial LTE Modem
         earlier.addAll(ModemRungs.walk(at, o.modem.modem));
         if (earlier.stream().anyMatch(f -> f.status() == Status.FAIL)) {
             return null;

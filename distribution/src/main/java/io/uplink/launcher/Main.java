@@ -16,6 +16,10 @@ public final class Main {
     static final int EXIT_OK = 0;
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;
+    /** The running gateway cannot be reached, refused the login, or lacks the service asked for. */
+    static final int EXIT_GATEWAY = 3;
+    /** An update was installed, failed its health check, and the previous version runs again. */
+    static final int EXIT_ROLLED_BACK = 4;
 
     private static final String USAGE = String.join("\n",
             "Usage: uplink <command> [options]",
@@ -30,7 +34,7 @@ public final class Main {
             "  explain   Explain raw modem and library codes (+QSSLOPEN, +CME ERROR, mbedTLS, Paho)",
             "  passwd    Set a new Web Console password for user 'admin'",
             "  creds     Check certificate and key files; manage the gateway's credential store",
-            "  ota       Sign deployment packages and check their signatures (over-the-air updates)",
+            "  ota       Over-the-air updates: sign and check packages; install, list, roll back on the gateway",
             "  modem     What a modem is and what its own TLS offers and holds (modem info)",
             "  help      Show this help, or 'uplink help <command>' for one command",
             "",
@@ -42,7 +46,7 @@ public final class Main {
             "  UPLINK_HOME        Installation folder (default: the folder above bin/)",
             "  UPLINK_JAVA_OPTS   JVM options (default: -Xmx256m -XX:+UseSerialGC)",
             "",
-            "Exit codes: 0 success, 1 failure, 2 bad arguments.");
+            "Exit codes: 0 success, 1 failure, 2 bad arguments (a command's help lists any others).");
 
     /** Each command's help, for 'uplink help COMMAND'. */
     private static final Map<String, String> USAGES = Map.ofEntries(
@@ -98,7 +102,7 @@ public final class Main {
         case "modem":
             return new ModemCommand(out, err).execute(rest);
         case "ota":
-            return new OtaCommand(out, err).execute(rest);
+            return new OtaCommand(home, out, err).execute(rest);
         case "help":
         case "-h":
         case "--help":

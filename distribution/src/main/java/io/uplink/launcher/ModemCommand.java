@@ -18,7 +18,7 @@ final class ModemCommand {
     static final String USAGE = String.join("\n",
             "Usage: uplink modem info --modem PORT [--baud N] [--apn NAME] [--json]",
             "",
-            "Attach the modem on PORT (emulator:bg95, or a serial port such as /dev/ttyUSB2) and show its identity,",
+            "Attach the modem on PORT (a serial port such as /dev/ttyUSB2, or emulator:MODEL) and show its identity,",
             "dialect, network registration, what its own TLS offers (versions, cipher suites, key types, credential",
             "slots) and the credential sets stored in it (see 'uplink creds provision').",
             "",
@@ -56,7 +56,7 @@ final class ModemCommand {
             return Main.EXIT_USAGE;
         }
         if (o.modem.isEmpty()) {
-            err.println("uplink modem info: give the modem's port with --modem (emulator:bg95 or /dev/ttyUSB2).");
+            err.println("uplink modem info: give the modem's port with --modem (/dev/ttyUSB2, or emulator:bg95, emulator:nrf9160, ...).");
             return Main.EXIT_USAGE;
         }
         try (ClientPath path = new ClientPath()) {

@@ -17,11 +17,14 @@ import io.uplink.ota.sign.SignerKeys;
 import io.uplink.ota.verify.PackageVerifier;
 import io.uplink.ota.verify.VerifiedPackage;
 
-/** {@code uplink ota}: sign deployment packages and check them the way the gateway will before installing. */
+/**
+ * {@code uplink ota}: sign deployment packages and check them the way the gateway will before installing; install,
+ * list and roll back packages on the running gateway ({@link OtaRemote}).
+ */
 final class OtaCommand {
 
     static final String USAGE = String.join("\n",
-            "Usage: uplink ota <sign|verify> [options]",
+            "Usage: uplink ota <sign|verify|install|list|rollback> [options]",
             "",
             "  sign    --key KEY.pem --cert CERT.pem IN.dp OUT.dp",
             "          Sign a deployment package (JAR signing, SHA-256, as OSGi Deployment Admin expects). CERT.pem",
@@ -30,23 +33,28 @@ final class OtaCommand {
             "  verify  --trust CA.pem PKG.dp [--json]",
             "          Check a package as the gateway does before installing: signed, nothing changed, added or",
             "          removed, signer valid now and issued by a CA in CA.pem.",
+            OtaRemote.USAGE,
             "",
             "On the gateway the trust anchors come from the credential store (alias in the io.uplink.ota",
             "configuration, default ota-trust): 'uplink creds import --alias ota-trust --ca CA.pem'.",
-            "Exit codes: 0 signed / valid, 1 refused (the reason code and the fix are printed), 2 bad arguments or",
-            "unreadable files.");
+            "Exit codes: 0 signed / valid / installed / rolled back on request, 1 refused or failed (the reason code",
+            "and the fix are printed), 2 bad arguments or unreadable files, 3 the gateway is not reachable, refused",
+            "the login or runs no OTA service, 4 installed but failed its health check: the previous version runs",
+            "again.");
 
+    private final Path home;
     private final PrintStream out;
     private final PrintStream err;
 
-    OtaCommand(PrintStream out, PrintStream err) {
+    OtaCommand(Path home, PrintStream out, PrintStream err) {
+        this.home = home;
         this.out = out;
         this.err = err;
     }
 
     int execute(List<String> args) {
         if (args.isEmpty()) {
-            return usage("say what to do: sign or verify");
+            return usage("say what to do: sign, verify, install, list or rollback");
         }
         String sub = args.get(0);
         if (sub.equals("-h") || sub.equals("--help")) {
@@ -58,6 +66,12 @@ final class OtaCommand {
         Path trust = null;
         boolean json = false;
         List<Path> files = new ArrayList<>();
+        List<String> words = new ArrayList<>();
+        String gateway = null;
+        String fingerprint = null;
+        Path passwordFile = null;
+        String sha256 = "";
+        long size = -1;
         for (int i = 1; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -79,10 +93,33 @@ final class OtaCommand {
                 }
             }
             case "--json" -> json = true;
+            case "--gateway", "--fingerprint", "--password-file", "--sha256", "--size" -> {
+                if (i + 1 >= args.size()) {
+                    return usage(a + " needs a value");
+                }
+                String v = args.get(++i);
+                switch (a) {
+                case "--gateway" -> gateway = v;
+                case "--fingerprint" -> fingerprint = v;
+                case "--password-file" -> passwordFile = Path.of(v);
+                case "--sha256" -> sha256 = v.trim();
+                default -> {
+                    try {
+                        size = Long.parseLong(v);
+                    } catch (NumberFormatException e) {
+                        return usage("--size needs a number of bytes, not '" + v + "'");
+                    }
+                    if (size < 0) {
+                        return usage("--size cannot be negative");
+                    }
+                }
+                }
+            }
             default -> {
                 if (a.startsWith("-")) {
                     return usage("unknown option " + a);
                 }
+                words.add(a);
                 files.add(Path.of(a));
             }
             }
@@ -98,8 +135,13 @@ final class OtaCommand {
                 return usage("verify needs --trust CA.pem PKG.dp");
             }
             return verify(trust, files.get(0), json);
+        case "install":
+        case "list":
+        case "rollback":
+            return new OtaRemote(home, out, err, System::nanoTime).execute(sub, new OtaRemote.Options(words, gateway,
+                    fingerprint, passwordFile, sha256, size, json));
         default:
-            return usage("unknown subcommand '" + sub + "' (sign or verify)");
+            return usage("unknown subcommand '" + sub + "' (sign, verify, install, list or rollback)");
         }
     }
 

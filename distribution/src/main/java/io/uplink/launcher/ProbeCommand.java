@@ -30,7 +30,7 @@ final class ProbeCommand {
             "",
             "Options:",
             "  --modem PORT  Also set the broker against this modem's own TLS, as the modem reports it",
-            "                (emulator:bg95 or a serial port such as /dev/ttyUSB2): its TLS 1.2 suites are",
+            "                (a serial port such as /dev/ttyUSB2, or emulator:MODEL): its TLS 1.2 suites are",
             "                asked about too. The handshakes still go over the gateway's own network.",
             "  --baud N, --apn NAME  Serial speed and APN for --modem",
             "  --timeout S   Bound of each handshake, 1-60 s (default 10)",

@@ -157,6 +157,7 @@ final class RunCommand {
         out.println("Uplink " + Main.version() + " started in " + millis + " ms: " + bundles.activeCount() + " of "
                 + bundles.count() + " bundles active.");
         out.println("Web Console: " + url + "  (user '" + ConsolePassword.USER + "')");
+        recordConsole(url, tls);
         if (tls != null) {
             out.println("HTTPS certificate (" + tls.source() + "):");
             out.println("    SHA-256 " + tls.fingerprint());
@@ -181,6 +182,25 @@ final class RunCommand {
         }
         FrameworkEvent stopped = framework.waitForStop(0);
         return stopped.getType() == FrameworkEvent.ERROR ? Main.EXIT_FAILURE : Main.EXIT_OK;
+    }
+
+    /**
+     * Where this gateway's console listens and which certificate it shows, for 'uplink ota install/list/rollback'
+     * ({@link ConsoleClient}); the address uses the loopback address when the console listens on all of them.
+     */
+    private void recordConsole(String url, ConsoleTls.Keystore tls) {
+        String local = url.replace("://0.0.0.0:", "://127.0.0.1:").replace("://[::]:", "://127.0.0.1:");
+        Path file = data.resolve(ConsoleClient.CONSOLE_FILE);
+        try {
+            Files.createDirectories(data);
+            Path tmp = Files.createTempFile(data, ConsoleClient.CONSOLE_FILE, ".tmp");
+            Files.writeString(tmp, local + "\n" + (tls == null ? "" : tls.fingerprint()) + "\n");
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            err.println("WARNING: cannot write " + file + " (" + e.getMessage() + "); 'uplink ota install' needs "
+                    + "--gateway " + local);
+        }
     }
 
     /** Jetty's key store: exported from the credential store at every start, or the generated one. */

@@ -139,6 +139,10 @@ class BrowserIT {
                 // The operator (AT+COPS?) and the radio access technology (AT+QCSQ) the emulated BG95 reports.
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(
                         By.cssSelector("[data-modem='io.uplink.modem~demo'] .network b"), "Uplink Emulated"));
+                // The LTE figures of AT+QCSQ (BG95 manual: SINR in fifths of a dB from -20 dB, 130 -> 6 dB).
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                        By.cssSelector("[data-modem='io.uplink.modem~demo'] .signal b"),
+                        "RSRP -95 dBm, RSRQ -11 dB, SINR 6 dB, eMTC"));
 
                 // The doctor's ladder: a refused port fails at TCP, with cause and fix in words.
                 int closed = GatewayProcess.freePort();
@@ -192,7 +196,7 @@ class BrowserIT {
         return found.isEmpty() ? "" : found.get(0).getText().trim();
     }
 
-    private static WebDriver chromium() {
+    static WebDriver chromium() {
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu");

@@ -2,16 +2,8 @@ package io.uplink.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 
 import org.junit.jupiter.api.Test;
@@ -26,62 +18,17 @@ class OtaCommandIT {
     @TempDir
     Path temp;
 
-    private void openssl(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("openssl"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(temp.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("openssl %s: %s", String.join(" ", args), out).isZero();
-    }
-
-    private void ca(String name) throws Exception {
-        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
-                name + ".key", "-out", name + ".crt", "-days", "30", "-subj", "/CN=" + name, "-addext",
-                "basicConstraints=critical,CA:true", "-addext", "keyUsage=critical,keyCertSign");
-    }
-
-    private void signer(String name, String ca) throws Exception {
-        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", name + ".key",
-                "-out", name + ".csr", "-subj", "/CN=" + name);
-        Files.writeString(temp.resolve(name + ".ext"), "keyUsage=critical,digitalSignature\n"
-                + "extendedKeyUsage=codeSigning\n");
-        openssl("x509", "-req", "-in", name + ".csr", "-CA", ca + ".crt", "-CAkey", ca + ".key", "-CAcreateserial",
-                "-out", name + ".crt", "-days", "10", "-extfile", name + ".ext");
-    }
-
-    private Path deploymentPackage() throws Exception {
-        Manifest bm = new Manifest();
-        bm.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        bm.getMainAttributes().putValue("Bundle-ManifestVersion", "2");
-        bm.getMainAttributes().putValue("Bundle-SymbolicName", "demo.bundle");
-        bm.getMainAttributes().putValue("Bundle-Version", "1.2.3");
-        ByteArrayOutputStream bundle = new ByteArrayOutputStream();
-        new JarOutputStream(bundle, bm).close();
-        Manifest m = new Manifest();
-        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        m.getMainAttributes().putValue("DeploymentPackage-SymbolicName", "demo.feature");
-        m.getMainAttributes().putValue("DeploymentPackage-Version", "1.2.3");
-        Attributes s = new Attributes();
-        s.putValue("Bundle-SymbolicName", "demo.bundle");
-        s.putValue("Bundle-Version", "1.2.3");
-        m.getEntries().put("bundles/demo.bundle.jar", s);
-        Path dp = temp.resolve("demo.dp");
-        try (OutputStream o = Files.newOutputStream(dp); JarOutputStream j = new JarOutputStream(o, m)) {
-            j.putNextEntry(new ZipEntry("bundles/demo.bundle.jar"));
-            j.write(bundle.toByteArray());
-            j.closeEntry();
-        }
-        return dp;
+    private OtaFixtures fixtures() {
+        return new OtaFixtures(temp);
     }
 
     @Test
     void signVerifyAndRefusals() throws Exception {
-        ca("ota-ca");
-        ca("other-ca");
-        signer("release", "ota-ca");
-        signer("intruder", "other-ca");
-        Path dp = deploymentPackage();
+        fixtures().ca("ota-ca");
+        fixtures().ca("other-ca");
+        fixtures().signer("release", "ota-ca");
+        fixtures().signer("intruder", "other-ca");
+        Path dp = fixtures().deploymentPackage("demo.feature", "demo.bundle", "1.2.3", 0, null);
         String t = temp.toString() + "/";
         try (GatewayProcess gw = GatewayProcess.copyOfDistribution(temp)) {
             GatewayProcess.Result signed = gw.command(null, "ota", "sign", "--key", t + "release.key", "--cert",

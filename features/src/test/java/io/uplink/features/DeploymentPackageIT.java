@@ -48,6 +48,14 @@ class DeploymentPackageIT {
 
     @BeforeEach
     void startPlatform() throws Exception {
+        startPlatform(jar -> true);
+    }
+
+    /** Starts Felix with the platform's jars that {@code include} accepts (by file name). */
+    private void startPlatform(java.util.function.Predicate<String> include) throws Exception {
+        if (framework != null) {
+            stopPlatform();
+        }
         Map<String, String> config = new HashMap<>();
         config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
@@ -58,6 +66,9 @@ class DeploymentPackageIT {
         List<Bundle> installed = new ArrayList<>();
         try (DirectoryStream<Path> jars = Files.newDirectoryStream(PLATFORM, "*.jar")) {
             for (Path jar : jars) {
+                if (!include.test(jar.getFileName().toString())) {
+                    continue;
+                }
                 try (InputStream in = Files.newInputStream(jar)) {
                     installed.add(framework.getBundleContext().installBundle(jar.toUri().toString(), in));
                 }
@@ -74,16 +85,35 @@ class DeploymentPackageIT {
     void stopPlatform() throws Exception {
         framework.stop();
         framework.waitForStop(30_000);
+        framework = null;
     }
 
     @Test
     void coreManifestListsEveryBundleWithItsRealIdentityInOrder() throws IOException {
-        byte[] dp = Files.readAllBytes(FEATURES.resolve("uplink-core.dp"));
+        assertThat(entriesOf("uplink-core.dp", "io.uplink.feature.core")).containsExactly(
+                "bundles/io.uplink.feature.core.check.jar", "bundles/io.uplink.api.jar", "bundles/io.uplink.config.jar",
+                "bundles/io.uplink.transport.os.jar", "bundles/io.uplink.credentials.jar", "bundles/io.uplink.tls.bc.jar",
+                "uplink/requirements.properties");
+    }
+
+    @Test
+    void everyFeatureIsAWellFormedPackageWithItsRequirementCheck() throws IOException {
+        String[] features = { "thirdparty", "core", "modem", "quectel", "connector", "doctor", "kura" };
+        for (String f : features) {
+            List<String> entries = entriesOf("uplink-" + f + ".dp", "io.uplink.feature." + f);
+            assertThat(entries).as(f).startsWith("bundles/io.uplink.feature." + f + ".check.jar")
+                    .endsWith("uplink/requirements.properties");
+        }
+    }
+
+    /** Checks the manifest against the entries (bundle identities, resource processors) and returns the entries. */
+    private static List<String> entriesOf(String file, String symbolicName) throws IOException {
+        byte[] dp = Files.readAllBytes(FEATURES.resolve(file));
         try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(dp))) {
             Manifest manifest = in.getManifest();
             assertThat(manifest).as("the manifest must be the first entry").isNotNull();
             Attributes main = manifest.getMainAttributes();
-            assertThat(main.getValue("DeploymentPackage-SymbolicName")).isEqualTo("io.uplink.feature.core");
+            assertThat(main.getValue("DeploymentPackage-SymbolicName")).isEqualTo(symbolicName);
             assertThat(main.getValue("DeploymentPackage-Version")).matches("\\d+\\.\\d+\\.\\d+(\\..+)?");
 
             List<String> entries = new ArrayList<>();
@@ -93,18 +123,57 @@ class DeploymentPackageIT {
                     continue;
                 }
                 entries.add(e.getName());
-                Manifest bundle = new JarInputStream(new ByteArrayInputStream(in.readAllBytes())).getManifest();
                 Attributes section = manifest.getAttributes(e.getName());
                 assertThat(section).as("manifest section for %s", e.getName()).isNotNull();
+                if (!e.getName().startsWith("bundles/")) {
+                    assertThat(section.getValue("Resource-Processor")).as(e.getName())
+                            .isEqualTo(symbolicName + ".check");
+                    continue;
+                }
+                Manifest bundle = new JarInputStream(new ByteArrayInputStream(in.readAllBytes())).getManifest();
                 assertThat(section.getValue("Bundle-SymbolicName"))
                         .isEqualTo(bundle.getMainAttributes().getValue("Bundle-SymbolicName"));
                 assertThat(section.getValue("Bundle-Version"))
                         .isEqualTo(bundle.getMainAttributes().getValue("Bundle-Version"));
             }
-            assertThat(entries).containsExactly("bundles/io.uplink.api.jar", "bundles/io.uplink.transport.os.jar",
-                    "bundles/io.uplink.credentials.jar", "bundles/io.uplink.tls.bc.jar");
             assertThat(manifest.getEntries().keySet()).containsExactlyInAnyOrderElementsOf(entries);
+            return entries;
         }
+    }
+
+    @Test
+    void aPackageWhoseBundleCannotResolveFailsToInstallNamingWhatIsMissingAndLeavesNothing() throws Exception {
+        startPlatform(jar -> !jar.startsWith("bctls")); // Kura without uplink-thirdparty.dp
+        BundleContext context = framework.getBundleContext();
+        Throwable failure = installExpectingFailure(context, "uplink-core.dp");
+        assertThat(chain(failure)).contains("io.uplink.tls.bc").contains("package org.bouncycastle.tls")
+                .contains("install uplink-thirdparty.dp first");
+        assertThat(bundleState(context, "io.uplink.api")).as("rolled back").isEqualTo(-1);
+        assertThat(bundleState(context, "io.uplink.feature.core.check")).as("rolled back").isEqualTo(-1);
+    }
+
+    @Test
+    void aFeatureInstalledBeforeCoreFailsNamingCore() throws Exception {
+        Throwable failure = installExpectingFailure(framework.getBundleContext(), "uplink-doctor.dp");
+        assertThat(chain(failure)).contains("io.uplink.doctor").contains("package io.uplink.diagnostics")
+                .contains("install uplink-core.dp first");
+    }
+
+    private static Throwable installExpectingFailure(BundleContext context, String dp) throws Exception {
+        try (InputStream in = Files.newInputStream(FEATURES.resolve(dp))) {
+            invoke(context, "installDeploymentPackage", new Class<?>[] { InputStream.class }, in);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            return e.getCause();
+        }
+        throw new AssertionError(dp + " installed although a bundle of it cannot resolve");
+    }
+
+    private static String chain(Throwable t) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            b.append(c.getMessage()).append(" / ");
+        }
+        return b.toString();
     }
 
     @Test
@@ -148,8 +217,8 @@ class DeploymentPackageIT {
         io.uplink.ota.verify.VerifiedPackage v = new io.uplink.ota.verify.PackageVerifier(
                 io.uplink.ota.sign.SignerKeys.readChain(ca)).verify(signed, java.time.Instant.now());
         assertThat(v.name()).isEqualTo("io.uplink.feature.core");
-        assertThat(v.bundles()).containsExactly("io.uplink.api", "io.uplink.transport.os", "io.uplink.credentials",
-                "io.uplink.tls.bc");
+        assertThat(v.bundles()).containsExactly("io.uplink.feature.core.check", "io.uplink.api", "io.uplink.config",
+                "io.uplink.transport.os", "io.uplink.credentials", "io.uplink.tls.bc");
         assertThat(v.signer()).contains("Uplink OTA test signer - build time");
     }
 

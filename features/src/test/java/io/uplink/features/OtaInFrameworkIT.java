@@ -47,6 +47,8 @@ class OtaInFrameworkIT {
 
     private static final Path PLATFORM = Path.of(System.getProperty("uplink.platform.dir", "target/it-platform"));
     private static final Path OTA = Path.of(System.getProperty("uplink.ota.dir", "target/it-ota"));
+    /** Another DeploymentAdmin in place of the platform's (Kura's 0.9.5 on the Equinox run); empty: the platform's. */
+    private static final String DEPLOYMENT_ADMIN_DIR = System.getProperty("uplink.deploymentadmin.dir", "");
 
     private static TestPki.Issued ca;
     private static TestPki.Issued signer;
@@ -68,7 +70,7 @@ class OtaInFrameworkIT {
         config.put("uplink.data", dir.resolve("data").toString());
         // The test talks to the services through the API classes it was compiled against.
         config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA,
-                "io.uplink.ota;version=1.0.0,io.uplink.credentials;version=1.2.0,io.uplink.cloud;version=1.2.0,"
+                "io.uplink.ota;version=1.1.0,io.uplink.credentials;version=1.2.0,io.uplink.cloud;version=1.3.0,"
                         + "io.uplink.transport;version=1.1.0,io.uplink.tls;version=1.2.0");
         framework = ServiceLoader.load(FrameworkFactory.class).stream().map(ServiceLoader.Provider::get)
                 .filter(f -> f.getClass().getName().startsWith(frameworkPackage)).findFirst().orElseThrow()
@@ -77,9 +79,17 @@ class OtaInFrameworkIT {
         BundleContext context = framework.getBundleContext();
         if (first) {
             List<Bundle> installed = new ArrayList<>();
-            for (Path d : List.of(PLATFORM, OTA)) {
+            List<Path> dirs = new ArrayList<>(List.of(PLATFORM, OTA));
+            if (!DEPLOYMENT_ADMIN_DIR.isEmpty()) {
+                dirs.add(Path.of(DEPLOYMENT_ADMIN_DIR));
+            }
+            for (Path d : dirs) {
                 try (DirectoryStream<Path> jars = Files.newDirectoryStream(d, "*.jar")) {
                     for (Path jar : jars) {
+                        if (d == PLATFORM && !DEPLOYMENT_ADMIN_DIR.isEmpty()
+                                && jar.getFileName().toString().startsWith("org.apache.felix.deploymentadmin")) {
+                            continue; // replaced by the one in DEPLOYMENT_ADMIN_DIR
+                        }
                         try (InputStream in = Files.newInputStream(jar)) {
                             installed.add(context.installBundle(jar.toUri().toString(), in));
                         }

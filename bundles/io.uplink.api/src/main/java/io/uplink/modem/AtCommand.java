@@ -55,6 +55,33 @@ public final class AtCommand {
         return new AtCommand(line, DEFAULT_TIMEOUT, null, null, null, -1, false, Map.of());
     }
 
+    /**
+     * A command line whose quoted string arguments hold line feeds, such as PEM text inside the quotes of Nordic's
+     * {@code AT%CMNG=0,<tag>,<type>,"-----BEGIN CERTIFICATE-----\n..."}: a modem that ends command lines with CR or
+     * CR+LF does not end one at an LF inside quotes. The line is written as given, then the channel's line end.
+     *
+     * @throws IllegalArgumentException if the line is empty, contains a CR anywhere, an LF outside double quotes, or a
+     *         quote that is not closed
+     * @since 1.4
+     */
+    public static AtCommand ofQuotedText(String line) {
+        Objects.requireNonNull(line, "line");
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '\r' || c == '\n' && !quoted) {
+                throw new IllegalArgumentException("An AT command line may hold line feeds only inside double quotes, "
+                        + "and no CR at all (character " + i + ")");
+            }
+        }
+        if (line.isEmpty() || quoted) {
+            throw new IllegalArgumentException("An AT command line must be non-empty and close its quotes");
+        }
+        return new AtCommand(line, DEFAULT_TIMEOUT, null, null, null, -1, false, Map.of());
+    }
+
     /** The maximum time from sending the line to the final result (the manual's maximum response time). */
     public AtCommand withTimeout(Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {

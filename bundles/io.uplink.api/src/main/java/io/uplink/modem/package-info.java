@@ -20,6 +20,10 @@
  * slots; {@link io.uplink.modem.AtCommand#withRawData(String, int)} for raw data of a known length after a line
  * such as {@code CONNECT}.
  *
+ * <p>1.4: {@link io.uplink.modem.Modem#networkOperator()} ({@code AT+COPS?}, read by
+ * {@link io.uplink.modem.NetworkOperators}); {@link io.uplink.modem.AtCommand#ofQuotedText(String)} for line feeds
+ * inside quoted arguments (PEM text in Nordic's {@code AT%CMNG}).
+ *
  * @since 1.0
  */
 @Version("1.4.0")

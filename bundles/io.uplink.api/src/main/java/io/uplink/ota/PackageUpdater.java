@@ -61,4 +61,12 @@ public interface PackageUpdater {
 
     /** The last job that ended, including one completed by recovery after a restart. */
     Optional<OtaJob> lastJob();
+
+    /**
+     * The job running now (whoever started it), with its download progress; empty when none runs. Cheap: callers
+     * may poll it every second.
+     *
+     * @since 1.1
+     */
+    Optional<OtaProgress> progress();
 }

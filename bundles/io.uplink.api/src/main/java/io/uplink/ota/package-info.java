@@ -4,7 +4,7 @@
  *
  * @since 1.0
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package io.uplink.ota;
 

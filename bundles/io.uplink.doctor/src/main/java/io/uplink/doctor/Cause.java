@@ -50,7 +50,8 @@ public enum Cause {
     TLS_SNI_MISSING("tls.sni-missing", "the server needs a server name (SNI) and none was sent (an IP address was "
             + "used)", "Connect by host name, or give the name with --sni."),
     TLS_SNI_WRONG("tls.sni-wrong", "the server hung up on the name sent (multi-tenant brokers do this for names they "
-            + "do not serve)", "Use the exact endpoint host name your cloud console shows."),
+            + "do not serve), or a configured server name (sni, the modem's TLS host name) differs from the endpoint's "
+            + "host", "Use the exact endpoint host name your cloud console shows; leave the sni setting empty."),
     TLS_UNKNOWN_CA("tls.unknown-ca", "the server's chain does not end at a trusted CA",
             "Import the CA that signed the broker's certificate as a trust anchor."),
     TLS_HOSTNAME_MISMATCH("tls.hostname-mismatch", "the server's certificate does not name the host",

@@ -72,6 +72,10 @@ public final class Doctor {
         if (walk.failed()) {
             return walk.result();
         }
+        Finding name = configuredServerName(target, false);
+        if (name != null) {
+            walk.add(name);
+        }
         dns(target, viaModem, walk);
         if (!walk.failed()) {
             Connection c = tcp(target, transport, viaModem, walk);
@@ -125,6 +129,10 @@ public final class Doctor {
         capture = new byte[0];
         Walk walk = new Walk(progress);
         earlier.forEach(walk::add);
+        Finding name = configuredServerName(target, true); // a settings fault: reported whatever the modem did
+        if (name != null) {
+            walk.add(name);
+        }
         if (walk.failed()) {
             return walk.result();
         }
@@ -148,6 +156,40 @@ public final class Doctor {
             }
         }
         return walk.result();
+    }
+
+    /**
+     * A configured server name (the endpoint's {@code sni} setting) that differs from the endpoint's host, found from
+     * the settings alone, before any connection. The name is the SNI and the name the certificate is checked against
+     * (the nRF91's TLS_HOSTNAME is both): a broker serving many names (AWS IoT) may accept the TLS connection and close
+     * it after the MQTT CONNECT, which looks like a policy fault (seed 003). With the modem's own TLS it is a failure,
+     * the walk stops there; with the gateway's TLS a warning, since a deliberate override (a proxy, an alias) is
+     * possible and the handshake rung tells more.
+     *
+     * @return the finding, or null when no name is configured, it is the host's, or the host is an address
+     */
+    static Finding configuredServerName(DoctorTarget t, boolean modemTls) {
+        if (!t.tls() || t.sni().isEmpty() || isIpLiteral(t.host())) {
+            return null;
+        }
+        String name = stripDot(t.sni());
+        if (name.equalsIgnoreCase(stripDot(t.host()))) {
+            return null;
+        }
+        String who = modemTls ? "The modem sends it as SNI and checks the server's certificate against it (the nRF91's "
+                + "TLS_HOSTNAME, the BG95's SNI)" : "The gateway sends it as SNI and checks the server's certificate "
+                        + "against it";
+        return new Finding(Layer.TLS, modemTls ? Status.FAIL : Status.WARN, Cause.TLS_SNI_WRONG.code(), "The TLS "
+                + "server name is configured as '" + t.sni() + "', but the endpoint's host is '" + t.host() + "'. "
+                + who + ": a broker that serves many names, such as AWS IoT, can accept the connection and then close "
+                + "it after the MQTT CONNECT, and a certificate that does not name '" + t.sni() + "' fails the "
+                + "handshake.", "Leave the endpoint's sni setting empty, so that the host '" + t.host() + "' is "
+                        + "used, or set it to exactly the host (AWS IoT: your account's ATS endpoint, "
+                        + "xxxx-ats.iot.REGION.amazonaws.com).", List.of("sni=" + t.sni(), "host=" + t.host()));
+    }
+
+    private static String stripDot(String name) {
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
     }
 
     private static void dns(DoctorTarget t, boolean viaModem, Walk walk) {

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 /**
  * Raw codes from modems and TLS/MQTT libraries in plain words: Quectel QIOPEN/QSSLOPEN/QMT* results (BG95 and BC66
- * tables), 27.007 {@code +CME ERROR}s including nRF91 {@code %CMNG} and Sierra's undocumented 918/931, Sierra
+ * tables), 27.007 {@code +CME ERROR}s including nRF91 {@code %CMNG} and Sierra's undocumented 918/930/931, Sierra
  * {@code +KTCP_NOTIF}, mbedTLS error codes (2.x and 3.x where they differ) and Paho reason codes. Each says how sure
  * it is: from the manual, seen in the field, or not documented.
  */
@@ -173,15 +173,25 @@ public final class Explanations {
         }
         if ((m = CME_ERROR.matcher(text)).find()) {
             int code = Integer.parseInt(m.group(1));
-            if (code == 918 || code == 931) {
-                return Optional.of(new Explanation(text, "Sierra Wireless HL78xx +CME ERROR", code == 931
-                        ? "not documented by Sierra. Seen in the field when a PEM certificate was stored without "
-                                + "line breaks (AT+KCERTSTORE)" : "not documented by Sierra. Seen in Sierra's own "
-                                        + "test scripts after AT+KSSLCFG=2,1; it points at the TLS configuration",
-                        code == 931 ? "Store the PEM with its line breaks, exactly as many bytes as announced, with "
-                                + "hardware flow control (AT&K3) or in chunks of about 200 bytes."
-                                : "Check the AT+KSSLCFG/AT+KSSLCRYPTO settings against the module's manual; run "
-                                        + "bin/uplink doctor with host TLS to see what the server asks for.",
+            if (code == 918 || code == 930 || code == 931) {
+                String meaning = switch (code) {
+                case 931 -> "not documented by Sierra. Sierra's own test scripts expect it for content that is not a "
+                        + "certificate or key (AT+KCERTSTORE, AT+KPRIVKSTORE); in the field a PEM certificate stored "
+                        + "without line breaks gave it";
+                case 930 -> "not documented by Sierra. Sierra's own test scripts expect it when fewer bytes arrive "
+                        + "than AT+KCERTSTORE/AT+KPRIVKSTORE announced before the EOF pattern";
+                default -> "not documented by Sierra. Seen in Sierra's own test scripts after AT+KSSLCFG=2,1; it "
+                        + "points at the TLS configuration";
+                };
+                String fix = switch (code) {
+                case 931 -> "Store the PEM with its line breaks, exactly as many bytes as announced, with hardware "
+                        + "flow control (AT&K3) or in chunks of about 200 bytes.";
+                case 930 -> "Announce exactly the bytes sent (the PEM's length, line ends included) and use hardware "
+                        + "flow control (AT&K3) so that none are lost.";
+                default -> "Check the AT+KSSLCFG/AT+KSSLCRYPTO settings against the module's manual; run "
+                        + "bin/uplink doctor with host TLS to see what the server asks for.";
+                };
+                return Optional.of(new Explanation(text, "Sierra Wireless HL78xx +CME ERROR", meaning, fix,
                         Confidence.FIELD));
             }
             String meaning = CME.get(code);
@@ -324,6 +334,6 @@ public final class Explanations {
     /** Every source this class knows, for help texts. */
     public static List<String> sources() {
         return List.of("+QSSLOPEN (BG95, BC66)", "+QIOPEN", "+QMTOPEN", "+QMTCONN", "+QMTSTAT", "+CME ERROR (27.007, "
-                + "nRF91 %CMNG, Sierra 918/931)", "+KTCP_NOTIF", "mbedTLS -0x....", "Paho reason codes");
+                + "nRF91 %CMNG, Sierra 918/930/931)", "+KTCP_NOTIF", "mbedTLS -0x....", "Paho reason codes");
     }
 }

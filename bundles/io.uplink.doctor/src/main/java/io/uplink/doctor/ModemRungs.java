@@ -66,6 +66,17 @@ public final class ModemRungs {
             }
             id = null;
         }
+        if (id != null && (!id.isOk() || id.lines().isEmpty())) {
+            // Nordic's Serial LTE Modem answers ATI with ERROR: it says who it is to AT+CGMI and AT+CGMM.
+            AtResponse maker = quiet(at, "AT+CGMI");
+            AtResponse type = quiet(at, "AT+CGMM");
+            if (maker != null && maker.isOk() && type != null && type.isOk()) {
+                List<String> both = new ArrayList<>(maker.lines());
+                both.addAll(type.lines());
+                id = new AtResponse(AtCommand.of("AT+CGMI;+CGMM"), both, null, type.result(),
+                        maker.elapsed().plus(type.elapsed()));
+            }
+        }
         String model = id == null ? "" : String.join(" ", id.lines()).trim();
         out.add(new Finding(Layer.IDENTITY, id != null && id.isOk() ? Status.PASS : Status.WARN, "ok",
                 model.isEmpty() ? "The module did not say what it is (ATI)." : "The module is " + model + ".", "",
@@ -73,6 +84,14 @@ public final class ModemRungs {
 
         AtResponse pin = quiet(at, "AT+CPIN?");
         String state = pin == null ? null : pin.line("+CPIN:");
+        String radioOff = pin != null && pin.result().code() == 10 ? radioOff(at) : null;
+        if (radioOff != null) {
+            // An nRF91 reads its SIM only with the radio on; the Serial LTE Modem starts with it off (CFUN=0).
+            out.add(new Finding(Layer.SIM, Status.SKIPPED, "ok", "The SIM cannot be read yet: the module's radio is "
+                    + "off (" + radioOff + "), and this module reads its SIM only with the radio on. The dialect "
+                    + "turns it on when it attaches; SIM and registration are checked then.", "", evidence(pin)));
+            return out;
+        }
         if (state == null || !state.contains("READY")) {
             boolean wantsPin = state != null && state.contains("PIN");
             boolean wantsPuk = state != null && state.contains("PUK");
@@ -98,6 +117,14 @@ public final class ModemRungs {
         if (cs != null) {
             ev.addAll(evidence(cs));
         }
+        String off = stat == 0 ? radioOff(at) : null;
+        if (off != null) {
+            // The Serial LTE Modem starts with the radio off (CFUN=0): not registered, and not meant to be yet.
+            out.add(new Finding(Layer.REGISTRATION, Status.SKIPPED, "ok", "Not registered because the module's "
+                    + "radio is off (" + off + "). The dialect turns it on when it attaches; registration is checked "
+                    + "then.", "", ev));
+            return out;
+        }
         if (stat == 1 || stat == 5) {
             out.add(new Finding(Layer.REGISTRATION, Status.PASS, "ok", "Registered on the network"
                     + (stat == 5 ? " (roaming)." : " (home network)."), "", ev));
@@ -116,6 +143,17 @@ public final class ModemRungs {
                                     + "registration can take minutes on first use.", ev));
         }
         return out;
+    }
+
+    /** {@code +CFUN: 0} or {@code 4} (radio off), or null when the radio is on or the module does not say. */
+    private static String radioOff(AtChannel at) {
+        AtResponse fun = quiet(at, "AT+CFUN?");
+        String line = fun == null ? null : fun.line("+CFUN:");
+        if (line == null) {
+            return null;
+        }
+        String mode = line.substring(line.indexOf(':') + 1).trim();
+        return mode.equals("0") || mode.equals("4") ? line : null;
     }
 
     /** The PDP rung when the dialect's attach failed: its explanation, and the APN advice. */

@@ -52,6 +52,10 @@ class ExplanationsTest {
         assertThat(sierra.confidence()).isEqualTo(Confidence.FIELD);
         assertThat(sierra.meaning()).contains("not documented");
         assertThat(explain("+CME ERROR: 931").fix()).contains("line breaks");
+        Explanation short930 = explain("+CME ERROR: 930");
+        assertThat(short930.source()).contains("Sierra");
+        assertThat(short930.confidence()).isEqualTo(Confidence.FIELD);
+        assertThat(short930.meaning()).contains("not documented").contains("fewer bytes");
         Explanation nordic = explain("+CME ERROR: 518");
         assertThat(nordic.source()).contains("nRF91");
         assertThat(nordic.fix()).contains("AT+CFUN=4");

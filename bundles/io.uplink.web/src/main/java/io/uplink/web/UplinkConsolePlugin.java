@@ -37,12 +37,14 @@ import io.uplink.diagnostics.Diagnosis;
 import io.uplink.diagnostics.DiagnosisRequest;
 import io.uplink.diagnostics.Finding;
 import io.uplink.modem.Modem;
+import io.uplink.ota.PackageUpdater;
 
 /**
  * The Uplink page of the Web Console (so its users and its login protect it): status of modems and connections, the
  * doctor, and credential checking and import, with JSON endpoints behind them ({@code status.json},
  * {@code history.json} (the dashboard's last day, kept in {@code <uplink.data>/web/history}),
- * {@code doctor.json}, {@code credentials/check.json}, {@code credentials/import.json}). POSTs must carry the header
+ * {@code doctor.json}, {@code credentials/check.json}, {@code credentials/import.json}, the packages' {@code ota/...}
+ * of {@link PackagesApi}). POSTs must carry the header
  * {@code X-Uplink: 1}, which a cross-site form cannot set.
  */
 @Component(service = Servlet.class, configurationPolicy = ConfigurationPolicy.IGNORE, property = {
@@ -67,6 +69,8 @@ public final class UplinkConsolePlugin extends HttpServlet {
     private final transient ModemProvisioning provisioning = new ModemProvisioning();
     private final transient LinkHistory history = new LinkHistory();
     private final transient HistorySampler sampler;
+    private transient volatile PackageUpdater updater;
+    private final transient PackagesApi packages;
 
     @Activate
     public UplinkConsolePlugin(BundleContext context) {
@@ -78,6 +82,8 @@ public final class UplinkConsolePlugin extends HttpServlet {
                 () -> modems.stream().map(t -> new HistorySampler.TrackedModem(String.valueOf(t.properties()
                         .get(Modem.PID)), t.service())).toList(), System::currentTimeMillis);
         sampler.start();
+        packages = new PackagesApi(() -> updater, data != null && !data.isBlank() ? Path.of(data, "web", "ota-upload")
+                : context.getDataFile("ota-upload").toPath());
     }
 
     @Override
@@ -102,6 +108,8 @@ public final class UplinkConsolePlugin extends HttpServlet {
             res.getOutputStream().write(pcap);
         } else if (path.equals("modem/provision.json")) {
             json(res, 200, provisioning.state());
+        } else if (packages.get(path, req, res)) {
+            return;
         } else if (path.isEmpty() || path.equals(LABEL)) {
             res.setContentType("text/html;charset=UTF-8");
             try (InputStream in = UplinkConsolePlugin.class.getResourceAsStream("page.html")) {
@@ -119,6 +127,10 @@ public final class UplinkConsolePlugin extends HttpServlet {
                     + "on another site cannot)"));
             return;
         }
+        if (route(req).equals("ota/upload")) {
+            packages.upload(req, res);
+            return;
+        }
         Map<String, String> form;
         try {
             form = FormBody.read(req.getContentLengthLong(), req.getInputStream(), MAX_FORM);
@@ -132,7 +144,11 @@ public final class UplinkConsolePlugin extends HttpServlet {
         case "credentials/check.json" -> credentials(form, res, false);
         case "credentials/import.json" -> credentials(form, res, true);
         case "modem/provision.json" -> provision(form, res);
-        default -> json(res, 404, Map.of("error", "no endpoint '" + path + "' here"));
+        default -> {
+            if (!packages.post(path, form, res)) {
+                json(res, 404, Map.of("error", "no endpoint '" + path + "' here"));
+            }
+        }
         }
     }
 
@@ -363,7 +379,7 @@ public final class UplinkConsolePlugin extends HttpServlet {
         return v == null ? "" : v.trim();
     }
 
-    private static void json(HttpServletResponse res, int status, Object body) throws IOException {
+    static void json(HttpServletResponse res, int status, Object body) throws IOException {
         res.setStatus(status);
         res.setContentType("application/json;charset=UTF-8");
         res.setHeader("Cache-Control", "no-store");
@@ -375,6 +391,7 @@ public final class UplinkConsolePlugin extends HttpServlet {
     void deactivate() throws InterruptedException {
         sampler.stop();
         provisioning.awaitEnd(30_000);
+        packages.stop(30_000);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -406,6 +423,18 @@ public final class UplinkConsolePlugin extends HttpServlet {
     void unsetDoctor(ConnectionDoctor d) {
         if (doctor == d) {
             doctor = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setUpdater(PackageUpdater u) {
+        updater = u;
+    }
+
+    void unsetUpdater(PackageUpdater u) {
+        if (updater == u) {
+            updater = null;
         }
     }
 

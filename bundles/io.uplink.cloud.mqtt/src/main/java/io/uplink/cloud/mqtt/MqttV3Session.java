@@ -22,8 +22,9 @@ final class MqttV3Session implements MqttSession {
     @Override
     public void connect(Spec spec, Events events) throws SessionException {
         try {
-            MqttAsyncClient c = new MqttAsyncClient("tcp://" + spec.host() + ":" + spec.port(), spec.clientId(),
-                    new MemoryPersistence());
+            // Both calls reach Paho 1.2.1's unlocked network-module lookup: see PahoStartupRace.
+            MqttAsyncClient c = PahoStartupRace.retry(() -> new MqttAsyncClient(
+                    "tcp://" + spec.host() + ":" + spec.port(), spec.clientId(), new MemoryPersistence()));
             MqttConnectOptions o = new MqttConnectOptions();
             o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
             o.setSocketFactory(spec.sockets());
@@ -55,9 +56,16 @@ final class MqttV3Session implements MqttSession {
                 }
             });
             client = c;
-            c.connect(o).waitForCompletion(spec.waitMillis());
+            PahoStartupRace.retry(() -> c.connect(o)).waitForCompletion(spec.waitMillis());
         } catch (MqttException e) {
             throw new SessionException(explain(e), refusal(e), e);
+        } catch (IllegalArgumentException e) {
+            if (!PahoStartupRace.isRace(e)) {
+                throw e;
+            }
+            throw new SessionException("Paho found no network module for tcp after " + PahoStartupRace.ATTEMPTS
+                    + " attempts (" + e.getMessage() + "): the Paho bundle is broken or being updated; reinstall "
+                    + "org.eclipse.paho.client.mqttv3 (1.2.2 or later fixes its start-up race).", false, e);
         }
     }
 

@@ -107,13 +107,25 @@ final class StoreAndForwardQueue implements AutoCloseable {
         QueueMark.Mark expected = Files.isRegularFile(file) ? QueueMark.read(file) : null;
         String lossBeforeOpen = expected == null ? null : lostSince(file, expected);
         Path aside = lossBeforeOpen == null ? null : keepAside(file);
-        try {
-            this.store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
-        } catch (MVStoreException e) {
-            throw new IOException("The outbound queue " + file + " cannot be opened (" + e.getMessage() + "). It was "
-                    + "left as it is: move it aside to start with an empty queue (its messages would not be sent), "
-                    + "or free disk space / fix permissions if that is the cause.", e);
+        if (lossBeforeOpen != null) {
+            rebuild(file);
         }
+        String otherFormat = null;
+        MVStore opened;
+        try {
+            opened = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
+        } catch (MVStoreException e) {
+            if (e.getErrorCode() != org.h2.mvstore.DataUtils.ERROR_UNSUPPORTED_FORMAT) {
+                throw new IOException("The outbound queue " + file + " cannot be opened (" + e.getMessage() + "). It "
+                        + "was left as it is: move it aside to start with an empty queue (its messages would not be "
+                        + "sent), or free disk space / fix permissions if that is the cause.", e);
+            }
+            // Written by an H2 this one cannot read (Kura 5's 2.1 under Kura 6's 2.4): keep it, start a new queue.
+            aside = moveAside(file, "other-h2");
+            otherFormat = e.getMessage();
+            opened = openFresh(file);
+        }
+        this.store = opened;
         PrivateFile.restrict(file);
         this.messages = store.openMap("messages");
         this.state = store.openMap("state");
@@ -134,12 +146,13 @@ final class StoreAndForwardQueue implements AutoCloseable {
             }
         }
         long lastId = Math.max(newest(messages, state), expected == null ? 0 : expected.lastAccepted());
-        if (!unreadable.isEmpty() || lossBeforeOpen != null) {
+        if (!unreadable.isEmpty() || lossBeforeOpen != null || otherFormat != null) {
             state.put(LAST_ACCEPTED, lastId); // reported once: the next start compares against this
             durable();
         }
         this.nextId = lastId + 1;
-        this.damage = describe(lossBeforeOpen, unreadable, aside, messages.size());
+        this.damage = otherFormat != null ? describeOtherFormat(otherFormat, expected, aside)
+                : describe(lossBeforeOpen, unreadable, aside, messages.size());
         this.mark = QueueMark.open(file);
         mark.write(lastId, expected != null && lastId == expected.lastAccepted() ? expected.at() : Instant.now());
         this.syncedUpTo = lastId;
@@ -193,6 +206,69 @@ final class StoreAndForwardQueue implements AutoCloseable {
         } finally {
             peek.close();
         }
+    }
+
+    /**
+     * Replaces a damaged (truncated) file by a new one holding what it still holds, so later writes never land in the
+     * damaged layout: H2 2.1 (Kura 5's) reads such a file back without what was written into it after the recovery.
+     * When the damaged file cannot be copied, it is left as it is and the read-write open below deals with it.
+     */
+    private static void rebuild(Path file) throws IOException {
+        Path fresh = file.resolveSibling(file.getFileName() + ".rebuilt");
+        Files.deleteIfExists(fresh);
+        try {
+            MVStore from = new MVStore.Builder().fileName(file.toString()).readOnly().open();
+            try {
+                MVStore to = new MVStore.Builder().fileName(fresh.toString()).autoCommitDisabled().open();
+                try {
+                    for (String name : List.of("messages", "state")) {
+                        if (from.hasMap(name)) {
+                            MVMap<Object, Object> source = from.openMap(name);
+                            MVMap<Object, Object> target = to.openMap(name);
+                            for (Map.Entry<Object, Object> e : source.entrySet()) {
+                                target.put(e.getKey(), e.getValue());
+                            }
+                        }
+                    }
+                    to.commit();
+                } finally {
+                    to.close();
+                }
+            } finally {
+                from.close();
+            }
+        } catch (MVStoreException e) {
+            Files.deleteIfExists(fresh);
+            return;
+        }
+        PrivateFile.restrict(fresh);
+        Files.move(fresh, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static Path moveAside(Path file, String why) throws IOException {
+        Path aside = file.resolveSibling(file.getFileName() + "." + why + "-" + Instant.now().toString()
+                .replace(':', '-'));
+        Files.move(file, aside);
+        return aside;
+    }
+
+    private static MVStore openFresh(Path file) throws IOException {
+        try {
+            return new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
+        } catch (MVStoreException e) {
+            throw new IOException("A new outbound queue " + file + " cannot be created (" + e.getMessage() + "): free "
+                    + "disk space or fix the folder's permissions.", e);
+        }
+    }
+
+    private static String describeOtherFormat(String h2Message, QueueMark.Mark expected, Path aside) {
+        return "The outbound queue was written by another version of H2 than the gateway runs now (" + h2Message
+                + "), as after upgrading Kura 5 (H2 2.1) to Kura 6 (H2 2.4), and this one cannot read it. It was moved "
+                + "to " + aside + " with the messages it held" + (expected == null ? "" : " (ids up to "
+                + expected.lastAccepted() + ", the last accepted at " + expected.at() + ")") + ", which are not sent; "
+                + "a new queue was started. Those still needed can be read with the H2 version that wrote the file. "
+                + "Let queues drain before upgrading the gateway's H2.";
     }
 
     private static Path keepAside(Path file) throws IOException {

@@ -266,4 +266,49 @@ class StoreAndForwardQueueTest {
         assertThatThrownBy(() -> StoreAndForwardQueue.Durability.of("fast")).hasMessageContaining("sync, batched or "
                 + "memory");
     }
+
+    /**
+     * A queue file from an H2 the runtime cannot read (Kura 5's 2.1.214 under Kura 6's 2.4): it is moved aside, named
+     * in {@code damage()}, and a new queue starts, ids continuing. The old file is written with H2 2.1.214 loaded on
+     * its own; in the run on that very H2 (execution h2-kura5) there is nothing to test.
+     */
+    @Test
+    void aQueueWrittenByAnH2ThisOneCannotReadIsKeptAsideAndANewQueueStarts() throws Exception {
+        Path h21 = Path.of("target/h2-kura5/h2.jar");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(h21), "no H2 2.1.214 at " + h21);
+        // read at run time: the constant compiled in is the build's H2, not the one this run has
+        int minor = org.h2.engine.Constants.class.getField("VERSION_MINOR").getInt(null);
+        org.junit.jupiter.api.Assumptions.assumeFalse(minor <= 1, "this run is on H2 2.1 itself");
+        Path file = dir.resolve("kura5.mv");
+        // The mark says 7 messages were accepted: the queue written under Kura 5 had them.
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 100, 1 << 20)) {
+            for (int i = 1; i <= 7; i++) {
+                q.append("t", b("m" + i), 1, false);
+            }
+        }
+        java.nio.file.Files.delete(file);
+        try (java.net.URLClassLoader old = new java.net.URLClassLoader(new java.net.URL[] { h21.toUri().toURL() },
+                ClassLoader.getPlatformClassLoader())) {
+            Class<?> builder = old.loadClass("org.h2.mvstore.MVStore$Builder");
+            Object b = builder.getConstructor().newInstance();
+            b = builder.getMethod("fileName", String.class).invoke(b, file.toString());
+            Object store = builder.getMethod("open").invoke(b);
+            Object map = store.getClass().getMethod("openMap", String.class).invoke(store, "messages");
+            map.getClass().getMethod("put", Object.class, Object.class).invoke(map, 7L, new byte[] { 1 });
+            store.getClass().getMethod("close").invoke(store);
+        }
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 100, 1 << 20)) {
+            assertThat(q.size()).isZero();
+            assertThat(q.damage()).contains("another version of H2").contains("ids up to 7")
+                    .contains("kura5.mv.other-h2-");
+            try (var files = java.nio.file.Files.list(dir)) {
+                assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.startsWith("kura5.mv.other-h2-"));
+            }
+            assertThat(q.append("t", b("after"), 1, false)).as("ids continue").isEqualTo(8);
+        }
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 100, 1 << 20)) {
+            assertThat(q.damage()).as("reported once").isEmpty();
+            assertThat(q.size()).isEqualTo(1);
+        }
+    }
 }

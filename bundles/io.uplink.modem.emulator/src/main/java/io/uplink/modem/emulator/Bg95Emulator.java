@@ -162,6 +162,15 @@ public final class Bg95Emulator implements AutoCloseable, Personality {
         case "+QGMR":
             out.respond(REVISION + "_01.200.01.200");
             break;
+        case "+QCSQ":
+            // BG95 AT manual, AT+QCSQ: +QCSQ: "eMTC",<lte_rssi>,<lte_rsrp>,<lte_sinr>,<lte_rsrq>, SINR in fifths of a dB
+            // from -20 dB (0..250); "NOSERVICE" alone while not registered. The figures match +CSQ: 20 (-73 dBm).
+            if (c.test()) {
+                out.ok();
+            } else {
+                out.respond(core.registered() ? "+QCSQ: \"eMTC\",-73,-95,130,-11" : "+QCSQ: \"NOSERVICE\"");
+            }
+            break;
         case "+QICFG":
         case "&D1":
         case "&K3":

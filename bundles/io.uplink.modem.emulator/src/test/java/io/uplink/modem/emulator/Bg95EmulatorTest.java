@@ -161,6 +161,17 @@ class Bg95EmulatorTest {
     }
 
     @Test
+    void theSignalAndOperatorAreReportedAsTheManualGivesThemOnceRegistered() throws Exception {
+        start(LinkModel.INSTANT, Faults.NONE, "");
+        send("ATE0");
+        assertThat(send("AT+QCSQ").lines()).containsExactly("+QCSQ: \"eMTC\",-73,-95,130,-11");
+        assertThat(send("AT+COPS?").lines()).singleElement().asString().startsWith("+COPS: 0,0,\"");
+        send("AT+CFUN=0");
+        assertThat(send("AT+QCSQ").lines()).containsExactly("+QCSQ: \"NOSERVICE\"");
+        assertThat(send("AT+COPS?").lines()).containsExactly("+COPS: 0");
+    }
+
+    @Test
     void injectedFaultsKeepTheChannelUsable() throws Exception {
         start(LinkModel.INSTANT, new Faults(0, true, 100, 20, 30, 0, 7), "");
         send("ATE0");

@@ -56,7 +56,7 @@ public final class ModemComponent {
     private volatile boolean running = true;
     private volatile ModemDialect inUse;
     private volatile boolean changed;
-    /** The boot URC ({@code RDY}, {@code APP RDY}) an attached module sent, i.e. it restarted; null otherwise. */
+    /** The boot URC ({@code RDY}, {@code APP RDY}, {@code +KSUP:}) an attached module sent, i.e. it restarted. */
     private volatile String restartedWith;
     /** Counts arrivals of dialects and port providers; a supervisor waiting without a modem wakes when it moves. */
     private final java.util.concurrent.atomic.AtomicLong arrivals = new java.util.concurrent.atomic.AtomicLong();
@@ -233,13 +233,14 @@ public final class ModemComponent {
 
     /**
      * A module that restarts while attached (power glitch, watchdog, firmware crash) announces it with its boot URCs
-     * ({@code RDY}, then {@code APP RDY} on Quectel): every socket and the PDP context are gone, so attach it anew.
-     * Listens on this channel only: a late URC of a closed channel never disturbs the next attachment.
+     * ({@code RDY}, then {@code APP RDY} on Quectel; {@code +KSUP: <status>} on the Sierra HL78xx): every socket and
+     * the PDP context are gone, so attach it anew. Listens on this channel only: a late URC of a closed channel never
+     * disturbs the next attachment.
      */
     private void watchForRestart(SerialAtChannel at) {
-        for (String boot : new String[] { "RDY", "APP RDY" }) {
+        for (String boot : new String[] { "RDY", "APP RDY", "+KSUP:" }) {
             at.onUrc(boot, (line, data) -> {
-                if (at.isOpen() && restartedWith == null && line.equals(boot)) {
+                if (at.isOpen() && restartedWith == null && (line.equals(boot) || boot.endsWith(":"))) {
                     restartedWith = line;
                     wake("the module restarted (" + line + ")");
                 }

@@ -79,6 +79,8 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
     private boolean resyncNeeded;
     /** The last command marked sensitive: its late echo is masked too. */
     private volatile AtCommand lastSensitive;
+    /** What ends a command line: CR (V.250), or CR+LF for a module that waits for both (Nordic's Serial LTE Modem). */
+    private volatile String lineEnd = "\r";
     /** Set by a caller, applied by the reader before it feeds more bytes: the framer belongs to the reader thread. */
     private volatile boolean framerResetRequested;
 
@@ -161,6 +163,25 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
             }
         }
         return b.toString();
+    }
+
+    /**
+     * Sets what ends each command line: {@code "\r"} (V.250, the default) or {@code "\r\n"} (Nordic's Serial LTE
+     * Modem, whose default termination mode is CR+LF: a line ended by CR alone is never answered). CR+LF is not the
+     * default because a module that takes data right after the CR of a send command would take the LF as data.
+     *
+     * @throws IllegalArgumentException for anything else
+     */
+    public void lineEnd(String end) {
+        if (!"\r".equals(end) && !"\r\n".equals(end)) {
+            throw new IllegalArgumentException("a command line ends with CR or CR+LF");
+        }
+        lineEnd = end;
+    }
+
+    /** What ends each command line now: {@code "\r"} or {@code "\r\n"}. */
+    public String lineEnd() {
+        return lineEnd;
     }
 
     /**
@@ -248,7 +269,7 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
         }
         try {
             LOG.debug("AT> {}", command);
-            write((command.line() + "\r").getBytes(StandardCharsets.ISO_8859_1), command);
+            write((command.line() + lineEnd).getBytes(StandardCharsets.ISO_8859_1), command);
             long deadline = p.started + command.timeout().toNanos();
             if (command.prompt() != null) {
                 awaitPromptOrResult(p, deadline);
@@ -524,7 +545,8 @@ public final class SerialAtChannel implements AtChannel, AutoCloseable {
                         p.echoSeen = true; // a secret's echo, even a garbled one, never joins the response's lines
                         return;
                     }
-                    if (p.awaitsPrompt() && "CONNECT".equals(p.command.prompt()) && line.startsWith("CONNECT")) {
+                    // A prompt that is a line: CONNECT (Quectel QFUPL, Sierra K*SND), OK (Nordic SLM data mode).
+                    if (p.awaitsPrompt() && p.command.prompt().length() > 1 && line.startsWith(p.command.prompt())) {
                         p.promptSeen = true;
                         monitor.notifyAll();
                         return;

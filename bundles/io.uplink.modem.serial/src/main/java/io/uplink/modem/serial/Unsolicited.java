@@ -12,9 +12,9 @@ import java.util.regex.Pattern;
  */
 final class Unsolicited {
 
-    /** Whole lines a module sends on its own (V.250, 27.007, Quectel boot and power-down). */
+    /** Whole lines a module sends on its own (V.250, 27.007, Quectel boot and power-down, Nordic SLM start). */
     private static final Set<String> LINES = Set.of("RING", "RDY", "APP RDY", "POWERED DOWN", "NORMAL POWER DOWN",
-            "SMS DONE", "PB DONE", "+CPIN: READY", "+CPIN: NOT READY");
+            "SMS DONE", "PB DONE", "+CPIN: READY", "+CPIN: NOT READY", "Ready", "INIT ERROR");
 
     /** Prefixes of URCs: 27.007/27.005 registration, SIM, call, SMS, time; Quectel, Nordic and Sierra socket events. */
     private static final List<String> PREFIXES = List.of("+CRING:", "+CREG:", "+CGREG:", "+CEREG:", "+C5GREG:",

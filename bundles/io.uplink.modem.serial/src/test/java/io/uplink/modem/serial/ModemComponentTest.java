@@ -99,8 +99,9 @@ class ModemComponentTest {
         assertThat(uncaught).isEmpty();
     }
 
-    @Test
-    void aModuleThatRestartsWhileAttachedIsAttachedAgainOnItsOwn() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "boot URCs {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = { "RDY,APP RDY", "+KSUP: 0" })
+    void aModuleThatRestartsWhileAttachedIsAttachedAgainOnItsOwn(String bootUrcs) throws Exception {
         List<FakeModem> attached = new CopyOnWriteArrayList<>();
         start(new Dialect(at -> {
             FakeModem m = new FakeModem(Optional.empty());
@@ -111,9 +112,12 @@ class ModemComponentTest {
         long atisBefore = modem.commands.stream().filter("ATI"::equalsIgnoreCase).count();
 
         modem.echo(true); // what a module does after a restart, until ATE0
-        modem.say("\r\nRDY\r\n\r\nAPP RDY\r\n");
+        for (String urc : bootUrcs.split(",")) {
+            modem.say("\r\n" + urc + "\r\n");
+        }
 
-        assertThat(factory.published.tryAcquire(60, TimeUnit.SECONDS)).as("attached again after RDY").isTrue();
+        assertThat(factory.published.tryAcquire(60, TimeUnit.SECONDS)).as("attached again after " + bootUrcs)
+                .isTrue();
         assertThat(factory.disposed.tryAcquire(10, TimeUnit.SECONDS)).as("first services withdrawn").isTrue();
         assertThat(attached).hasSize(2);
         assertThat(attached.get(0).detached).as("the first attachment's sockets were closed").hasValue(1);

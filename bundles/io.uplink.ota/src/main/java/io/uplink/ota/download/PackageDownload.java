@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Matcher;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
@@ -44,7 +45,12 @@ public final class PackageDownload {
     /** Progress reports, at most about once a second and at the end. */
     @FunctionalInterface
     public interface Progress {
-        void report(long bytes, long total, long bytesPerSecond, Duration left);
+        /**
+         * @param total -1 while not known
+         * @param resumes connections after the first one
+         * @param resent bytes the server sent more than once
+         */
+        void report(long bytes, long total, long bytesPerSecond, Duration left, int resumes, long resent);
     }
 
     /** What a finished download took. */
@@ -61,16 +67,24 @@ public final class PackageDownload {
     private final int maxAttempts;
     private final Duration retryDelay;
     private final long maxBytes;
+    private final Supplier<BandwidthCap> cap;
 
     /**
      * @param maxAttempts connections tried in all (first one included) before giving up
      * @param maxBytes largest package accepted, whatever the server says
      */
     public PackageDownload(Opener opener, int maxAttempts, Duration retryDelay, long maxBytes) {
+        this(opener, maxAttempts, retryDelay, maxBytes, BandwidthCap::none);
+    }
+
+    /** @param cap a fresh cap for each download (shared by its attempts) */
+    public PackageDownload(Opener opener, int maxAttempts, Duration retryDelay, long maxBytes,
+            Supplier<BandwidthCap> cap) {
         this.opener = opener;
         this.maxAttempts = maxAttempts;
         this.retryDelay = retryDelay;
         this.maxBytes = maxBytes;
+        this.cap = cap;
     }
 
     /**
@@ -92,10 +106,13 @@ public final class PackageDownload {
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         String target = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
         long total = expectedSize;
+        BandwidthCap pace = cap.get();
+        if (pace.limited()) {
+            LOG.info("Download of {}: capped at {} bytes/s", uri, pace.bytesPerSecond());
+        }
         int resumes = 0;
         long resent = 0;
         IOException last = null;
-        long started = System.nanoTime();
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             long have = size(part);
             if (total >= 0 && have == total) {
@@ -165,7 +182,7 @@ public final class PackageDownload {
                             + maxBytes + " allowed.");
                 }
                 checkSpace(part, total < 0 ? -1 : total - (append ? have : 0));
-                copy(in, part, append, length, total, started, progress);
+                copy(in, part, append, length, total, progress, resumes, resent, pace);
                 if (length < 0) {
                     total = size(part); // read to the close: that is the whole file
                 }
@@ -191,7 +208,7 @@ public final class PackageDownload {
             throw new OtaException(OtaReason.ENTRY_CHANGED, "The downloaded file's SHA-256 is " + sha + ", not the "
                     + expectedSha256 + " asked for: the file on the server differs from the one meant.");
         }
-        progress.report(have, have, 0, Duration.ZERO);
+        progress.report(have, have, 0, Duration.ZERO, resumes, resent);
         LOG.info("Downloaded {}: {} bytes, SHA-256 {}, {} resume(s), {} byte(s) re-sent", uri, have, sha, resumes,
                 resent);
         return new Result(part, have, sha, resumes, resent);
@@ -227,9 +244,9 @@ public final class PackageDownload {
         }
     }
 
-    private void copy(InputStream in, Path part, boolean append, long length, long total, long started,
-            Progress progress) throws IOException, OtaException {
-        byte[] buf = new byte[BUFFER];
+    private void copy(InputStream in, Path part, boolean append, long length, long total, Progress progress,
+            int resumes, long resent, BandwidthCap pace) throws IOException, OtaException, InterruptedException {
+        byte[] buf = new byte[pace.chunk(BUFFER)];
         long got = 0;
         long lastReport = System.nanoTime();
         try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -248,6 +265,7 @@ public final class PackageDownload {
                     }
                     out.write(buf, 0, n);
                     got += n;
+                    pace.acquire(n); // not reading meanwhile: what stays in the socket, TCP holds back at the server
                     if (base + got > maxBytes) {
                         throw new OtaException(OtaReason.STORAGE, "The download passed " + maxBytes
                                 + " bytes, the most allowed.");
@@ -260,7 +278,7 @@ public final class PackageDownload {
                                 : Duration.ofSeconds((total - base - got) / rate);
                         LOG.info("Download: {} of {} bytes, {} B/s, {} s left", base + got, total < 0 ? "?" : total,
                                 rate, left.toSeconds());
-                        progress.report(base + got, total, rate, left);
+                        progress.report(base + got, total, rate, left, resumes, resent);
                     }
                 }
             } finally {

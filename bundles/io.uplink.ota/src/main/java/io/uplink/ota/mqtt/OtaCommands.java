@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 
 import io.uplink.ota.OtaException;
 import io.uplink.ota.OtaJob;
+import io.uplink.ota.OtaProgress;
 import io.uplink.ota.PackageInfo;
 import io.uplink.ota.PackageUpdater;
 
@@ -20,9 +21,13 @@ import io.uplink.ota.PackageUpdater;
  * Requests: {@code {"id":"J","action":"install","url":"https://...","sha256":"..","size":N}}, {@code install} with
  * {@code "file"} (a path on the gateway), {@code rollback} / {@code uninstall} with {@code "name"}, {@code list}.
  * A request whose id is running or queued is answered {@code "duplicate":true} and not run again; one whose id
- * finished recently gets the same result again. Jobs run one at a time on the given executor.
+ * finished recently gets the same result again. Jobs run one at a time on the given executor. While a job runs,
+ * {@link #tick()} (called periodically by the component) publishes its progress: {@code {"id":"J","state":"progress",
+ * "phase":"DOWNLOADING","bytes":..,"total":..,"bytes_per_second":..,"seconds_left":..,"resumes":..,
+ * "bytes_resent":..}}.
  *
- * <p>Threads: {@link #onRequest} runs on the connector's thread; the job map is guarded by this object's monitor.
+ * <p>Threads: {@link #onRequest} runs on the connector's thread, {@link #tick()} on the component's timer; the job
+ * map and the running job are guarded by this object's monitor.
  */
 final class OtaCommands {
 
@@ -35,6 +40,9 @@ final class OtaCommands {
     private final BiConsumer<String, Map<String, Object>> respond;
     /** id -> null while queued/running, else the final response; oldest first. */
     private final LinkedHashMap<String, Map<String, Object>> jobs = new LinkedHashMap<>();
+    /** The job on the worker now and what the updater calls its target; {@code null} when idle. */
+    private String runningId;
+    private String runningTarget;
 
     /** @param respond publishes a response (job id, JSON fields) */
     OtaCommands(PackageUpdater updater, ExecutorService worker, BiConsumer<String, Map<String, Object>> respond) {
@@ -91,7 +99,63 @@ final class OtaCommands {
         worker.execute(() -> finish(id, run(id, action, req)));
     }
 
+    /**
+     * Publishes the running job's progress, when it has one: the updater's progress counts only when it is about
+     * this job's target (a job started elsewhere may hold the updater while ours waits).
+     */
+    void tick() {
+        String id;
+        String target;
+        synchronized (this) {
+            id = runningId;
+            target = runningTarget;
+        }
+        if (id == null) {
+            return;
+        }
+        OtaProgress p = updater.progress().orElse(null);
+        if (p == null || !p.target().equals(target)) {
+            return;
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("id", id);
+        r.put("state", "progress");
+        r.put("phase", p.phase().name());
+        r.put("bytes", p.bytes());
+        r.put("total", p.total());
+        r.put("bytes_per_second", p.bytesPerSecond());
+        r.put("seconds_left", p.secondsLeft());
+        r.put("resumes", p.resumes());
+        r.put("bytes_resent", p.bytesResent());
+        respond.accept(id, r);
+    }
+
+    /** What the updater names as the target of this request's job (see {@link OtaProgress#target()}). */
+    private static String target(String action, Map<String, Object> req) {
+        if (!action.equals("install")) {
+            return str(req, "name");
+        }
+        String url = str(req, "url");
+        if (!url.isEmpty()) {
+            try {
+                return URI.create(url).toString();
+            } catch (IllegalArgumentException e) {
+                return url;
+            }
+        }
+        Path file = Path.of(str(req, "file"));
+        return file.getFileName() == null ? "" : file.getFileName().toString();
+    }
+
     private Map<String, Object> run(String id, String action, Map<String, Object> req) {
+        synchronized (this) {
+            runningId = id;
+            try {
+                runningTarget = target(action, req);
+            } catch (RuntimeException e) {
+                runningTarget = ""; // a bad path: the job fails with its message below
+            }
+        }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("id", id);
         r.put("action", action);
@@ -148,6 +212,8 @@ final class OtaCommands {
     private void finish(String id, Map<String, Object> result) {
         synchronized (this) {
             jobs.put(id, result);
+            runningId = null;
+            runningTarget = null;
         }
         respond.accept(id, result);
     }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.Activate;
@@ -39,6 +40,7 @@ public final class OtaCommandsComponent {
     private final String requestTopic;
     private final String responseTopic;
     private final ExecutorService worker;
+    private final ScheduledExecutorService ticker;
     private final OtaCommands commands;
     private CloudConnection connection;
     private Subscription subscription;
@@ -51,7 +53,22 @@ public final class OtaCommandsComponent {
         this.responseTopic = config.response_topic().replace("{gateway.id}", gateway);
         this.worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "uplink-ota-commands"));
         this.commands = new OtaCommands(updater, worker, this::respond);
-        LOG.info("OTA commands on {} of endpoint {}, answers on {}", requestTopic, endpointId, responseTopic);
+        int every = config.progress_interval_seconds();
+        if (every < 1 || every > 3600) {
+            LOG.error("Configuration {}: progress.interval.seconds={} is outside 1..3600; using 10",
+                    OtaCommandsConfig.PID, every);
+            every = 10;
+        }
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "uplink-ota-progress"));
+        ticker.scheduleAtFixedRate(() -> {
+            try {
+                commands.tick();
+            } catch (RuntimeException e) {
+                LOG.warn("OTA progress not published: {}", e.toString()); // the next tick tries again
+            }
+        }, every, every, TimeUnit.SECONDS);
+        LOG.info("OTA commands on {} of endpoint {}, answers on {} (progress every {} s)", requestTopic, endpointId,
+                responseTopic, every);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -102,8 +119,9 @@ public final class OtaCommandsComponent {
                 subscription.close();
             }
         }
+        ticker.shutdownNow();
         worker.shutdownNow();
-        if (!worker.awaitTermination(10, TimeUnit.SECONDS)) {
+        if (!ticker.awaitTermination(10, TimeUnit.SECONDS) | !worker.awaitTermination(10, TimeUnit.SECONDS)) {
             LOG.warn("An OTA job did not stop within 10 s");
         }
     }

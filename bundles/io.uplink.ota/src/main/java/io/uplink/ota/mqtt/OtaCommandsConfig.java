@@ -26,4 +26,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Response topic", description = "Where answers go (QoS 1). Default "
             + "gateways/{gateway.id}/ota/response")
     String response_topic() default "gateways/{gateway.id}/ota/response";
+
+    @AttributeDefinition(name = "Progress interval (seconds)", min = "1", max = "3600",
+            description = "While a job runs, its progress (phase, bytes, rate, seconds left, resumes) is published "
+                    + "on the response topic this often, e.g. 10; each message costs a few hundred bytes on a "
+                    + "metered link. Range 1-3600. Default 10.")
+    int progress_interval_seconds() default 10;
 }

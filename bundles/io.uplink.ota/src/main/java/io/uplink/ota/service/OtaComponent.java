@@ -33,9 +33,11 @@ import io.uplink.cloud.CloudConnection;
 import io.uplink.credentials.CredentialStore;
 import io.uplink.ota.OtaException;
 import io.uplink.ota.OtaJob;
+import io.uplink.ota.OtaProgress;
 import io.uplink.ota.OtaReason;
 import io.uplink.ota.PackageInfo;
 import io.uplink.ota.PackageUpdater;
+import io.uplink.ota.download.BandwidthCap;
 import io.uplink.ota.download.PackageDownload;
 import io.uplink.ota.verify.PackageVerifier;
 import io.uplink.tls.TlsClientProfile;
@@ -86,6 +88,13 @@ public final class OtaComponent implements PackageUpdater {
         String downloadAlias = config.download_trust_alias().trim();
         int attempts = Math.max(1, Math.min(1000, config.download_attempts()));
         long maxBytes = Math.max(1, Math.min(4096, config.download_max_mib())) * 1024L * 1024L;
+        int kib = config.download_max_kib_per_second();
+        if (kib < 0 || kib > 1_048_576) {
+            LOG.error("Configuration {}: download.max.kib.per.second={} is outside 0..1048576; downloads are not "
+                    + "capped", OtaConfig.PID, kib);
+            kib = 0;
+        }
+        long cap = kib * 1024L;
         this.download = new PackageDownload((host, port, secure) -> {
             if (transport == null) {
                 throw new IOException("no transport matches " + config.transport_target() + " (is the network or "
@@ -109,7 +118,7 @@ public final class OtaComponent implements PackageUpdater {
                 c.close();
                 throw e;
             }
-        }, attempts, Duration.ofSeconds(5), maxBytes);
+        }, attempts, Duration.ofSeconds(5), maxBytes, () -> BandwidthCap.of(cap));
         this.recovery = Executors.newSingleThreadExecutor(r -> new Thread(r, "uplink-ota-recovery"));
         recovery.execute(() -> {
             try {
@@ -204,5 +213,10 @@ public final class OtaComponent implements PackageUpdater {
     @Override
     public Optional<OtaJob> lastJob() {
         return jobs.lastJob();
+    }
+
+    @Override
+    public Optional<OtaProgress> progress() {
+        return jobs.progress();
     }
 }

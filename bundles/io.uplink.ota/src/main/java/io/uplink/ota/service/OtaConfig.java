@@ -45,6 +45,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             description = "Downloads larger than this are refused. Range 1-4096. Default 256.")
     int download_max_mib() default 256;
 
+    @AttributeDefinition(name = "Download bandwidth cap (KiB/s)", min = "0", max = "1048576",
+            description = "Most kibibytes a second a download may take, for metered or shared links, e.g. 32 on a "
+                    + "cellular link whose traffic must leave room for telemetry. 0 = no cap. Range 0-1048576. "
+                    + "Default 0.")
+    int download_max_kib_per_second() default 0;
+
     @AttributeDefinition(name = "Transport filter",
             description = "Which transport downloads go through (an LDAP filter on the Transport service), e.g. "
                     + "(transport.kind=os) or (modem.pid=io.uplink.modem~cellular). Default: the OS network.")

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 
 import io.uplink.ota.OtaException;
 import io.uplink.ota.OtaJob;
+import io.uplink.ota.OtaProgress;
 import io.uplink.ota.OtaReason;
 import io.uplink.ota.PackageInfo;
 import io.uplink.ota.download.PackageDownload;
@@ -60,6 +61,8 @@ final class UpdateJobs {
     private final Clock clock;
     private final Journal journal;
     private final Journal lastJob;
+    /** The running job's phase and bytes: written by the job's thread, read by anyone without the monitor. */
+    private volatile OtaProgress progress;
 
     UpdateJobs(Path root, PackageInstaller installer, Supplier<PackageVerifier> verifier, Clock clock)
             throws IOException {
@@ -79,10 +82,33 @@ final class UpdateJobs {
     }
 
     synchronized OtaJob install(Path file) throws OtaException {
-        return install(file, "install");
+        begin("install", file.getFileName().toString(), OtaProgress.Phase.VERIFYING);
+        try {
+            return install(file, "install");
+        } finally {
+            progress = null;
+        }
+    }
+
+    /** The running job, empty when none runs. */
+    Optional<OtaProgress> progress() {
+        return Optional.ofNullable(progress);
+    }
+
+    private void begin(String action, String target, OtaProgress.Phase phase) {
+        progress = new OtaProgress(action, target, phase, 0, -1, 0, -1, 0, 0, clock.instant());
+    }
+
+    private void phase(OtaProgress.Phase phase) {
+        OtaProgress p = progress;
+        if (p != null && p.phase() != phase) {
+            LOG.info("OTA {} {}: {}", p.action(), p.target(), phase);
+            progress = p.with(phase, p.bytes(), p.total(), 0, -1, p.resumes(), p.bytesResent());
+        }
     }
 
     private OtaJob install(Path file, String action) throws OtaException {
+        phase(OtaProgress.Phase.VERIFYING);
         String id = UUID.randomUUID().toString();
         Path staging = root.resolve("incoming.tmp");
         VerifiedPackage v;
@@ -153,19 +179,30 @@ final class UpdateJobs {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
         }
-        PackageDownload.Result r;
+        begin("install", url.toString(), OtaProgress.Phase.DOWNLOADING);
         try {
-            r = download.fetch(url, part, size, sha256, (bytes, total, rate, left) -> { });
-        } catch (OtaException e) {
-            record(new OtaJob(UUID.randomUUID().toString(), "install", url.toString(), "", "",
-                    e.reason() == OtaReason.STORAGE ? OtaJob.Outcome.FAILED : OtaJob.Outcome.REFUSED, e.reason(),
-                    e.explain(), clock.instant()));
-            throw e;
-        }
-        try {
-            return install(r.file(), "install");
+            PackageDownload.Result r;
+            try {
+                r = download.fetch(url, part, size, sha256, (bytes, total, rate, left, resumes, resent) -> {
+                    OtaProgress p = progress;
+                    if (p != null) {
+                        progress = p.with(OtaProgress.Phase.DOWNLOADING, bytes, total, rate,
+                                total < 0 ? -1 : left.toSeconds(), resumes, resent);
+                    }
+                });
+            } catch (OtaException e) {
+                record(new OtaJob(UUID.randomUUID().toString(), "install", url.toString(), "", "",
+                        e.reason() == OtaReason.STORAGE ? OtaJob.Outcome.FAILED : OtaJob.Outcome.REFUSED,
+                        e.reason(), e.explain(), clock.instant()));
+                throw e;
+            }
+            try {
+                return install(r.file(), "install");
+            } finally {
+                deleteQuietly(r.file());
+            }
         } finally {
-            deleteQuietly(r.file());
+            progress = null;
         }
     }
 
@@ -175,7 +212,12 @@ final class UpdateJobs {
             throw new OtaException(OtaReason.NO_PREVIOUS_VERSION, "No previous version of " + name + " is kept in "
                     + previous.getParent() + ".");
         }
-        return install(previous, "rollback");
+        begin("rollback", name, OtaProgress.Phase.VERIFYING);
+        try {
+            return install(previous, "rollback");
+        } finally {
+            progress = null;
+        }
     }
 
     synchronized OtaJob uninstall(String name) throws OtaException {
@@ -190,7 +232,12 @@ final class UpdateJobs {
         rec.put("name", name);
         rec.put("from", version.get());
         rec.put("to", "");
-        return runUninstall(rec, false);
+        begin("uninstall", name, OtaProgress.Phase.UNINSTALLING);
+        try {
+            return runUninstall(rec, false);
+        } finally {
+            progress = null;
+        }
     }
 
     /** Finishes a job a restart interrupted; a no-op when none was running. */
@@ -219,13 +266,22 @@ final class UpdateJobs {
         }
         LOG.warn("OTA job {} ({} {} {} -> {}) was interrupted at {} by a restart; finishing it", rec.get("id"),
                 rec.get("action"), rec.get("name"), display(rec.get("from")), display(rec.get("to")), step);
-        return Optional.of(switch (step) {
-        case INSTALLING -> runInstall(rec, true);
-        case HEALTH_CHECK -> runHealthCheck(rec, true);
-        case ROLLING_BACK -> runRollback(rec, true);
-        case COMMITTING -> commit(rec, true);
-        case UNINSTALLING -> runUninstall(rec, true);
-        });
+        begin(rec.getOrDefault("action", "install"), String.valueOf(rec.get("name")), phaseOf(step));
+        try {
+            return Optional.of(switch (step) {
+            case INSTALLING -> runInstall(rec, true);
+            case HEALTH_CHECK -> runHealthCheck(rec, true);
+            case ROLLING_BACK -> runRollback(rec, true);
+            case COMMITTING -> commit(rec, true);
+            case UNINSTALLING -> runUninstall(rec, true);
+            });
+        } finally {
+            progress = null;
+        }
+    }
+
+    private static OtaProgress.Phase phaseOf(Step step) {
+        return OtaProgress.Phase.valueOf(step == Step.INSTALLING ? "INSTALLING" : step.name());
     }
 
     synchronized Optional<OtaJob> lastJob() {
@@ -373,6 +429,7 @@ final class UpdateJobs {
     }
 
     private void step(Map<String, String> rec, Step step) throws OtaException {
+        phase(phaseOf(step));
         rec.put("step", step.name());
         try {
             journal.write(rec);

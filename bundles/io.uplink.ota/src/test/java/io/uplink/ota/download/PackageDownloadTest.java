@@ -52,16 +52,24 @@ class PackageDownloadTest {
         }
     }
 
-    /** Serves FILE; the first {@code drops} responses close the socket after {@code dropAfter} body bytes. */
+    /** Serves a file; the first {@code drops} responses close the socket after {@code dropAfter} body bytes. */
     static final class FlakyServer implements AutoCloseable {
         final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        final byte[] body;
         final List<String> ranges = new CopyOnWriteArrayList<>();
         final AtomicInteger drops;
+        /** Range requests still to be answered 200 with the whole file, as a server without ranges would. */
+        final AtomicInteger ignoreRanges = new AtomicInteger();
         final int dropAfter;
         final boolean honourRange;
         final Thread thread;
 
         FlakyServer(int drops, int dropAfter, boolean honourRange) throws IOException {
+            this(FILE, drops, dropAfter, honourRange);
+        }
+
+        FlakyServer(byte[] body, int drops, int dropAfter, boolean honourRange) throws IOException {
+            this.body = body;
             this.drops = new AtomicInteger(drops);
             this.dropAfter = dropAfter;
             this.honourRange = honourRange;
@@ -87,19 +95,21 @@ class PackageDownloadTest {
                         head.append((char) c);
                     }
                     Matcher m = Pattern.compile("Range: bytes=(\\d+)-").matcher(head);
-                    long from = m.find() && honourRange ? Long.parseLong(m.group(1)) : 0;
+                    boolean asked = m.find();
+                    boolean ignore = asked && ignoreRanges.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+                    long from = asked && honourRange && !ignore ? Long.parseLong(m.group(1)) : 0;
                     ranges.add(m.find(0) ? m.group(1) : "none");
                     OutputStream out = s.getOutputStream();
                     String h = from > 0
-                            ? "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes " + from + "-" + (FILE.length - 1)
-                                    + "/" + FILE.length + "\r\nContent-Length: " + (FILE.length - from) + "\r\n\r\n"
-                            : "HTTP/1.1 200 OK\r\nContent-Length: " + FILE.length + "\r\n\r\n";
+                            ? "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes " + from + "-" + (body.length - 1)
+                                    + "/" + body.length + "\r\nContent-Length: " + (body.length - from) + "\r\n\r\n"
+                            : "HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n";
                     out.write(h.getBytes(StandardCharsets.ISO_8859_1));
-                    int len = (int) (FILE.length - from);
+                    int len = (int) (body.length - from);
                     if (drops.getAndDecrement() > 0) {
                         len = Math.min(len, dropAfter);
                     }
-                    out.write(FILE, (int) from, len);
+                    out.write(body, (int) from, len);
                     out.flush();
                 } catch (IOException e) {
                     // next client
@@ -165,11 +175,34 @@ class PackageDownloadTest {
     }
 
     @Test
+    void aCappedDownloadIsPacedToTheCapAcrossDrops() throws Exception {
+        server = new FlakyServer(2, 100_000, true);
+        long[] clock = { 0 };
+        List<Long> sleeps = new ArrayList<>();
+        PackageDownload capped = new PackageDownload((host, port, tls) -> {
+            Socket s = new Socket(host, port);
+            s.setSoTimeout(10_000);
+            return connection(s);
+        }, 10, Duration.ZERO, 10_000_000, () -> new BandwidthCap(50_000, () -> clock[0], n -> {
+            sleeps.add(n);
+            clock[0] += n; // time passes only in the cap's sleeps: the link itself is "infinitely fast"
+        }));
+        PackageDownload.Result r = capped.fetch(server.uri(), dir.resolve("p.part"), FILE.length, sha(FILE),
+                (a, b, c, d, e, f) -> { });
+        assertThat(r.resumes()).isEqualTo(2);
+        assertThat(r.sha256()).isEqualTo(sha(FILE));
+        // 300 000 bytes at 50 000 B/s: the cap held the reads back for exactly 6 s in all, in steps of one chunk
+        long slept = sleeps.stream().mapToLong(Long::longValue).sum();
+        assertThat(slept).isEqualTo(6_000_000_000L);
+        assertThat(sleeps).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(6250 * 1_000_000_000L / 50_000));
+    }
+
+    @Test
     void dropsAreResumedWithRangesAndNothingIsSentTwice() throws Exception {
         server = new FlakyServer(3, 50_000, true);
         List<Long> progress = new ArrayList<>();
         PackageDownload.Result r = download(10).fetch(server.uri(), dir.resolve("p.part"), FILE.length, sha(FILE),
-                (bytes, total, rate, left) -> progress.add(bytes));
+                (bytes, total, rate, left, resumes, resent) -> progress.add(bytes));
         assertThat(r.resumes()).isEqualTo(3);
         assertThat(r.bytesResent()).isZero();
         assertThat(r.sha256()).isEqualTo(sha(FILE));
@@ -182,7 +215,7 @@ class PackageDownloadTest {
     void aServerWithoutRangesIsRestartedAndTheResentBytesCounted() throws Exception {
         server = new FlakyServer(2, 40_000, false);
         PackageDownload.Result r = download(10).fetch(server.uri(), dir.resolve("p.part"), -1, "",
-                (a, b, c, d) -> { });
+                (a, b, c, d, e, f) -> { });
         assertThat(r.resumes()).isEqualTo(2);
         assertThat(r.bytesResent()).isEqualTo(80_000);
         assertThat(Files.readAllBytes(r.file())).isEqualTo(FILE);
@@ -193,7 +226,7 @@ class PackageDownloadTest {
         server = new FlakyServer(0, 0, true);
         Path part = dir.resolve("p.part");
         Files.write(part, java.util.Arrays.copyOf(FILE, 123_456));
-        PackageDownload.Result r = download(1).fetch(server.uri(), part, -1, sha(FILE), (a, b, c, d) -> { });
+        PackageDownload.Result r = download(1).fetch(server.uri(), part, -1, sha(FILE), (a, b, c, d, e, f) -> { });
         assertThat(server.ranges).containsExactly("123456");
         assertThat(r.resumes()).isZero();
         assertThat(Files.readAllBytes(part)).isEqualTo(FILE);
@@ -204,7 +237,7 @@ class PackageDownloadTest {
         server = new FlakyServer(0, 0, true);
         Path part = dir.resolve("p.part");
         String wrong = "0".repeat(64);
-        assertThatThrownBy(() -> download(2).fetch(server.uri(), part, -1, wrong, (a, b, c, d) -> { }))
+        assertThatThrownBy(() -> download(2).fetch(server.uri(), part, -1, wrong, (a, b, c, d, e, f) -> { }))
                 .isInstanceOfSatisfying(OtaException.class, e -> {
                     assertThat(e.reason()).isEqualTo(OtaReason.ENTRY_CHANGED);
                     assertThat(e.getMessage()).contains(wrong);
@@ -216,7 +249,7 @@ class PackageDownloadTest {
     void tooFewAttemptsKeepThePartForLater() throws Exception {
         server = new FlakyServer(5, 10_000, true);
         Path part = dir.resolve("p.part");
-        assertThatThrownBy(() -> download(2).fetch(server.uri(), part, FILE.length, "", (a, b, c, d) -> { }))
+        assertThatThrownBy(() -> download(2).fetch(server.uri(), part, FILE.length, "", (a, b, c, d, e, f) -> { }))
                 .isInstanceOfSatisfying(OtaException.class,
                         e -> assertThat(e.getMessage()).contains("20000 of 300000 bytes").contains("resumes it"));
         assertThat(Files.size(part)).isEqualTo(20_000);
@@ -225,11 +258,11 @@ class PackageDownloadTest {
     @Test
     void wrongSizeAndBadInputAreRefused() throws Exception {
         server = new FlakyServer(0, 0, true);
-        assertThatThrownBy(() -> download(1).fetch(server.uri(), dir.resolve("a"), 5, "", (a, b, c, d) -> { }))
+        assertThatThrownBy(() -> download(1).fetch(server.uri(), dir.resolve("a"), 5, "", (a, b, c, d, e, f) -> { }))
                 .isInstanceOf(OtaException.class).hasMessageContaining("5 were expected");
         assertThatThrownBy(() -> download(1).fetch(URI.create("ftp://x/y"), dir.resolve("b"), -1, "",
-                (a, b, c, d) -> { })).isInstanceOf(OtaException.class).hasMessageContaining("http(s)");
-        assertThatThrownBy(() -> download(1).fetch(server.uri(), dir.resolve("c"), -1, "abc", (a, b, c, d) -> { }))
+                (a, b, c, d, e, f) -> { })).isInstanceOf(OtaException.class).hasMessageContaining("http(s)");
+        assertThatThrownBy(() -> download(1).fetch(server.uri(), dir.resolve("c"), -1, "abc", (a, b, c, d, e, f) -> { }))
                 .isInstanceOf(OtaException.class).hasMessageContaining("64 hex");
     }
 

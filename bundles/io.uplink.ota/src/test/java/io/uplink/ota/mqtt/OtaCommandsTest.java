@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import io.uplink.ota.OtaException;
 import io.uplink.ota.OtaJob;
+import io.uplink.ota.OtaProgress;
 import io.uplink.ota.OtaReason;
 import io.uplink.ota.PackageInfo;
 import io.uplink.ota.PackageUpdater;
@@ -31,6 +32,7 @@ class OtaCommandsTest {
     private final List<Map<String, Object>> answers = new CopyOnWriteArrayList<>();
     private final CountDownLatch release = new CountDownLatch(1);
     private final AtomicInteger installs = new AtomicInteger();
+    private volatile OtaProgress current;
 
     @AfterEach
     void stop() {
@@ -45,6 +47,8 @@ class OtaCommandsTest {
 
         @Override
         public OtaJob install(URI url, String sha256, long size) {
+            current = new OtaProgress("install", url.toString(), OtaProgress.Phase.DOWNLOADING, 1000, 4000, 500, 6,
+                    2, 300, Instant.EPOCH);
             installs.incrementAndGet();
             try {
                 release.await(10, TimeUnit.SECONDS);
@@ -73,6 +77,11 @@ class OtaCommandsTest {
         @Override
         public List<PackageInfo> list() {
             return List.of(new PackageInfo("test.feature", "1.0.0", List.of(), "", ""));
+        }
+
+        @Override
+        public Optional<OtaProgress> progress() {
+            return Optional.ofNullable(current);
         }
 
         @Override
@@ -109,6 +118,31 @@ class OtaCommandsTest {
         send(req);
         assertThat(answers.get(3)).containsEntry("outcome", "INSTALLED").containsEntry("duplicate", true);
         assertThat(installs).hasValue(1);
+    }
+
+    @Test
+    void theRunningJobsProgressIsPublishedOnEachTick() throws Exception {
+        commands.tick();
+        assertThat(answers).isEmpty(); // idle: nothing to say
+        send("{\"id\":\"dl-1\",\"action\":\"install\",\"url\":\"https://h/p.dp\"}");
+        for (int i = 0; i < 500 && installs.get() == 0; i++) {
+            Thread.sleep(10);
+        }
+        commands.tick();
+        assertThat(answers).hasSize(2);
+        assertThat(answers.get(1)).containsEntry("id", "dl-1").containsEntry("state", "progress")
+                .containsEntry("phase", "DOWNLOADING").containsEntry("bytes", 1000L).containsEntry("total", 4000L)
+                .containsEntry("bytes_per_second", 500L).containsEntry("seconds_left", 6L)
+                .containsEntry("resumes", 2).containsEntry("bytes_resent", 300L);
+        current = new OtaProgress("install", "https://elsewhere/q.dp", OtaProgress.Phase.DOWNLOADING, 1, 2, 3, 4,
+                0, 0, Instant.EPOCH);
+        commands.tick();
+        assertThat(answers).hasSize(2); // another job holds the updater: not reported as ours
+        release.countDown();
+        awaitAnswers(3);
+        assertThat(answers.get(2)).containsEntry("state", "done");
+        commands.tick();
+        assertThat(answers).hasSize(3);
     }
 
     @Test

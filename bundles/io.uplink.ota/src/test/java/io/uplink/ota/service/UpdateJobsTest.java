@@ -61,6 +61,8 @@ class UpdateJobsTest {
         final Set<String> unhealthyVersions = new HashSet<>();
         final List<String> calls = new ArrayList<>();
         String killAt = "";
+        /** Called during each health check, e.g. to read the job's progress from outside. */
+        Runnable duringCheck = () -> { };
 
         @Override
         public void install(Path file) throws InstallException {
@@ -98,6 +100,7 @@ class UpdateJobsTest {
         public Optional<String> healthCheck(String name, List<String> bundles) {
             String v = installed.get(name);
             calls.add("check " + v);
+            duringCheck.run();
             if (killAt.equals("check " + v)) {
                 killAt = "";
                 throw new Killed();
@@ -105,6 +108,21 @@ class UpdateJobsTest {
             return unhealthyVersions.contains(v) ? Optional.of("bundle test.b is RESOLVED (it did not start), not "
                     + "ACTIVE") : Optional.empty();
         }
+    }
+
+    @Test
+    void theRunningJobReportsItsPhaseAndNothingWhenIdle() throws Exception {
+        UpdateJobs jobs = jobs();
+        List<String> seen = new ArrayList<>();
+        admin.duringCheck = () -> seen.add(jobs.progress().map(p -> p.action() + " " + p.target() + " "
+                + p.phase()).orElse("none"));
+        assertThat(jobs.progress()).isEmpty();
+        jobs.install(pkg("1.0.0"));
+        jobs.install(pkg("2.0.0"));
+        jobs.rollback("test.feature");
+        assertThat(seen).containsExactly("install test.feature-1.0.0.dp HEALTH_CHECK",
+                "install test.feature-2.0.0.dp HEALTH_CHECK", "rollback test.feature HEALTH_CHECK");
+        assertThat(jobs.progress()).isEmpty();
     }
 
     private UpdateJobs jobs() throws Exception {
