@@ -12,6 +12,8 @@ import io.uplink.modem.ModemIdentity;
 import io.uplink.modem.ModemSettings;
 import io.uplink.modem.RegistrationState;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 
@@ -36,7 +38,27 @@ public final class QuectelBc66Dialect implements ModemDialect {
     static final String FAMILY_NAME = "quectel-bc66";
 
     /** Outlives each attach: what was uploaded into which module's certificate slots. */
-    private final Bc66UploadRecord uploads = new Bc66UploadRecord();
+    private final Bc66UploadRecord uploads;
+
+    /** Outside a framework: the record of certificate uploads is kept in memory only. */
+    public QuectelBc66Dialect() {
+        this(new Bc66UploadRecord());
+    }
+
+    QuectelBc66Dialect(Bc66UploadRecord uploads) {
+        this.uploads = uploads;
+    }
+
+    /** In the framework: the record of certificate uploads survives restarts in the bundle's data area. */
+    @Activate
+    public QuectelBc66Dialect(BundleContext context) {
+        this(new Bc66UploadRecord(dataFile(context)));
+    }
+
+    private static java.nio.file.Path dataFile(BundleContext context) {
+        java.io.File f = context.getDataFile("bc66-certificate-uploads.properties");
+        return f == null ? null : f.toPath();
+    }
 
     @Override
     public String family() {
