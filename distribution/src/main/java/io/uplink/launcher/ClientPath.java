@@ -33,6 +33,7 @@ import io.uplink.modem.emulator.ModuleSettings;
 import io.uplink.modem.emulator.Personalities;
 import io.uplink.modem.emulator.VirtualSerialLine;
 import io.uplink.modem.nordic.NordicSlmDialect;
+import io.uplink.modem.quectel.QuectelBc66Dialect;
 import io.uplink.modem.quectel.QuectelBg9xDialect;
 import io.uplink.modem.sierra.SierraHl78Dialect;
 import io.uplink.modem.serial.JSerialCommLink;
@@ -116,10 +117,12 @@ final class ClientPath implements AutoCloseable {
         try {
             ModemIdentity identity = ModemIdentification.identify(at);
             ModemDialect dialect = java.util.stream.Stream.<ModemDialect>of(new QuectelBg9xDialect(),
-                    new NordicSlmDialect(), new SierraHl78Dialect()).filter(d -> d.matches(identity)).findFirst()
+                    new QuectelBc66Dialect(), new NordicSlmDialect(), new SierraHl78Dialect())
+                    .filter(d -> d.matches(identity)).findFirst()
                     .orElseThrow(() -> new PathException("the modem on " + o.modem + " is " + identity + "; this "
-                            + "command line drives Quectel BG95/BG96/BG77/BG600L, Nordic nRF91 (Serial LTE Modem) and "
-                            + "Sierra Wireless HL78xx (other dialects run inside the gateway)", null));
+                            + "command line drives Quectel BG95/BG96/BG77/BG600L and BC66/BC660K/BC950K, Nordic nRF91 "
+                            + "(Serial LTE Modem) and Sierra Wireless HL78xx (other dialects run inside the gateway)",
+                            null));
             String apn = o.apn.isEmpty() && o.modem.startsWith("emulator:") ? "iot.emulated" : o.apn;
             Modem modem = dialect.attach(at, identity, new ModemSettings(apn, "", "", "", 1,
                     Map.of("registration.timeout.s", "180")));

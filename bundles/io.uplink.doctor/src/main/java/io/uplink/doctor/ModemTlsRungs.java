@@ -83,9 +83,11 @@ final class ModemTlsRungs {
                     + "in the " + modem.identity() + " failed: " + e.getMessage(), e.fix(), List.of(e.rawText())));
             return new Outcome(findings, null);
         }
-        findings.add(new Finding(Layer.TLS, Status.PASS, "ok", "The modem holds the certificates, identical to "
-                + "what Uplink has (" + stored.size() + (stored.size() == 1 ? " file" : " files") + " checked by reading "
-                + (stored.size() == 1 ? "it" : "them") + " back).", "", stored));
+        // How far "identical" goes depends on the module: read back (BG95), its SHA-256 (nRF91), only its byte count
+        // and Uplink's record (BC66/BC660K, HL78xx): each part's evidence says which, so the summary claims no more.
+        findings.add(new Finding(Layer.TLS, Status.PASS, "ok", "The modem holds the certificates Uplink has ("
+                + stored.size() + (stored.size() == 1 ? " part" : " parts") + "; the evidence says how far the modem "
+                + "let each be checked).", "", stored));
         boolean mutual = identity != null;
         String sni = serverName();
         ModemTlsProfile profile = ModemTlsProfile.builder().serverName(sni)

@@ -471,6 +471,65 @@ class DoctorScenariosTest {
         }
     }
 
+    /**
+     * Issue 12: a modern broker (ECDHE only, TLS 1.2 and 1.3) against the emulated BC660K-GL, whose own TLS offers RSA
+     * key exchange with AES-CBC or 3DES only: the doctor repeats the module's handshake as the module would, names
+     * the cipher mismatch with the module's suites and recommends host TLS; the probe, given the live module's
+     * capabilities, finds no suite in common; host TLS through the same module's plain sockets then passes.
+     */
+    @Test
+    void bc660kOwnTlsAgainstAnEcdheOnlyBrokerIsACipherMismatchAndHostTlsWorks() throws Exception {
+        try (ExternalProcess m = mosquitto("cafile " + pki.file("ca.pem"), "certfile " + pki.file("server.pem"),
+                "keyfile " + pki.file("server.key"),
+                "ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305",
+                "allow_anonymous true");
+                EmulatedBc660k modem = new EmulatedBc660k()) {
+            Modem attached = modem.attach();
+            io.uplink.modem.ModemTls tls = attached.tls().orElseThrow();
+            String ca = Files.readString(pki.file("ca.pem")).replace("\r\n", "\n");
+            io.uplink.modem.ModemCredentials trust = io.uplink.modem.ModemCredentials.trust("doctor-ca",
+                    ca.getBytes(StandardCharsets.US_ASCII));
+            long started = System.nanoTime();
+            Diagnosis d = doctor.diagnoseModemTls(trusted(m.port, null), attached, trust, null, List.of(), f -> { });
+            SUMMARY.add(String.format(java.util.Locale.ROOT, "  %-28s %5.1f s (BC660K module TLS)",
+                    d.verdict().cause(), (System.nanoTime() - started) / 1e9));
+            assertThat(d.verdict().cause()).as("verdict of %s", d.findings()).isEqualTo("tls.cipher-mismatch");
+            assertThat(d.verdict().summary()).contains("BC660K").contains("RSA key exchange").contains("AES-CBC");
+            assertThat(d.verdict().fix()).containsIgnoringCase("host TLS");
+
+            BrokerProbe.Report r = new BrokerProbe(engine, os, Duration.ofSeconds(10)).probe("localhost", m.port,
+                    "quectel-bc66", attached.tlsCapabilities());
+            assertThat(r.modems().get("quectel-bc66")).as("suites the broker shares with the live module").isEmpty();
+
+            run("ok", trusted(m.port, null), attached.transport(), true, List.of());
+        }
+    }
+
+    /** An emulated BC660K-GL on an in-process line, driven by the BC66 dialect. */
+    private static final class EmulatedBc660k implements AutoCloseable {
+        final VirtualSerialLine line = new VirtualSerialLine("emulated-bc660k", 921_600);
+        final io.uplink.modem.emulator.Bc660kEmulator emulator = new io.uplink.modem.emulator.Bc660kEmulator(
+                line.modemEnd(), LinkModel.INSTANT.withBaud(921_600), Faults.NONE, "");
+        final SerialAtChannel at = new SerialAtChannel(line.gatewayEnd());
+        Modem modem;
+
+        Modem attach() throws Exception {
+            modem = new io.uplink.modem.quectel.QuectelBc66Dialect().attach(at, ModemIdentification.identify(at),
+                    new ModemSettings("", "", "", "", 0, Map.of("registration.timeout.s", "10")));
+            return modem;
+        }
+
+        @Override
+        public void close() {
+            if (modem != null) {
+                modem.detach();
+            }
+            at.close();
+            emulator.close();
+            line.close();
+        }
+    }
+
     private static Path write(String name, String text) throws Exception {
         Path p = dir.resolve(name);
         Files.writeString(p, text);

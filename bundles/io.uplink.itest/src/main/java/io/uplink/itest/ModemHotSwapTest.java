@@ -132,6 +132,43 @@ class ModemHotSwapTest {
         }
     }
 
+    /**
+     * Issue 12: the emulated BC660K-GL (NB-IoT) is identified and attached by the Quectel bundle's second dialect,
+     * {@code quectel-bc66}, not the BG95's; both live in one bundle, so stopping and starting it takes the BC660K's
+     * services away and brings them back too.
+     */
+    @Test
+    void aBc660kAttachesWithItsOwnDialectFromTheSameBundle() throws Exception {
+        modemConfig = configAdmin.createFactoryConfiguration("io.uplink.modem", "?");
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("port", "emulator:bc660k");
+        props.put("baud", 115200);
+        props.put("apn", "iot.emulated");
+        props.put("registration.timeout.s", 30);
+        modemConfig.update(props);
+
+        ServiceTracker<Transport, Transport> transports = new ServiceTracker<>(context,
+                context.createFilter(MODEM_TRANSPORT), null);
+        transports.open();
+        try {
+            Transport t = transports.waitForService(WAIT_MILLIS);
+            assertThat(t).as("modem transport after attach").isNotNull();
+            assertThat(t.describe()).contains("BC660K-GL").contains("NB-IoT");
+            Modem modem = context.getService(context.getServiceReference(Modem.class));
+            assertThat(modem.dialectFamily()).isEqualTo("quectel-bc66");
+            assertThat(modem.tlsCapabilities().cipherSuites()).containsExactly(0x002F, 0x0035, 0x000A);
+            roundTrip(t);
+
+            Bundle quectel = Fixtures.bundle(context, "io.uplink.modem.quectel");
+            quectel.stop();
+            Fixtures.awaitGone(transports, WAIT_MILLIS);
+            quectel.start();
+            roundTrip(transports.waitForService(WAIT_MILLIS));
+        } finally {
+            transports.close();
+        }
+    }
+
     private void roundTrip(Transport t) throws Exception {
         assertThat(t).isNotNull();
         try (Connection c = t.connect("127.0.0.1", echo.getLocalPort(), Duration.ofSeconds(30))) {

@@ -57,7 +57,8 @@ public final class QuectelBg9xDialect implements ModemDialect {
         return new QuectelModem(at, identity, ctx, state);
     }
 
-    private static void unlockSim(AtChannel at, ModemSettings settings) throws ModemException {
+    /** 27.007 SIM steps, the same on every Quectel module: shared with the BC66 dialect. */
+    static void unlockSim(AtChannel at, ModemSettings settings) throws ModemException {
         for (int attempt = 0; attempt < 5; attempt++) {
             AtResponse r = at.execute(AtCommand.of("AT+CPIN?"));
             if (r.isOk()) {
@@ -116,7 +117,8 @@ public final class QuectelBg9xDialect implements ModemDialect {
                 String.valueOf(code), "Check the SIM is inserted the right way and the contacts are clean.");
     }
 
-    private static RegistrationState awaitRegistration(AtChannel at, ModemSettings settings) throws ModemException {
+    /** 27.007 registration (+CEREG, +CGREG), the same on every Quectel module: shared with the BC66 dialect. */
+    static RegistrationState awaitRegistration(AtChannel at, ModemSettings settings) throws ModemException {
         long timeoutSeconds = parseLong(settings.extra().get("registration.timeout.s"), 180);
         long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
         RegistrationState last = RegistrationState.UNKNOWN;

@@ -32,7 +32,7 @@ import org.osgi.service.metatype.annotations.Option;
     String flow_control() default "none";
 
     @AttributeDefinition(name = "Dialect", description = "'auto' identifies the modem (ATI) and picks the matching "
-            + "dialect bundle; or name one: quectel-bg9x, nordic-nrf91-slm, sierra-hl78xx.")
+            + "dialect bundle; or name one: quectel-bg9x, quectel-bc66, nordic-nrf91-slm, sierra-hl78xx.")
     String dialect() default "auto";
 
     @AttributeDefinition(name = "APN", required = false,
