@@ -81,14 +81,15 @@ class DemoIT {
     void badOptionsAreUsageErrors() throws IOException, InterruptedException {
         try (GatewayProcess gw = GatewayProcess.copyOfDistribution(temp)) {
             for (List<String> args : List.of(List.of("demo", "--interval", "0"), List.of("demo", "--latency", "x"),
-                    List.of("demo", "--mqtt-port"), List.of("demo", "--bogus"))) {
+                    List.of("demo", "--mqtt-port"), List.of("demo", "--bogus"), List.of("demo", "--modem", "/dev/ttyS0"))) {
                 GatewayProcess.Result r = gw.command(null, args.toArray(String[]::new));
                 assertThat(r.exitCode()).as("%s: %s", args, r.output()).isEqualTo(2);
                 assertThat(r.output()).contains("uplink demo:").contains("--help");
             }
             GatewayProcess.Result help = gw.command(null, "demo", "--help");
             assertThat(help.exitCode()).isZero();
-            assertThat(help.output()).contains("--mqtt-port").contains("emulated Quectel BG95");
+            assertThat(help.output()).contains("--mqtt-port").contains("emulated modem (Quectel BG95 unless --modem")
+                    .contains("emulator:nrf9160");
         }
     }
 }

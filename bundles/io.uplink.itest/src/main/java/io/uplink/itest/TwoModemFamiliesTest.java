@@ -36,10 +36,11 @@ import org.osgi.test.junit5.service.ServiceExtension;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
- * Two modem families at once (issue 12, "hot-swap"): an emulated BG95 and an emulated nRF9160, each attached by its own
- * dialect with no dialect configured, one endpoint on each, both delivering. The Nordic dialect bundle is stopped and
- * started while both publish: the BG95's modem, transport and endpoint never notice; the nRF9160's endpoint queues
- * while its modem is gone and delivers everything once the dialect is back.
+ * Modem families side by side (issue 12, "hot-swap"): an emulated BG95 and an emulated nRF9160, each attached by its
+ * own dialect with no dialect configured, one endpoint on each, both delivering. The Nordic dialect bundle is stopped
+ * and started while both publish: the BG95's modem, transport and endpoint never notice; the nRF9160's endpoint queues
+ * while its modem is gone and delivers everything once the dialect is back. And a modem configuration moved to a port
+ * where another family answers re-attaches with that family's dialect.
  */
 @ExtendWith(BundleContextExtension.class)
 @ExtendWith(ServiceExtension.class)
@@ -140,6 +141,38 @@ class TwoModemFamiliesTest {
             nrfTransport.close();
             subscriber.disconnect();
             subscriber.close();
+        }
+    }
+
+    /** A modem configuration pointed at a port with another family re-attaches with that family's dialect. */
+    @Test
+    void aModemConfigurationMovedToAnotherFamilysPortReattachesWithItsDialect() throws Exception {
+        Configuration c = modem("emulator:bg95");
+        ServiceTracker<Modem, Modem> modems = tracker(Modem.class, "(" + Transport.MODEM_PID + "=" + c.getPid() + ")");
+        ServiceTracker<Transport, Transport> transport = tracker(Transport.class,
+                "(" + Transport.MODEM_PID + "=" + c.getPid() + ")");
+        try {
+            assertThat(transport.waitForService(WAIT_MILLIS)).as("the BG95 attached").isNotNull();
+            assertThat(transport.getService().describe()).contains("BG95");
+            Transport before = transport.getService();
+
+            Dictionary<String, Object> m = c.getProperties();
+            m.put("port", "emulator:hl7800");
+            c.update(m);
+            long deadline = System.currentTimeMillis() + WAIT_MILLIS;
+            while (System.currentTimeMillis() < deadline && (transport.getService() == null
+                    || transport.getService() == before || !transport.getService().describe().contains("HL78"))) {
+                Thread.sleep(100);
+            }
+            assertThat(transport.getService()).as("a transport on the new port").isNotNull();
+            assertThat(transport.getService().describe()).as("attached by the Sierra dialect").contains("HL78");
+            Modem modem = modems.getService();
+            assertThat(modem).as("the modem service of the configuration").isNotNull();
+            assertThat(modem.identity().model()).startsWith("HL78");
+            assertThat(modem.dialectFamily()).isEqualTo("sierra-hl78xx");
+        } finally {
+            modems.close();
+            transport.close();
         }
     }
 
