@@ -1,5 +1,6 @@
 package io.uplink.modem.nordic;
 
+import io.uplink.modem.serial.FuzzedAtChannel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -113,7 +114,7 @@ class NordicResponseFuzzer {
             c.output().write(in.consumeBytes(in.consumeInt(0, 64)));
             byte[] b = new byte[4096];
             int n = c.input().read(b);
-            assertThat((long) n).isLessThanOrEqualTo(at.longestAnswer);
+            assertThat((long) n).isLessThanOrEqualTo(at.longestAnswer());
         } catch (java.net.SocketTimeoutException quiet) {
             // nothing arrived in time: a valid outcome
         }

@@ -1,5 +1,6 @@
 package io.uplink.modem.quectel;
 
+import io.uplink.modem.serial.FuzzedAtChannel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.uplink.modem.quectel;
 
+import io.uplink.modem.serial.FuzzedAtChannel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.OffsetDateTime;
@@ -41,7 +42,7 @@ class QuectelResponseFuzzer {
                 byte[] data = in.consumeBytes(in.consumeInt(0, 600));
                 String checksum = new QuectelFiles(at).upload("a.pem", data, in.consumeBoolean());
                 assertThat(checksum).isNotBlank();
-                assertThat((long) checksum.length()).isLessThanOrEqualTo(at.longestAnswer);
+                assertThat((long) checksum.length()).isLessThanOrEqualTo(at.longestAnswer());
             }
             case 3 -> {
                 long size = in.consumeLong(-2, 70_000);
@@ -74,7 +75,7 @@ class QuectelResponseFuzzer {
         for (Map.Entry<String, Long> f : files.entrySet()) {
             assertThat(f.getKey()).isNotEmpty().doesNotStartWith("UFS:");
             assertThat(f.getValue()).isNotNegative();
-            assertThat((long) f.getKey().length()).isLessThanOrEqualTo(at.longestAnswer);
+            assertThat((long) f.getKey().length()).isLessThanOrEqualTo(at.longestAnswer());
         }
     }
 
@@ -83,7 +84,7 @@ class QuectelResponseFuzzer {
         List<StoredCredential> stored = new QuectelTls(at, 1, BG95, sockets).stored();
         for (StoredCredential c : stored) {
             assertThat(c.name()).isNotEmpty();
-            assertThat((long) c.location().length()).isLessThanOrEqualTo(at.longestAnswer + 4);
+            assertThat((long) c.location().length()).isLessThanOrEqualTo(at.longestAnswer() + 4);
         }
     }
 

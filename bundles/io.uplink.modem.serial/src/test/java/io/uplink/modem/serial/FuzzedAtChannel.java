@@ -1,4 +1,4 @@
-package io.uplink.modem.quectel;
+package io.uplink.modem.serial;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,23 +21,29 @@ import io.uplink.modem.UrcSubscription;
 /**
  * An {@link AtChannel} for the fuzz targets: every command is answered from the fuzzer's input with information lines
  * (often starting with the command's own prefix, as a module's are), raw data, and any final result, or fails as a
- * channel does. Lines are what the serial framer delivers: no line ends, at most 4096 characters. URC listeners are
+ * channel does; shared by the dialects' fuzz targets through this module's test-jar. Lines are what the serial
+ * framer delivers: no line ends, at most 4096 characters. URC listeners are
  * kept so that a target can deliver URCs; {@link #onCommand} lets it react to a command (e.g. the open URC).
  */
-final class FuzzedAtChannel implements AtChannel {
+public final class FuzzedAtChannel implements AtChannel {
 
     private static final Kind[] KINDS = Kind.values();
 
     private final FuzzedDataProvider in;
     private final Map<String, List<UrcListener>> listeners = new ConcurrentHashMap<>();
     private java.util.function.Consumer<AtCommand> onCommand = c -> { };
-    long longestAnswer;
+    private long longestAnswer;
 
-    FuzzedAtChannel(FuzzedDataProvider in) {
+    public FuzzedAtChannel(FuzzedDataProvider in) {
         this.in = in;
     }
 
-    void onCommand(java.util.function.Consumer<AtCommand> hook) {
+    /** Bytes of the longest answer given so far: the bound a target checks the code under test kept to. */
+    public long longestAnswer() {
+        return longestAnswer;
+    }
+
+    public void onCommand(java.util.function.Consumer<AtCommand> hook) {
         this.onCommand = hook;
     }
 
@@ -63,7 +69,7 @@ final class FuzzedAtChannel implements AtChannel {
         longestAnswer = Math.max(longestAnswer, size);
         Kind kind = in.pickValue(KINDS);
         int code = kind == Kind.CME_ERROR || kind == Kind.CMS_ERROR ? in.consumeInt(-1, 999) : -1;
-        if (code == 14 && command.line().startsWith("AT+CPIN")) {
+        if ((code == 14 || code == 10) && command.line().startsWith("AT+CPIN")) {
             code = 15; // "SIM busy": the dialect waits a second and asks again, by design; not what is fuzzed here
         }
         String text = command.extraFinalResults().isEmpty() || !in.consumeBoolean() ? kind.name()
@@ -72,9 +78,9 @@ final class FuzzedAtChannel implements AtChannel {
         return new AtResponse(command, lines, data, result, Duration.ZERO);
     }
 
-    /** {@code +QFLST:} for {@code AT+QFLST="*"}, as the channel's response prefix. */
+    /** {@code %CMNG:} for {@code AT%CMNG=1}, {@code #XRECV:} for {@code AT#XRECV=1,64}: the channel's response prefix. */
     private static String prefixOf(String line) {
-        if (line.length() < 3 || line.charAt(2) != '+') {
+        if (line.length() < 3 || "+%#".indexOf(line.charAt(2)) < 0) {
             return null;
         }
         int end = 2;
@@ -85,7 +91,7 @@ final class FuzzedAtChannel implements AtChannel {
     }
 
     /** Delivers a URC line to the listeners of every matching prefix, as the serial channel does. */
-    void urc(String line) {
+    public void urc(String line) {
         listeners.forEach((prefix, list) -> {
             if (line.startsWith(prefix)) {
                 list.forEach(l -> l.onUrc(line, new byte[0]));
@@ -93,7 +99,7 @@ final class FuzzedAtChannel implements AtChannel {
         });
     }
 
-    int listenerCount() {
+    public int listenerCount() {
         return listeners.values().stream().mapToInt(List::size).sum();
     }
 
