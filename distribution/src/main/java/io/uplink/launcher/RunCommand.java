@@ -154,29 +154,35 @@ final class RunCommand {
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         String url = (tls != null ? "https://" : "http://") + (host.contains(":") ? "[" + host + "]" : host) + ":"
                 + FrameworkProperties.webPort(properties) + "/system/console";
-        out.println("Uplink " + Main.version() + " started in " + millis + " ms: " + bundles.activeCount() + " of "
+        // One write for the whole banner: whoever watches the output for "bundles active." (an operator's script,
+        // the tests) sees the lines that belong to it, the certificate's fingerprint included, at the same moment.
+        StringBuilder text = new StringBuilder();
+        java.util.function.Consumer<String> line = l -> text.append(l).append(System.lineSeparator());
+        line.accept("Uplink " + Main.version() + " started in " + millis + " ms: " + bundles.activeCount() + " of "
                 + bundles.count() + " bundles active.");
-        out.println("Web Console: " + url + "  (user '" + ConsolePassword.USER + "')");
-        recordConsole(url, tls);
+        line.accept("Web Console: " + url + "  (user '" + ConsolePassword.USER + "')");
         if (tls != null) {
-            out.println("HTTPS certificate (" + tls.source() + "):");
-            out.println("    SHA-256 " + tls.fingerprint());
+            line.accept("HTTPS certificate (" + tls.source() + "):");
+            line.accept("    SHA-256 " + tls.fingerprint());
             if (tls.created()) {
-                out.println("A new certificate was generated: check that your browser shows this fingerprint on the "
+                line.accept("A new certificate was generated: check that your browser shows this fingerprint on the "
                         + "first connection ('bin/uplink run --help' prints it too).");
             }
         }
         if (firstStart) {
-            out.println("First start: a Web Console password was generated. Read it with:");
-            out.println("    cat " + password.initialPasswordFile());
-            out.println("Change it with 'bin/uplink passwd', which also deletes that file.");
+            line.accept("First start: a Web Console password was generated. Read it with:");
+            line.accept("    cat " + password.initialPasswordFile());
+            line.accept("Change it with 'bin/uplink passwd', which also deletes that file.");
         }
-        out.println("Logs: " + home.resolve("logs/uplink.log") + "    Configuration: " + conf);
-        secretConf.forEach(out::println);
+        line.accept("Logs: " + home.resolve("logs/uplink.log") + "    Configuration: " + conf);
+        secretConf.forEach(line);
         for (String f : forgotten) {
-            out.println("Configuration removed: " + f + " while the gateway was stopped.");
+            line.accept("Configuration removed: " + f + " while the gateway was stopped.");
         }
-        banner.forEach(out::println);
+        banner.forEach(line);
+        out.print(text);
+        out.flush();
+        recordConsole(url, tls);
         for (String problem : problems) {
             err.println("WARNING: " + problem);
         }
