@@ -22,9 +22,12 @@ import org.h2.mvstore.MVStoreException;
 
 /**
  * The durable outbound queue of one endpoint, in an H2 MVStore file (append-only chunks, rolled back to the last
- * complete commit after a crash). With {@link Durability#SYNC} an accepted message is committed and synced to disk
- * before {@link #append} returns, and messages accepted at the same time share one sync (group commit: the first
- * caller to find no sync running syncs everything appended so far; the others wait for it). A message leaves the
+ * complete commit after a crash). With {@link Durability#SYNC} an accepted message is on disk before {@link #append}
+ * returns, and messages accepted at the same time share one sync (group commit: the first caller to find no sync
+ * running syncs everything appended so far; the others wait for it). What is synced per group is a record each in
+ * the {@link QueueLog} beside the file (overwritten in place: one device flush, no metadata); the MVStore itself is
+ * committed and synced at a checkpoint, at most every second and whenever the log is full, and the log then starts
+ * over. At open, what the log holds beyond the last checkpoint is put back into the queue. A message leaves the
  * queue only when the caller removes it (after PUBACK for QoS 1). When full, new messages are refused with a clear
  * error: what was accepted is never dropped. After a restart every message still in the file is sent again, so
  * duplicates are possible for what was in flight, losses are not.
@@ -79,6 +82,13 @@ final class StoreAndForwardQueue implements AutoCloseable {
     private final Durability durability;
     private final Object syncLock = new Object();
     private final java.util.concurrent.ScheduledExecutorService batcher;
+    /** The write-ahead log ({@link Durability#SYNC} only), written by the thread holding the syncing role. */
+    private final QueueLog log;
+    private final long checkpointNanos;
+    /** Records appended but not yet in the log, in id order from {@code unloggedFrom}; guarded by {@code this}. */
+    private final List<byte[]> unlogged = new ArrayList<>();
+    private long unloggedFrom;
+    private long lastCheckpoint; // only the thread holding the syncing role touches it
     private long bytes;
     private long nextId;
     private long accepted;
@@ -99,13 +109,27 @@ final class StoreAndForwardQueue implements AutoCloseable {
      */
     StoreAndForwardQueue(Path file, int maxMessages, long maxBytes, Durability durability,
             java.time.Duration batch) throws IOException {
+        this(file, maxMessages, maxBytes, durability, batch, java.time.Duration.ofSeconds(1));
+    }
+
+    /**
+     * As above; {@code checkpoint} is how often (at most) the queue file itself is committed and synced in
+     * {@link Durability#SYNC} mode, which also bounds what is sent again after a crash (deliveries are recorded at
+     * checkpoints); {@link java.time.Duration#ZERO} commits the file on every sync, without the log.
+     */
+    StoreAndForwardQueue(Path file, int maxMessages, long maxBytes, Durability durability,
+            java.time.Duration batch, java.time.Duration checkpoint) throws IOException {
         this.file = file;
+        this.checkpointNanos = checkpoint.toNanos();
         this.durability = durability;
         this.maxMessages = maxMessages;
         this.maxBytes = maxBytes;
         PrivateFile.folder(file.toAbsolutePath().getParent());
-        QueueMark.Mark expected = Files.isRegularFile(file) ? QueueMark.read(file) : null;
-        String lossBeforeOpen = expected == null ? null : lostSince(file, expected);
+        QueueMark.Mark expected = Files.isRegularFile(file) || Files.isRegularFile(QueueLog.pathFor(file))
+                ? QueueMark.read(file) : null;
+        List<QueueLog.Entry> logged = QueueLog.read(file);
+        long newestLogged = logged.isEmpty() ? 0 : logged.get(logged.size() - 1).id();
+        String lossBeforeOpen = expected == null ? null : lostSince(file, expected, newestLogged);
         Path aside = lossBeforeOpen == null ? null : keepAside(file);
         if (lossBeforeOpen != null) {
             rebuild(file);
@@ -137,6 +161,20 @@ final class StoreAndForwardQueue implements AutoCloseable {
                 unreadable.add(e.getKey());
             }
         }
+        long inFile = newest(messages, state);
+        int replayed = 0;
+        for (QueueLog.Entry e : logged) {
+            if (e.id() <= inFile) {
+                continue; // in the file already (it was checkpointed after this record was logged)
+            }
+            if (readable(e.record())) {
+                messages.put(e.id(), e.record());
+                bytes += e.record().length;
+                replayed++;
+            } else {
+                unreadable.add(e.id());
+            }
+        }
         if (!unreadable.isEmpty()) {
             if (aside == null) {
                 aside = keepAside(file);
@@ -145,11 +183,25 @@ final class StoreAndForwardQueue implements AutoCloseable {
                 messages.remove(id);
             }
         }
-        long lastId = Math.max(newest(messages, state), expected == null ? 0 : expected.lastAccepted());
-        if (!unreadable.isEmpty() || lossBeforeOpen != null || otherFormat != null) {
+        long lastId = Math.max(Math.max(inFile, newestLogged), expected == null ? 0 : expected.lastAccepted());
+        if (!unreadable.isEmpty() || lossBeforeOpen != null || otherFormat != null || replayed > 0) {
             state.put(LAST_ACCEPTED, lastId); // reported once: the next start compares against this
             durable();
         }
+        if (durability == Durability.SYNC && checkpointNanos > 0) {
+            try {
+                this.log = QueueLog.open(file, QueueLog.DEFAULT_CAPACITY, lastId);
+            } catch (IOException e) {
+                store.close();
+                throw new IOException("The outbound queue's log " + QueueLog.pathFor(file) + " cannot be written ("
+                        + e.getMessage() + "): free disk space or fix the folder's permissions. The queue file was "
+                        + "left as it is.", e);
+            }
+        } else {
+            this.log = null;
+            Files.deleteIfExists(QueueLog.pathFor(file)); // its records are in the file now
+        }
+        this.lastCheckpoint = System.nanoTime();
         this.nextId = lastId + 1;
         this.damage = otherFormat != null ? describeOtherFormat(otherFormat, expected, aside)
                 : describe(lossBeforeOpen, unreadable, aside, messages.size());
@@ -184,7 +236,18 @@ final class StoreAndForwardQueue implements AutoCloseable {
     }
 
     /** Opens the file read-only and compares its newest message id with the mark's. */
-    private static String lostSince(Path file, QueueMark.Mark expected) {
+    private static String lostSince(Path file, QueueMark.Mark expected, long newestLogged) {
+        if (newestLogged >= expected.lastAccepted()) {
+            return null;
+        }
+        if (!Files.isRegularFile(file)) {
+            return lost(newestLogged, expected);
+        }
+        if (isEmpty(file)) {
+            // Zero bytes (a crash before the first write, a full disk). Not opened read-only: H2 would try to write a
+            // header into it, fail, and keep the file locked.
+            return lost(newestLogged, expected);
+        }
         MVStore peek;
         try {
             peek = new MVStore.Builder().fileName(file.toString()).readOnly().open();
@@ -194,18 +257,27 @@ final class StoreAndForwardQueue implements AutoCloseable {
         try {
             MVMap<Long, byte[]> m = peek.hasMap("messages") ? peek.openMap("messages") : null;
             MVMap<String, Long> st = peek.hasMap("state") ? peek.openMap("state") : null;
-            long newest = m == null ? 0 : newest(m, st);
-            if (newest >= expected.lastAccepted()) {
-                return null;
-            }
-            long from = newest + 1;
-            long count = expected.lastAccepted() - newest;
-            return "the file ends before its last " + count + " accepted message(s) (ids " + from + "-"
-                    + expected.lastAccepted() + ", the last accepted at " + expected.at() + "): those not yet "
-                    + "delivered are lost";
+            long newest = Math.max(newestLogged, m == null ? 0 : newest(m, st));
+            return newest >= expected.lastAccepted() ? null : lost(newest, expected);
         } finally {
             peek.close();
         }
+    }
+
+    private static boolean isEmpty(Path file) {
+        try {
+            return Files.size(file) == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String lost(long newest, QueueMark.Mark expected) {
+        long from = newest + 1;
+        long count = expected.lastAccepted() - newest;
+        return "the file ends before its last " + count + " accepted message(s) (ids " + from + "-"
+                + expected.lastAccepted() + ", the last accepted at " + expected.at() + "): those not yet "
+                + "delivered are lost";
     }
 
     /**
@@ -214,6 +286,9 @@ final class StoreAndForwardQueue implements AutoCloseable {
      * When the damaged file cannot be copied, it is left as it is and the read-write open below deals with it.
      */
     private static void rebuild(Path file) throws IOException {
+        if (isEmpty(file)) {
+            return; // nothing to carry over; opened read-write below as a new queue
+        }
         Path fresh = file.resolveSibling(file.getFileName() + ".rebuilt");
         Files.deleteIfExists(fresh);
         try {
@@ -328,6 +403,12 @@ final class StoreAndForwardQueue implements AutoCloseable {
             id = nextId++;
             onAccepted.accept(id);
             messages.put(id, record);
+            if (log != null) {
+                if (unlogged.isEmpty()) {
+                    unloggedFrom = id;
+                }
+                unlogged.add(record);
+            }
             state.put(LAST_ACCEPTED, id);
             bytes += record.length;
             accepted++;
@@ -361,8 +442,8 @@ final class StoreAndForwardQueue implements AutoCloseable {
         }
         long upTo = 0;
         try {
-            upTo = commitAndSync();
-        } catch (RuntimeException e) {
+            upTo = log == null ? commitAndSync() : logOrCheckpoint();
+        } catch (RuntimeException | IOException e) {
             throw new CloudException("queue-write-failed", "The outbound queue " + file + " could not be written ("
                     + e.getMessage() + "): the message is not on disk.", "Check free space and the disk (df, dmesg); "
                     + "the message was not accepted, publish it again.");
@@ -380,12 +461,63 @@ final class StoreAndForwardQueue implements AutoCloseable {
         long upTo;
         synchronized (this) {
             upTo = nextId - 1;
+            unlogged.clear(); // all of it is in this commit
             store.commit();
         }
         store.sync();
         synchronized (this) {
             syncs++;
         }
+        writeMark(upTo);
+        return upTo;
+    }
+
+    /**
+     * {@link Durability#SYNC} with the log: writes the records appended since the last sync to the log and syncs it,
+     * or, when the last checkpoint is older than the interval or the records do not fit, checkpoints (commits and
+     * syncs the file, then starts the log over). Returns the newest id on disk.
+     */
+    private long logOrCheckpoint() throws IOException {
+        List<byte[]> group;
+        long first;
+        synchronized (this) {
+            group = new ArrayList<>(unlogged);
+            first = unloggedFrom;
+            unlogged.clear();
+        }
+        long now = System.nanoTime();
+        // Empty when an earlier attempt failed after taking the records: the commit covers them.
+        if (group.isEmpty() || now - lastCheckpoint >= checkpointNanos || !log.fits(group)) {
+            long upTo = commitAndSync();
+            try {
+                log.restart(upTo);
+                lastCheckpoint = now;
+            } catch (IOException e) {
+                // The messages are in the file. Until the log starts over, every sync is a checkpoint: records
+                // logged after a gap would not be put back at the next open.
+                lastCheckpoint = now - checkpointNanos;
+                org.slf4j.LoggerFactory.getLogger(StoreAndForwardQueue.class).warn("The queue's log {} could not "
+                        + "be started over ({}): every message is now synced in the queue file itself, which is "
+                        + "slower. Check the disk (df, dmesg).", log.path(), e.getMessage());
+            }
+            return upTo;
+        }
+        long upTo = first + group.size() - 1;
+        try {
+            log.append(first, group);
+        } catch (IOException e) {
+            // Not known to be on disk: the next sync must write them (again), so the log starts over after a commit.
+            lastCheckpoint = now - checkpointNanos;
+            throw e;
+        }
+        synchronized (this) {
+            syncs++;
+        }
+        writeMark(upTo);
+        return upTo;
+    }
+
+    private void writeMark(long upTo) {
         try {
             mark.write(upTo, Instant.now());
         } catch (IOException e) {
@@ -393,7 +525,6 @@ final class StoreAndForwardQueue implements AutoCloseable {
             org.slf4j.LoggerFactory.getLogger(StoreAndForwardQueue.class).warn("The queue's mark beside {} could "
                     + "not be written ({}): damage to the queue file could go unnoticed.", file, e.getMessage());
         }
-        return upTo;
     }
 
     /** The batched mode's timer: syncs when something was appended since the last sync. */
@@ -423,7 +554,8 @@ final class StoreAndForwardQueue implements AutoCloseable {
     }
 
     synchronized Stats stats() {
-        return new Stats(accepted, syncs, store.getFileStore() == null ? 0 : store.getFileStore().getWriteCount());
+        return new Stats(accepted, syncs, (store.getFileStore() == null ? 0 : store.getFileStore().getWriteCount())
+                + (log == null ? 0 : log.writes()));
     }
 
     Durability durability() {
@@ -476,13 +608,54 @@ final class StoreAndForwardQueue implements AutoCloseable {
         if (batcher != null) {
             batcher.shutdownNow();
         }
+        boolean interrupted = false;
+        synchronized (syncLock) {
+            while (syncing) { // a sync writing the log or the file finishes first
+                try {
+                    syncLock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            syncing = true; // and none starts after: appends fail on the closed store
+        }
+        long upTo;
+        boolean inFile;
         synchronized (this) {
-            closeStore();
+            upTo = nextId - 1;
+            inFile = closeStore();
+        }
+        if (log != null && inFile) {
+            try {
+                log.restart(upTo); // everything is in the file: nothing to put back at the next open
+                log.close();
+            } catch (IOException e) {
+                // at the next open its records are at or below the file's newest id, and skipped
+            }
+        }
+        synchronized (syncLock) {
+            syncedUpTo = Math.max(syncedUpTo, upTo);
+            syncLock.notifyAll();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    private void closeStore() {
+    /** Commits, syncs and closes the file; false when that failed (the log, if any, must then be kept). */
+    private boolean closeStore() {
+        boolean written = true;
         if (!store.isClosed()) {
+            try {
+                store.commit();
+                store.sync();
+            } catch (RuntimeException e) {
+                written = false;
+                org.slf4j.LoggerFactory.getLogger(StoreAndForwardQueue.class).error("The outbound queue {} could not "
+                        + "be written at its close ({}): what its log holds is put back at the next start; messages "
+                        + "accepted in batched or memory mode since the last sync may be missing. Check free space and "
+                        + "the disk (df, dmesg).", file, e.getMessage());
+            }
             store.close(); // commits what is in memory: a clean stop loses nothing in any mode
         }
         try {
@@ -490,6 +663,7 @@ final class StoreAndForwardQueue implements AutoCloseable {
         } catch (IOException e) {
             // closing a file opened for writing a few bytes: nothing left to save
         }
+        return written;
     }
 
     private static boolean readable(byte[] record) {

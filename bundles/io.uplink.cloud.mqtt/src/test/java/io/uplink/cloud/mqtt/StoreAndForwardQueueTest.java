@@ -108,7 +108,8 @@ class StoreAndForwardQueueTest {
     // --- damage (issue 16, Medium 5) and file modes (Low 15) ------------------------------------------------------
 
     private static Path twentyMessages(Path file) throws Exception {
-        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 100, 1 << 20)) {
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 100, 1 << 20,
+                StoreAndForwardQueue.Durability.SYNC, java.time.Duration.ZERO, java.time.Duration.ZERO)) {
             for (int i = 1; i <= 20; i++) {
                 q.append("t", new byte[2000], 1, false); // each commit a chunk of its own
             }
@@ -309,6 +310,154 @@ class StoreAndForwardQueueTest {
         try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 100, 1 << 20)) {
             assertThat(q.damage()).as("reported once").isEmpty();
             assertThat(q.size()).isEqualTo(1);
+        }
+    }
+
+    // --- the write-ahead log (issue 15: group commit at the cost of one device flush) ---------------------------
+
+    /** The queue's files as a power cut would leave them: copied while the queue is open, nothing closed. */
+    private static Path snapshot(Path file, Path to) throws Exception {
+        java.nio.file.Files.createDirectories(to);
+        for (Path p : List.of(file, QueueLog.pathFor(file), QueueMark.pathFor(file))) {
+            java.nio.file.Files.copy(p, to.resolve(p.getFileName()));
+        }
+        return to.resolve(file.getFileName());
+    }
+
+    private static StoreAndForwardQueue hourlyCheckpoints(Path file) throws Exception {
+        return new StoreAndForwardQueue(file, 1000, 1 << 20, StoreAndForwardQueue.Durability.SYNC,
+                java.time.Duration.ZERO, java.time.Duration.ofHours(1));
+    }
+
+    @Test
+    void messagesOnlyInTheLogArePutBackAfterAPowerCut() throws Exception {
+        Path file = dir.resolve("a/log.mv");
+        Path copy;
+        try (StoreAndForwardQueue q = hourlyCheckpoints(file)) {
+            for (int i = 1; i <= 10; i++) {
+                q.append("t/" + i, b("m" + i), 1, i % 2 == 0);
+            }
+            q.remove(1); // delivered, but recorded only at a checkpoint: sent again, never lost
+            assertThat(q.stats().syncs()).isEqualTo(10);
+            copy = snapshot(file, dir.resolve("b"));
+        }
+        try (StoreAndForwardQueue q = hourlyCheckpoints(copy)) {
+            assertThat(q.damage()).isEmpty();
+            List<StoreAndForwardQueue.Message> all = q.peek(100, Set.of());
+            assertThat(all).extracting(StoreAndForwardQueue.Message::id).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L,
+                    8L, 9L, 10L);
+            assertThat(all.get(3).topic()).isEqualTo("t/4");
+            assertThat(all.get(3).retained()).isTrue();
+            assertThat(new String(all.get(9).payload(), StandardCharsets.UTF_8)).isEqualTo("m10");
+            assertThat(q.append("t", b("next"), 1, false)).as("ids go on").isEqualTo(11);
+        }
+        try (StoreAndForwardQueue q = hourlyCheckpoints(copy)) {
+            assertThat(q.size()).as("put back once, then in the file").isEqualTo(11);
+            assertThat(q.damage()).isEmpty();
+        }
+    }
+
+    @Test
+    void aTornLastRecordIsReportedAsLostNotSilentlyDropped() throws Exception {
+        Path file = dir.resolve("a/torn.mv");
+        Path copy;
+        try (StoreAndForwardQueue q = hourlyCheckpoints(file)) {
+            for (int i = 1; i <= 5; i++) {
+                q.append("t", b("m" + i), 1, false);
+            }
+            copy = snapshot(file, dir.resolve("b"));
+        }
+        List<QueueLog.Entry> logged = QueueLog.read(copy);
+        assertThat(logged).extracting(QueueLog.Entry::id).containsExactly(1L, 2L, 3L, 4L, 5L);
+        long lastRecordEnd = 32;
+        for (QueueLog.Entry e : logged) {
+            lastRecordEnd += 20 + e.record().length;
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(QueueLog.pathFor(copy),
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {0x7f}), lastRecordEnd - 1); // its payload's last byte
+        }
+        try (StoreAndForwardQueue q = hourlyCheckpoints(copy)) {
+            assertThat(q.size()).isEqualTo(4);
+            assertThat(q.damage()).contains("ids 5-5").contains("Recovered 4 message(s)");
+            assertThat(q.append("t", b("after"), 1, false)).as("ids are not reused after a loss").isEqualTo(6);
+        }
+    }
+
+    @Test
+    void aLogFullOrOldCheckpointsTheFileAndStartsOver() throws Exception {
+        Path file = dir.resolve("full.mv");
+        try (StoreAndForwardQueue q = hourlyCheckpoints(file)) {
+            byte[] big = new byte[200 * 1024];
+            for (int i = 0; i < 12; i++) { // 2.4 MB through a 1 MiB log
+                q.append("t", big, 1, false);
+                q.remove(i + 1);
+            }
+            Path copy = snapshot(file, dir.resolve("copy"));
+            assertThat(QueueLog.read(copy).size()).as("what is in the log since the last checkpoint").isLessThan(5);
+            try (StoreAndForwardQueue c = hourlyCheckpoints(copy)) {
+                assertThat(c.damage()).isEmpty();
+                assertThat(c.size()).as("deliveries before the last checkpoint are not sent again").isLessThan(5);
+                assertThat(c.append("t", b("x"), 1, false)).isEqualTo(13);
+            }
+        }
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 1000, 1 << 20,
+                StoreAndForwardQueue.Durability.SYNC, java.time.Duration.ZERO, java.time.Duration.ZERO)) {
+            q.append("t", b("y"), 1, false);
+            q.append("t", b("z"), 1, false);
+            assertThat(q.stats().syncs()).isEqualTo(2);
+            assertThat(java.nio.file.Files.exists(QueueLog.pathFor(file))).as("no log without checkpoints").isFalse();
+        }
+    }
+
+    @Test
+    void aLogLeftByAnEarlierSyncRunIsReplayedWhenTheModeChanges() throws Exception {
+        Path file = dir.resolve("a/mode.mv");
+        Path copy;
+        try (StoreAndForwardQueue q = hourlyCheckpoints(file)) {
+            q.append("t", b("one"), 1, false);
+            q.append("t", b("two"), 1, false);
+            copy = snapshot(file, dir.resolve("b"));
+        }
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(copy, 1000, 1 << 20,
+                StoreAndForwardQueue.Durability.BATCHED, java.time.Duration.ofMillis(100))) {
+            assertThat(q.size()).isEqualTo(2);
+            assertThat(q.damage()).isEmpty();
+            assertThat(java.nio.file.Files.exists(QueueLog.pathFor(copy))).isFalse();
+        }
+    }
+
+    @Test
+    void aStaleLogDoesNotBringBackWhatADamagedFileLost() throws Exception {
+        Path file = dir.resolve("stale.mv");
+        try (StoreAndForwardQueue q = hourlyCheckpoints(file)) {
+            for (int i = 1; i <= 20; i++) {
+                q.append("t", new byte[2000], 1, false);
+            }
+        } // clean close: the log starts over at 20
+        java.nio.file.Files.write(file, new byte[0]);
+        try (StoreAndForwardQueue q = hourlyCheckpoints(file)) {
+            assertThat(q.size()).isZero();
+            assertThat(q.damage()).contains("ids 1-20");
+        }
+    }
+
+    @Test
+    void garbageInTheLogIsNeverReadAsMessages() throws Exception {
+        java.util.Random random = new java.util.Random(42);
+        Path file = dir.resolve("garbage.mv");
+        for (int round = 0; round < 200; round++) {
+            byte[] junk = new byte[random.nextInt(4096)];
+            random.nextBytes(junk);
+            if (junk.length >= 32 && round % 2 == 0) { // a valid header, then junk
+                java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(junk);
+                h.putLong(0, 0x55504C4E4B4C4F47L).putLong(8, 0);
+                java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+                c.update(junk, 0, 16);
+                h.putInt(16, (int) c.getValue());
+            }
+            java.nio.file.Files.write(QueueLog.pathFor(file), junk);
+            assertThat(QueueLog.read(file)).isEmpty();
         }
     }
 }
