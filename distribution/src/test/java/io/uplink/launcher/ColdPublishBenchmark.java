@@ -32,7 +32,11 @@ final class ColdPublishBenchmark {
     }
 
     /** One link to measure at: one-way delay, bandwidth (0 = unlimited), and whether MQTT runs over TLS. */
-    private record Link(String name, long oneWayMillis, long bitsPerSecond, boolean tls) {
+    record Link(String name, long oneWayMillis, long bitsPerSecond, boolean tls) {
+    }
+
+    /** Median round trips of each client on a link. */
+    record Row(Link link, double mosquittoPub, double uplinkPub) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -42,6 +46,20 @@ final class ColdPublishBenchmark {
                 new Link("LTE-M 50 ms, 1 Mbit/s", 50, 1_000_000, false),
                 new Link("300 ms one-way, TLS", 300, 0, true),
                 new Link("NB-IoT 300 ms, 60 kbit/s, TLS", 300, 60_000, true));
+        StringBuilder table = new StringBuilder();
+        table.append(String.format(Locale.ROOT, "%-30s %14s %14s %8s%n", "link", "mosquitto_pub", "uplink pub",
+                "ratio"));
+        for (Row row : measure(rounds, links)) {
+            table.append(String.format(Locale.ROOT, "%-30s %14.2f %14.2f %8.2f%n", row.link().name(),
+                    row.mosquittoPub(), row.uplinkPub(), row.uplinkPub() / row.mosquittoPub()));
+        }
+        System.out.println("Round trips per cold QoS 1 publish after the TCP handshake (add 1 for it; median of "
+                + rounds + " rounds; ratio = uplink / mosquitto_pub; lower is better):");
+        System.out.print(table);
+    }
+
+    /** Measures each link, alternating the two clients, against one mosquitto; prints rounds and traces. */
+    static List<Row> measure(int rounds, List<Link> links) throws Exception {
         Path dir = Files.createTempDirectory("uplink-cold");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
@@ -69,9 +87,7 @@ final class ColdPublishBenchmark {
                 uplink(tls, dir, true);
                 mosquittoPub(plain, dir, false);
             }
-            StringBuilder table = new StringBuilder();
-            table.append(String.format(Locale.ROOT, "%-26s %14s %14s %8s%n", "link", "mosquitto_pub", "uplink pub",
-                    "ratio"));
+            List<Row> rows = new ArrayList<>();
             for (Link link : links) {
                 LatencyProxy proxy = link.tls() ? tls : plain;
                 double[] mp = new double[rounds];
@@ -94,14 +110,12 @@ final class ColdPublishBenchmark {
                 }
                 double m = median(mp);
                 double u = median(up);
-                table.append(String.format(Locale.ROOT, "%-26s %14.2f %14.2f %8.2f%n", link.name(), m, u, u / m));
+                rows.add(new Row(link, m, u));
                 System.out.println("Trace of mosquitto_pub at " + link.name() + " (read times at the proxy):\n"
                         + mpTrace);
                 System.out.println("Trace of uplink pub at " + link.name() + ":\n" + upTrace);
             }
-            System.out.println("Round trips per cold QoS 1 publish after the TCP handshake (add 1 for it; median of "
-                    + rounds + " rounds; ratio = uplink / mosquitto_pub; lower is better):");
-            System.out.print(table);
+            return rows;
         } finally {
             broker.destroy();
             broker.waitFor(10, TimeUnit.SECONDS);

@@ -81,11 +81,18 @@ final class GatewayProcess implements AutoCloseable {
 
     /** Starts {@code bin/uplink} with the arguments in the background; see {@link #awaitOutput}. */
     void launch(String... args) throws IOException {
+        launch(java.util.Map.of(), args);
+    }
+
+    /** As {@link #launch(String...)}, with these environment variables added (e.g. UPLINK_JAVA_OPTS). */
+    void launch(java.util.Map<String, String> environment, String... args) throws IOException {
         output = Files.createTempFile(home, "run", ".out");
         List<String> cmd = new ArrayList<>();
         cmd.add(home.resolve("bin/uplink").toString());
         cmd.addAll(List.of(args));
-        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().putAll(environment);
+        process = builder.start();
         process.getOutputStream().close();
     }
 

@@ -30,7 +30,7 @@ import io.uplink.transport.os.SocketSettings;
  *
  * <p>Run: {@code mvn -o -Pbenchmark test -pl bundles/io.uplink.cloud.mqtt -Dtest=ReconnectBenchmark}.
  */
-final class ReconnectBenchmark {
+public final class ReconnectBenchmark {
 
     private static final int RECONNECTS = 3;
 
@@ -40,10 +40,33 @@ final class ReconnectBenchmark {
     }
 
     /** Median bytes and milliseconds of the reconnects, and of the first connection. */
-    private record Figures(long firstBytes, long bytes, double millis, String protocol) {
+    public record Figures(long firstBytes, long bytes, double millis, String protocol) {
+    }
+
+    /** One case: cold (policy modern) and resumed (policy constrained) reconnects. */
+    public record Case(boolean mutual, long oneWayMillis, Figures cold, Figures resumed) {
+        public String name() {
+            return (mutual ? "mutual" : "server auth") + ", " + oneWayMillis + " ms one-way";
+        }
     }
 
     public static void main(String[] args) throws Exception {
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-26s %10s %10s %8s %10s %10s %8s%n",
+                "case", "cold B", "resumed B", "ratio", "cold ms", "resumed ms", "ratio"));
+        for (Case c : measure(new long[] { 0, 300 })) {
+            Figures cold = c.cold();
+            Figures resumed = c.resumed();
+            table.append(String.format(Locale.ROOT, "%-26s %10d %10d %8.2f %10.0f %10.0f %8.2f%n", c.name(),
+                    cold.bytes(), resumed.bytes(), (double) resumed.bytes() / cold.bytes(), cold.millis(),
+                    resumed.millis(), resumed.millis() / cold.millis()));
+        }
+        System.out.println("A TLS reconnect up to CONNACK: cold = policy modern (TLS 1.3 full handshake), resumed = "
+                + "policy constrained (TLS 1.2 resumed); median of " + RECONNECTS + "; ratio = resumed / cold:");
+        System.out.print(table);
+    }
+
+    /** Server authentication and mutual TLS at each one-way delay, against one mosquitto; prints each case. */
+    public static List<Case> measure(long[] delays) throws Exception {
         Path dir = Files.createTempDirectory("uplink-reconnect");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         TestPki.Pki pki = TestPki.create(dir.resolve("pki"), false);
@@ -64,10 +87,9 @@ final class ReconnectBenchmark {
         try {
             awaitPort(serverAuth);
             awaitPort(mutual);
-            StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-26s %10s %10s %8s %10s %10s %8s%n",
-                    "case", "cold B", "resumed B", "ratio", "cold ms", "resumed ms", "ratio"));
+            List<Case> cases = new ArrayList<>();
             for (boolean mutualTls : new boolean[] { false, true }) {
-                for (long delay : new long[] { 0, 300 }) {
+                for (long delay : delays) {
                     int port = mutualTls ? mutual : serverAuth;
                     Figures cold = run(dir, pki, port, delay, CipherPolicy.MODERN, mutualTls);
                     Figures resumed = run(dir, pki, port, delay, CipherPolicy.CONSTRAINED, mutualTls);
@@ -76,14 +98,10 @@ final class ReconnectBenchmark {
                             + "%s first %d B, reconnect %d B %.0f ms%n", name, cold.protocol(), cold.firstBytes(),
                             cold.bytes(), cold.millis(), resumed.protocol(), resumed.firstBytes(), resumed.bytes(),
                             resumed.millis());
-                    table.append(String.format(Locale.ROOT, "%-26s %10d %10d %8.2f %10.0f %10.0f %8.2f%n", name,
-                            cold.bytes(), resumed.bytes(), (double) resumed.bytes() / cold.bytes(), cold.millis(),
-                            resumed.millis(), resumed.millis() / cold.millis()));
+                    cases.add(new Case(mutualTls, delay, cold, resumed));
                 }
             }
-            System.out.println("A TLS reconnect up to CONNACK: cold = policy modern (TLS 1.3 full handshake), resumed = "
-                    + "policy constrained (TLS 1.2 resumed); median of " + RECONNECTS + "; ratio = resumed / cold:");
-            System.out.print(table);
+            return cases;
         } finally {
             broker.destroy();
             broker.waitFor(10, TimeUnit.SECONDS);

@@ -26,7 +26,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * <p>Run: {@code mvn -Pbenchmark verify -pl bundles/io.uplink.cloud.mqtt} (needs mosquitto on the PATH), or
  * {@code main(messages, rounds)} from the test class path.
  */
-final class ThroughputBenchmark {
+public final class ThroughputBenchmark {
 
     private static final int WINDOW = 10;
     private static final byte[] PAYLOAD = new byte[100];
@@ -36,9 +36,31 @@ final class ThroughputBenchmark {
         main(new String[0]);
     }
 
+    /** Medians in messages per second, and the syncs per message of the 8-publisher run. */
+    public record Result(int messages, int rounds, double rawMemory, double rawFile, double syncOne,
+            double syncEight, double syncsPerMessage, double batched) {
+    }
+
     public static void main(String[] args) throws Exception {
         int messages = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        Result r = measure(messages, rounds);
+        double rawMedian = r.rawMemory();
+        System.out.printf("QoS 1, %d x %d-byte messages, window %d, loopback mosquitto, medians of %d rounds:%n",
+                messages, PAYLOAD.length, WINDOW, rounds);
+        System.out.printf("| path | msg/s | ratio to raw Paho (memory) |%n|---|---|---|%n");
+        System.out.printf("| raw Paho, memory persistence | %.0f | 1.00 |%n", rawMedian);
+        System.out.printf("| raw Paho, file persistence | %.0f | %.2f |%n", r.rawFile(), r.rawFile() / rawMedian);
+        System.out.printf("| Uplink sync, 1 publisher | %.0f | %.2f (vs Paho file %.2f) |%n", r.syncOne(),
+                r.syncOne() / rawMedian, r.syncOne() / r.rawFile());
+        System.out.printf("| Uplink sync, 8 publishers (%.3f syncs/msg) | %.0f | %.2f |%n", r.syncsPerMessage(),
+                r.syncEight(), r.syncEight() / rawMedian);
+        System.out.printf("| Uplink batched 200 ms, 1 publisher | %.0f | %.2f |%n", r.batched(),
+                r.batched() / rawMedian);
+    }
+
+    /** Runs every path {@code rounds} times, alternating, against one mosquitto; prints each round. */
+    public static Result measure(int messages, int rounds) throws Exception {
         Path dir = Files.createTempDirectory("uplink-bench");
         try (Mosquitto broker = new Mosquitto(dir)) {
             rawPaho(broker.port, 2_000, null); // warm-up of every path, not counted
@@ -60,19 +82,8 @@ final class ThroughputBenchmark {
                         + "8 threads %.0f (%.3f syncs/msg), batched 1 thread %.0f msg/s%n", r + 1, raw[r], rawFile[r],
                         one[r], eight[r], syncsPerMessage[r], batched[r]);
             }
-            double rawMedian = median(raw);
-            System.out.printf("QoS 1, %d x %d-byte messages, window %d, loopback mosquitto, medians of %d rounds:%n",
-                    messages, PAYLOAD.length, WINDOW, rounds);
-            System.out.printf("| path | msg/s | ratio to raw Paho (memory) |%n|---|---|---|%n");
-            System.out.printf("| raw Paho, memory persistence | %.0f | 1.00 |%n", rawMedian);
-            System.out.printf("| raw Paho, file persistence | %.0f | %.2f |%n", median(rawFile),
-                    median(rawFile) / rawMedian);
-            System.out.printf("| Uplink sync, 1 publisher | %.0f | %.2f (vs Paho file %.2f) |%n", median(one),
-                    median(one) / rawMedian, median(one) / median(rawFile));
-            System.out.printf("| Uplink sync, 8 publishers (%.3f syncs/msg) | %.0f | %.2f |%n",
-                    median(syncsPerMessage), median(eight), median(eight) / rawMedian);
-            System.out.printf("| Uplink batched 200 ms, 1 publisher | %.0f | %.2f |%n", median(batched),
-                    median(batched) / rawMedian);
+            return new Result(messages, rounds, median(raw), median(rawFile), median(one), median(eight),
+                    median(syncsPerMessage), median(batched));
         }
     }
 
