@@ -10,12 +10,25 @@ package io.uplink.cloud;
  * @param batchMillis the batched mode's sync interval; 0 in the other modes
  * @param accepted messages accepted since the queue was opened
  * @param syncs syncs (fsync) since the queue was opened
- * @param writes write operations on the queue file since it was opened
+ * @param writes write operations on the queue's files since it was opened
  * @param damage what was found damaged in the queue file when it was opened (recovered, lost, where the damaged
  *        original is kept); empty when it was intact
+ * @param bytesWritten bytes written to the queue's files since it was opened (what wears flash), or -1 where the
+ *        queue cannot count them (since 1.4)
  * @since 1.2
  */
-public record QueueStatus(String durability, long batchMillis, long accepted, long syncs, long writes, String damage) {
+public record QueueStatus(String durability, long batchMillis, long accepted, long syncs, long writes, String damage,
+        long bytesWritten) {
+
+    /** As in 1.2 and 1.3, without the bytes written (-1: not counted). */
+    public QueueStatus(String durability, long batchMillis, long accepted, long syncs, long writes, String damage) {
+        this(durability, batchMillis, accepted, syncs, writes, damage, -1);
+    }
+
+    /** Bytes written per accepted message (0 when nothing was accepted, -1 when not counted); since 1.4. */
+    public double bytesWrittenPerMessage() {
+        return bytesWritten < 0 ? -1 : accepted == 0 ? 0 : (double) bytesWritten / accepted;
+    }
 
     /** Syncs per accepted message (0 when nothing was accepted): 1.0 without group commit, lower with it. */
     public double syncsPerMessage() {

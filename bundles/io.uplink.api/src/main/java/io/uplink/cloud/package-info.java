@@ -6,7 +6,7 @@
  *
  * @since 1.0
  */
-@Version("1.3.0")
+@Version("1.4.0")
 @Export
 package io.uplink.cloud;
 

@@ -221,6 +221,8 @@ public final class UplinkConsolePlugin extends HttpServlet {
                 qj.put("syncs", q.syncs());
                 qj.put("writes", q.writes());
                 qj.put("syncs_per_message", Math.round(q.syncsPerMessage() * 1000) / 1000.0);
+                qj.put("bytes_written", q.bytesWritten());
+                qj.put("bytes_written_per_message", Math.round(q.bytesWrittenPerMessage() * 10) / 10.0);
                 qj.put("damage", q.damage());
                 j.put("queue", qj);
             });

@@ -229,7 +229,8 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         StoreAndForwardQueue.Stats st = queue.stats();
         return java.util.Optional.of(new io.uplink.cloud.QueueStatus(queue.durability().name().toLowerCase(
                 java.util.Locale.ROOT), queue.durability() == StoreAndForwardQueue.Durability.BATCHED
-                        ? settings.queueBatchMillis() : 0, st.accepted(), st.syncs(), st.writes(), queue.damage()));
+                        ? settings.queueBatchMillis() : 0, st.accepted(), st.syncs(), st.writes(), queue.damage(),
+                st.bytesWritten()));
     }
 
     @Override

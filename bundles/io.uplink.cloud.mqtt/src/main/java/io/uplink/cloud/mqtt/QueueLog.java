@@ -44,6 +44,7 @@ final class QueueLog implements AutoCloseable {
     private final int capacity;
     private long position = HEADER;
     private long writes;
+    private long bytesWritten;
 
     private QueueLog(Path path, FileChannel channel, int capacity) {
         this.path = path;
@@ -159,6 +160,7 @@ final class QueueLog implements AutoCloseable {
         channel.force(false);
         position += need;
         writes++;
+        bytesWritten += need;
     }
 
     /** Starts the log over: every id up to {@code base} is synced in the queue file. */
@@ -171,11 +173,17 @@ final class QueueLog implements AutoCloseable {
         channel.force(false);
         position = HEADER;
         writes++;
+        bytesWritten += HEADER;
     }
 
     /** Write operations (each followed by a sync) since the log was opened. */
     long writes() {
         return writes;
+    }
+
+    /** Bytes written since the log was opened (the zero fill of a new log not counted). */
+    long bytesWritten() {
+        return bytesWritten;
     }
 
     Path path() {

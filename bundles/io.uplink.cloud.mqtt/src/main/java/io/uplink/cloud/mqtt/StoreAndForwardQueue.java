@@ -61,9 +61,10 @@ final class StoreAndForwardQueue implements AutoCloseable {
 
     /**
      * What the queue did to the disk since it was opened, for the status (flash wear): messages accepted, syncs (each
-     * an fsync, the costly part on flash), and write operations as the file store counts them.
+     * an fsync, the costly part on flash), write operations and bytes written (-1 when the H2 in use does not let
+     * them be counted) to the file and its log.
      */
-    record Stats(long accepted, long syncs, long writes) {
+    record Stats(long accepted, long syncs, long writes, long bytesWritten) {
     }
 
     /** A queued message. */
@@ -573,8 +574,37 @@ final class StoreAndForwardQueue implements AutoCloseable {
     }
 
     synchronized Stats stats() {
+        long fileBytes = fileBytesWritten(store);
         return new Stats(accepted, syncs, (store.getFileStore() == null ? 0 : store.getFileStore().getWriteCount())
-                + (log == null ? 0 : log.writes()));
+                + (log == null ? 0 : log.writes()), fileBytes < 0 ? -1 : fileBytes + (log == null ? 0
+                        : log.bytesWritten()));
+    }
+
+    /**
+     * Bytes H2 wrote to the queue file: H2 2.1 (Kura 5's) has {@code FileStore.getWriteBytes()}; 2.2 and later keep
+     * the count only in the protected field {@code writeBytes}, read here by reflection. -1 when neither is there.
+     */
+    private static long fileBytesWritten(MVStore store) {
+        Object fileStore = store.getFileStore();
+        if (fileStore == null) {
+            return 0;
+        }
+        try {
+            return (Long) fileStore.getClass().getMethod("getWriteBytes").invoke(fileStore);
+        } catch (ReflectiveOperationException | RuntimeException noMethod) {
+            for (Class<?> c = fileStore.getClass(); c != null; c = c.getSuperclass()) {
+                try {
+                    java.lang.reflect.Field f = c.getDeclaredField("writeBytes");
+                    f.setAccessible(true);
+                    return ((java.util.concurrent.atomic.AtomicLong) f.get(fileStore)).get();
+                } catch (NoSuchFieldException notHere) {
+                    // look in the superclass
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    return -1;
+                }
+            }
+            return -1;
+        }
     }
 
     Durability durability() {

@@ -209,6 +209,7 @@ class StoreAndForwardQueueTest {
             StoreAndForwardQueue.Stats st = q.stats();
             assertThat(st.accepted()).isEqualTo(threads * each);
             assertThat(st.syncs()).as("group commit").isLessThan(threads * each).isPositive();
+            assertThat(st.bytesWritten()).as("at least each record once").isGreaterThan(threads * each * 20L);
             assertThat(q.size()).isEqualTo(threads * each);
         }
         try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 10_000, 1 << 24)) {
