@@ -70,7 +70,10 @@ final class MqttV5Session implements MqttSession {
             MqttConnectionOptions o = new MqttConnectionOptions();
             o.setSocketFactory(spec.sockets());
             o.setCleanStart(spec.cleanSession());
-            o.setSessionExpiryInterval(spec.cleanSession() ? 0L : SESSION_EXPIRY_SECONDS);
+            if (!spec.cleanSession()) {
+                // Absent means 0, the session ends with the connection: 5 bytes less in every CONNECT.
+                o.setSessionExpiryInterval(SESSION_EXPIRY_SECONDS);
+            }
             o.setKeepAliveInterval(spec.keepAliveSeconds());
             o.setConnectionTimeout(spec.connectTimeoutSeconds());
             o.setAutomaticReconnect(false);
