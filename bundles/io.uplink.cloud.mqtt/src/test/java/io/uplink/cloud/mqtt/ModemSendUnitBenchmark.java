@@ -91,8 +91,9 @@ final class ModemSendUnitBenchmark {
             }
             System.out.println("Host TLS over the emulated BG95 (AT+QISEND <= 1460 B), " + MESSAGES
                     + " QoS 1 messages each, counted after the connection is up; per message: AT+QISEND commands and "
-                    + "the bytes they carried, as the engine writes records and with records capped to the send unit (sends and bytes "
-                    + "include the retries after SEND FAIL, counted in the last column, as is / capped):");
+                    + "the bytes they carried, as the engine writes records and with records capped to the send unit "
+                    + "(sends and bytes include the retries after SEND FAIL, counted in the last column, as is / "
+                    + "capped):");
             System.out.print(table);
         } finally {
             broker.destroy();
