@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import io.uplink.cloud.EndpointProfile;
+import io.uplink.tls.CipherPolicy;
 import io.uplink.tls.TlsClientProfile;
 import io.uplink.tls.bc.BcTlsEngine;
 import io.uplink.tls.bc.TestPki;
@@ -29,7 +30,9 @@ import io.uplink.transport.os.SocketSettings;
  * same 60-byte JSON payloads on one topic, QoS 1, MQTT 3.1.1 and 5, plain and TLS 1.3 (ECDSA P-256 test PKI), to a
  * real mosquitto, in the same run. Each client runs twice: without a message (the bytes of one connection: TCP payload
  * of the TLS handshake, CONNECT/CONNACK, DISCONNECT and the TLS close) and with {@value #MESSAGES} messages; the
- * difference over {@value #MESSAGES} is the steady-state cost of a message (PUBLISH, PUBACK, TLS records).
+ * difference over {@value #MESSAGES} is the steady-state cost of a message (PUBLISH, PUBACK, TLS records). Last, TLS
+ * 1.2, where Uplink (policy constrained) resumes: its run without a message reconnects once, and the resumed
+ * connection is set against mosquitto_pub's, which is a full handshake every time.
  *
  * <p>Run: {@code mvn -o -Pbenchmark test -pl bundles/io.uplink.cloud.mqtt -Dtest=BytesOnAirBenchmark}.
  */
@@ -44,8 +47,11 @@ final class BytesOnAirBenchmark {
         main(new String[0]);
     }
 
-    /** Bytes of one connection and of one message. */
-    private record Figures(long connection, double message) {
+    /** Bytes of one connection and of one message; for Uplink also of a reconnect (0: not measured). */
+    private record Figures(long connection, double message, long reconnect) {
+        Figures(long connection, double message) {
+            this(connection, message, 0);
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -77,15 +83,24 @@ final class BytesOnAirBenchmark {
             for (boolean secure : new boolean[] { false, true }) {
                 int port = secure ? tls : plain;
                 String link = secure ? "TLS 1.3" : "plain";
-                Figures u3 = uplink(dir, pki, port, secure, "3.1.1", lines);
-                Figures m3 = mosquittoPub(dir, pki, port, secure, "mqttv311", false, lines);
+                Figures u3 = uplink(dir, pki, port, secure, "3.1.1", CipherPolicy.MODERN, lines);
+                Figures m3 = mosquittoPub(pki, port, secure, null, "mqttv311", false, lines);
                 row(table, "MQTT 3.1.1, " + link, m3, u3);
-                Figures u5 = uplink(dir, pki, port, secure, "5", lines);
-                Figures m5 = mosquittoPub(dir, pki, port, secure, "mqttv5", false, lines);
+                Figures u5 = uplink(dir, pki, port, secure, "5", CipherPolicy.MODERN, lines);
+                Figures m5 = mosquittoPub(pki, port, secure, null, "mqttv5", false, lines);
                 row(table, "MQTT 5 (Uplink: aliases), " + link, m5, u5);
-                Figures m5a = mosquittoPub(dir, pki, port, secure, "mqttv5", true, lines);
+                Figures m5a = mosquittoPub(pki, port, secure, null, "mqttv5", true, lines);
                 row(table, "MQTT 5, " + link + ", mosquitto_pub topic-alias", m5a, u5);
             }
+            // TLS 1.2, which Uplink resumes (policy constrained); every mosquitto_pub run is a full handshake.
+            Figures u12 = uplink(dir, pki, tls, true, "5", CipherPolicy.CONSTRAINED, lines);
+            Path tls12 = Files.writeString(dir.resolve("openssl-tls12.cnf"), String.join("\n",
+                    "openssl_conf = uplink_conf", "[uplink_conf]", "ssl_conf = uplink_ssl", "[uplink_ssl]",
+                    "system_default = uplink_tls12", "[uplink_tls12]", "MaxProtocol = TLSv1.2", ""));
+            Figures m12 = mosquittoPub(pki, tls, true, tls12, "mqttv5", true, lines);
+            row(table, "MQTT 5, TLS 1.2, mp topic-alias, first conn.", m12, u12);
+            row(table, "MQTT 5, TLS 1.2, mp topic-alias, U resumed", m12, new Figures(u12.reconnect(),
+                    u12.message()));
             System.out.println("Bytes on the wire (TCP payload, both ways): one connection (connect, TLS handshake, "
                     + "close) and one steady-state message (" + PAYLOAD + " B JSON on '" + TOPIC + "', QoS 1, mean of "
                     + MESSAGES + "); mp = mosquitto_pub -l, U = Uplink, ratio = U / mp:");
@@ -103,15 +118,16 @@ final class BytesOnAirBenchmark {
     }
 
     private static Figures uplink(Path dir, TestPki.Pki pki, int port, boolean secure, String version,
-            List<String> lines) throws Exception {
-        long none = uplinkRun(dir, pki, port, secure, version, List.of());
-        long all = uplinkRun(dir, pki, port, secure, version, lines);
-        return new Figures(none, (double) (all - none) / lines.size());
+            CipherPolicy policy, List<String> lines) throws Exception {
+        long[] none = uplinkRun(dir, pki, port, secure, version, policy, List.of(), policy == CipherPolicy.CONSTRAINED);
+        long[] all = uplinkRun(dir, pki, port, secure, version, policy, lines, false);
+        return new Figures(none[0], (double) (all[0] - none[0]) / lines.size(), none.length > 1 ? none[1] : 0);
     }
 
-    private static long uplinkRun(Path dir, TestPki.Pki pki, int port, boolean secure, String version,
-            List<String> lines) throws Exception {
-        BcTlsEngine engine = new BcTlsEngine(List.of(), 0, Clock.systemUTC());
+    /** Bytes of each connection the run made: one, or two when {@code reconnect} asks for a second. */
+    private static long[] uplinkRun(Path dir, TestPki.Pki pki, int port, boolean secure, String version,
+            CipherPolicy policy, List<String> lines, boolean reconnect) throws Exception {
+        BcTlsEngine engine = new BcTlsEngine(List.of(), 8, Clock.systemUTC());
         OsSocketTransport os = new OsSocketTransport(SocketSettings.DEFAULTS);
         try (LatencyProxy proxy = new LatencyProxy("127.0.0.1", port, 0, 0)) {
             EndpointSettings s = new EndpointSettings("bytes", EndpointProfile.GENERIC, "127.0.0.1", proxy.port(),
@@ -120,7 +136,8 @@ final class BytesOnAirBenchmark {
             Path queue = Files.createTempFile(dir, "queue", ".mv");
             Files.delete(queue);
             try (MqttCloudConnection c = new MqttCloudConnection(s, queue, () -> os, () -> engine,
-                    () -> TlsClientProfile.builder("localhost").trustAnchors(List.of(pki.ca().cert())))) {
+                    () -> TlsClientProfile.builder("localhost").cipherPolicy(policy)
+                            .trustAnchors(List.of(pki.ca().cert())))) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (c.connects() < 1) {
                     if (System.nanoTime() > deadline) {
@@ -137,23 +154,40 @@ final class BytesOnAirBenchmark {
                     }
                     Thread.sleep(5);
                 }
-                if (secure && !c.path().contains("TLSv1.3")) {
-                    throw new IllegalStateException("wanted TLS 1.3, got " + c.path());
+                String wanted = policy == CipherPolicy.CONSTRAINED ? "TLSv1.2" : "TLSv1.3";
+                if (secure && !c.path().contains(wanted)) {
+                    throw new IllegalStateException("wanted " + wanted + ", got " + c.path());
+                }
+                if (reconnect) {
+                    c.serviceGone(engine); // closes the connection; the worker makes it again at once
+                    while (c.connects() < 2) {
+                        if (System.nanoTime() > deadline) {
+                            throw new IllegalStateException("no reconnection: " + c.lastProblem());
+                        }
+                        Thread.sleep(5);
+                    }
+                    if (!c.path().contains("(resumed)")) {
+                        throw new IllegalStateException("the reconnection was not resumed: " + c.path());
+                    }
                 }
             }
-            return total(proxy);
+            return totals(proxy);
         }
     }
 
-    private static Figures mosquittoPub(Path dir, TestPki.Pki pki, int port, boolean secure, String version,
+    /**
+     * @param opensslConf an OpenSSL configuration for mosquitto_pub, or null for the system's (its
+     *        {@code --tls-version} sets only the lowest version)
+     */
+    private static Figures mosquittoPub(TestPki.Pki pki, int port, boolean secure, Path opensslConf, String version,
             boolean alias, List<String> lines) throws Exception {
-        long none = mosquittoPubRun(pki, port, secure, version, alias, List.of());
-        long all = mosquittoPubRun(pki, port, secure, version, alias, lines);
+        long none = mosquittoPubRun(pki, port, secure, opensslConf, version, alias, List.of());
+        long all = mosquittoPubRun(pki, port, secure, opensslConf, version, alias, lines);
         return new Figures(none, (double) (all - none) / lines.size());
     }
 
-    private static long mosquittoPubRun(TestPki.Pki pki, int port, boolean secure, String version, boolean alias,
-            List<String> lines) throws Exception {
+    private static long mosquittoPubRun(TestPki.Pki pki, int port, boolean secure, Path opensslConf, String version,
+            boolean alias, List<String> lines) throws Exception {
         try (LatencyProxy proxy = new LatencyProxy("127.0.0.1", port, 0, 0)) {
             List<String> cmd = new ArrayList<>(List.of("mosquitto_pub", "-h", secure ? "localhost" : "127.0.0.1", "-p",
                     String.valueOf(proxy.port()), "-i", "mosqpb-bytes", "-t", TOPIC, "-q", "1", "-l", "-V", version));
@@ -163,7 +197,11 @@ final class BytesOnAirBenchmark {
             if (alias) {
                 cmd.addAll(List.of("-D", "publish", "topic-alias", "1"));
             }
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            if (opensslConf != null) {
+                pb.environment().put("OPENSSL_CONF", opensslConf.toString());
+            }
+            Process p = pb.start();
             try (OutputStream in = p.getOutputStream()) {
                 for (String line : lines) {
                     in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
@@ -174,19 +212,19 @@ final class BytesOnAirBenchmark {
                 throw new IllegalStateException("mosquitto_pub failed: " + new String(p.getInputStream()
                         .readAllBytes(), StandardCharsets.UTF_8));
             }
-            return total(proxy);
+            long[] t = totals(proxy);
+            if (t.length != 1) {
+                throw new IllegalStateException("expected one connection, saw " + t.length);
+            }
+            return t[0];
         }
     }
 
-    /** Both directions of the one connection, once the proxy has seen it end. */
-    private static long total(LatencyProxy proxy) throws InterruptedException {
+    /** Both directions of each connection, once the proxy has seen them end. */
+    private static long[] totals(LatencyProxy proxy) throws InterruptedException {
         Thread.sleep(300);
-        List<LatencyProxy.Trace> traces = proxy.traces();
-        if (traces.size() != 1) {
-            throw new IllegalStateException("expected one connection, saw " + traces.size());
-        }
-        LatencyProxy.Trace t = traces.get(0);
-        return t.bytes(LatencyProxy.Direction.UP) + t.bytes(LatencyProxy.Direction.DOWN);
+        return proxy.traces().stream().mapToLong(t -> t.bytes(LatencyProxy.Direction.UP)
+                + t.bytes(LatencyProxy.Direction.DOWN)).toArray();
     }
 
     private static int freePort() throws IOException {
