@@ -36,25 +36,51 @@ import io.uplink.transport.os.SocketSettings;
  *
  * <p>Run: {@code mvn -o -Pbenchmark test -pl bundles/io.uplink.cloud.mqtt -Dtest=BytesOnAirBenchmark}.
  */
-final class BytesOnAirBenchmark {
+public final class BytesOnAirBenchmark {
 
     private static final int MESSAGES = 100;
     private static final int PAYLOAD = 60;
     private static final String TOPIC = "devices/gateway-0001/telemetry";
 
     @org.junit.jupiter.api.Test
-    void measure() throws Exception {
+    void printTable() throws Exception {
         main(new String[0]);
     }
 
     /** Bytes of one connection and of one message; for Uplink also of a reconnect (0: not measured). */
-    private record Figures(long connection, double message, long reconnect) {
+    public record Figures(long connection, double message, long reconnect) {
         Figures(long connection, double message) {
             this(connection, message, 0);
         }
     }
 
+    /** One case: mosquitto_pub's figures (the baseline) and Uplink's. */
+    public record Row(String name, Figures mosquittoPub, Figures uplink) {
+        public double connectionRatio() {
+            return (double) uplink.connection() / mosquittoPub.connection();
+        }
+
+        public double messageRatio() {
+            return uplink.message() / mosquittoPub.message();
+        }
+    }
+
     public static void main(String[] args) throws Exception {
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-44s %9s %9s %6s %9s %9s %6s%n",
+                "case (Uplink against mosquitto_pub)", "conn mp", "conn U", "ratio", "msg mp", "msg U", "ratio"));
+        for (Row r : measure()) {
+            table.append(String.format(Locale.ROOT, "%-44s %9d %9d %6.2f %9.1f %9.1f %6.2f%n", r.name(),
+                    r.mosquittoPub().connection(), r.uplink().connection(), r.connectionRatio(),
+                    r.mosquittoPub().message(), r.uplink().message(), r.messageRatio()));
+        }
+        System.out.println("Bytes on the wire (TCP payload, both ways): one connection (connect, TLS handshake, "
+                + "close) and one steady-state message (" + PAYLOAD + " B JSON on '" + TOPIC + "', QoS 1, mean of "
+                + MESSAGES + "); mp = mosquitto_pub -l, U = Uplink, ratio = U / mp:");
+        System.out.print(table);
+    }
+
+    /** Every case against one mosquitto (plain and TLS listeners); needs mosquitto and mosquitto_pub on the PATH. */
+    public static List<Row> measure() throws Exception {
         Path dir = Files.createTempDirectory("uplink-bytes");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         TestPki.Pki pki = TestPki.create(dir.resolve("pki"), false, "localhost");
@@ -78,19 +104,18 @@ final class BytesOnAirBenchmark {
                 String json = String.format(Locale.ROOT, "{\"seq\":%d,\"t\":21.5,\"h\":40.2,\"ts\":1764857000", i);
                 lines.add(json + " ".repeat(PAYLOAD - 1 - json.length()) + "}");
             }
-            StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-44s %9s %9s %6s %9s %9s %6s%n",
-                    "case (Uplink against mosquitto_pub)", "conn mp", "conn U", "ratio", "msg mp", "msg U", "ratio"));
+            List<Row> rows = new ArrayList<>();
             for (boolean secure : new boolean[] { false, true }) {
                 int port = secure ? tls : plain;
                 String link = secure ? "TLS 1.3" : "plain";
                 Figures u3 = uplink(dir, pki, port, secure, "3.1.1", CipherPolicy.MODERN, lines);
                 Figures m3 = mosquittoPub(pki, port, secure, null, "mqttv311", false, lines);
-                row(table, "MQTT 3.1.1, " + link, m3, u3);
+                rows.add(new Row("MQTT 3.1.1, " + link, m3, u3));
                 Figures u5 = uplink(dir, pki, port, secure, "5", CipherPolicy.MODERN, lines);
                 Figures m5 = mosquittoPub(pki, port, secure, null, "mqttv5", false, lines);
-                row(table, "MQTT 5 (Uplink: aliases), " + link, m5, u5);
+                rows.add(new Row("MQTT 5 (Uplink: aliases), " + link, m5, u5));
                 Figures m5a = mosquittoPub(pki, port, secure, null, "mqttv5", true, lines);
-                row(table, "MQTT 5, " + link + ", mosquitto_pub topic-alias", m5a, u5);
+                rows.add(new Row("MQTT 5, " + link + ", mosquitto_pub topic-alias", m5a, u5));
             }
             // TLS 1.2, which Uplink resumes (policy constrained); every mosquitto_pub run is a full handshake.
             Figures u12 = uplink(dir, pki, tls, true, "5", CipherPolicy.CONSTRAINED, lines);
@@ -98,23 +123,14 @@ final class BytesOnAirBenchmark {
                     "openssl_conf = uplink_conf", "[uplink_conf]", "ssl_conf = uplink_ssl", "[uplink_ssl]",
                     "system_default = uplink_tls12", "[uplink_tls12]", "MaxProtocol = TLSv1.2", ""));
             Figures m12 = mosquittoPub(pki, tls, true, tls12, "mqttv5", true, lines);
-            row(table, "MQTT 5, TLS 1.2, mp topic-alias, first conn.", m12, u12);
-            row(table, "MQTT 5, TLS 1.2, mp topic-alias, U resumed", m12, new Figures(u12.reconnect(),
-                    u12.message()));
-            System.out.println("Bytes on the wire (TCP payload, both ways): one connection (connect, TLS handshake, "
-                    + "close) and one steady-state message (" + PAYLOAD + " B JSON on '" + TOPIC + "', QoS 1, mean of "
-                    + MESSAGES + "); mp = mosquitto_pub -l, U = Uplink, ratio = U / mp:");
-            System.out.print(table);
+            rows.add(new Row("MQTT 5, TLS 1.2, mp topic-alias, first conn.", m12, u12));
+            rows.add(new Row("MQTT 5, TLS 1.2, mp topic-alias, U resumed", m12, new Figures(u12.reconnect(),
+                    u12.message())));
+            return rows;
         } finally {
             broker.destroy();
             broker.waitFor(10, TimeUnit.SECONDS);
         }
-    }
-
-    private static void row(StringBuilder table, String name, Figures mp, Figures u) {
-        table.append(String.format(Locale.ROOT, "%-44s %9d %9d %6.2f %9.1f %9.1f %6.2f%n", name, mp.connection(),
-                u.connection(), (double) u.connection() / mp.connection(), mp.message(), u.message(),
-                u.message() / mp.message()));
     }
 
     private static Figures uplink(Path dir, TestPki.Pki pki, int port, boolean secure, String version,

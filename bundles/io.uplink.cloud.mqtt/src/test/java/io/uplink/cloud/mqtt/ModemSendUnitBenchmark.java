@@ -46,18 +46,40 @@ import io.uplink.tls.bc.TestPki;
  *
  * <p>Run: {@code mvn -o -Pbenchmark test -pl bundles/io.uplink.cloud.mqtt -Dtest=ModemSendUnitBenchmark}.
  */
-final class ModemSendUnitBenchmark {
+public final class ModemSendUnitBenchmark {
 
     private static final int MESSAGES = 10;
     private static final int[] PAYLOADS = { 100, 1024, 4096, 16384 };
     private static final int SEND_UNIT = 1460;
 
     @org.junit.jupiter.api.Test
-    void measure() throws Exception {
+    void printTable() throws Exception {
         main(new String[0]);
     }
 
+    /** Per message, as the engine writes records and with records capped to the send unit. */
+    public record Row(String tls, int payload, double sends, double cappedSends, double bytes, double cappedBytes,
+            long retries, long cappedRetries) {
+    }
+
     public static void main(String[] args) throws Exception {
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-8s %-8s %10s %10s %10s %10s %8s%n",
+                "TLS", "payload", "sends", "capped", "bytes", "capped", "retries"));
+        for (Row r : measure()) {
+            table.append(String.format(Locale.ROOT, "%-8s %-8d %10.2f %10.2f %10.1f %10.1f %4d/%-4d%n", r.tls(),
+                    r.payload(), r.sends(), r.cappedSends(), r.bytes(), r.cappedBytes(), r.retries(),
+                    r.cappedRetries()));
+        }
+        System.out.println("Host TLS over the emulated BG95 (AT+QISEND <= 1460 B), " + MESSAGES
+                + " QoS 1 messages each, counted after the connection is up; per message: AT+QISEND commands and "
+                + "the bytes they carried, as the engine writes records and with records capped to the send unit "
+                + "(sends and bytes include the retries after SEND FAIL, counted in the last column, as is / "
+                + "capped):");
+        System.out.print(table);
+    }
+
+    /** Every TLS version and payload size against one mosquitto; needs mosquitto on the PATH. */
+    public static List<Row> measure() throws Exception {
         Path dir = Files.createTempDirectory("uplink-send-unit");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         TestPki.Pki pki = TestPki.create(dir.resolve("pki"), false, "localhost");
@@ -77,24 +99,16 @@ final class ModemSendUnitBenchmark {
                 .redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
         try {
             awaitPort(port);
-            StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
-                    "%-8s %-8s %10s %10s %10s %10s %8s%n", "TLS", "payload", "sends", "capped", "bytes", "capped",
-                    "retries"));
+            List<Row> rows = new java.util.ArrayList<>();
             for (String version : new String[] { "TLSv1.3", "TLSv1.2" }) {
                 for (int size : PAYLOADS) {
                     long[] r = run(dir, pki, port, version, size, 0);
                     long[] c = run(dir, pki, port, version, size, CappedRecords.plaintextFor(SEND_UNIT, version));
-                    table.append(String.format(Locale.ROOT, "%-8s %-8d %10.2f %10.2f %10.1f %10.1f %4d/%-4d%n",
-                            version, size, (double) r[0] / MESSAGES, (double) c[0] / MESSAGES,
+                    rows.add(new Row(version, size, (double) r[0] / MESSAGES, (double) c[0] / MESSAGES,
                             (double) r[1] / MESSAGES, (double) c[1] / MESSAGES, r[2], c[2]));
                 }
             }
-            System.out.println("Host TLS over the emulated BG95 (AT+QISEND <= 1460 B), " + MESSAGES
-                    + " QoS 1 messages each, counted after the connection is up; per message: AT+QISEND commands and "
-                    + "the bytes they carried, as the engine writes records and with records capped to the send unit "
-                    + "(sends and bytes include the retries after SEND FAIL, counted in the last column, as is / "
-                    + "capped):");
-            System.out.print(table);
+            return rows;
         } finally {
             broker.destroy();
             broker.waitFor(10, TimeUnit.SECONDS);
