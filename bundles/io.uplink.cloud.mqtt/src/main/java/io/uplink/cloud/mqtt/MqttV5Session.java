@@ -22,6 +22,14 @@ import org.slf4j.LoggerFactory;
  * MQTT 5 on Paho's v5 async client (embedded in this bundle: Kura does not ship it, and its own manifest exports
  * too little to be used as a bundle). The broker's Receive Maximum lowers our in-flight window; reason codes are
  * explained, and a message the broker refuses by reason code is reported instead of being resent forever.
+ *
+ * <p>Topic aliases (OASIS MQTT 5.0, 3.3.2.3.4): when the CONNACK grants a Topic Alias Maximum, Paho (1.2.5,
+ * {@code ClientState.send}) gives each new topic the next alias, first come, up to that maximum: the first PUBLISH on
+ * the topic carries topic and alias, later ones an empty topic and the alias; topics past the maximum go in full. The
+ * table belongs to Paho's client, and each connection gets a new client, so a reconnect starts without aliases, as
+ * the protocol requires. Two things the caller must keep to: publish from one thread (Paho gives the alias and queues
+ * the packet in two steps, so a concurrent publish could overtake the packet that sets the alias), and a publish Paho
+ * refuses may have left an alias the broker never saw, so this session then closes the connection.
  */
 final class MqttV5Session implements MqttSession {
 
@@ -50,6 +58,7 @@ final class MqttV5Session implements MqttSession {
     private volatile MqttAsyncClient client;
     private volatile CommsExecutor threads;
     private volatile int receiveMaximum = 65_535;
+    private volatile int topicAliasMaximum;
 
     @Override
     public void connect(Spec spec, Events events) throws SessionException {
@@ -61,7 +70,10 @@ final class MqttV5Session implements MqttSession {
             MqttConnectionOptions o = new MqttConnectionOptions();
             o.setSocketFactory(spec.sockets());
             o.setCleanStart(spec.cleanSession());
-            o.setSessionExpiryInterval(spec.cleanSession() ? 0L : SESSION_EXPIRY_SECONDS);
+            if (!spec.cleanSession()) {
+                // Absent means 0, the session ends with the connection: 5 bytes less in every CONNECT.
+                o.setSessionExpiryInterval(SESSION_EXPIRY_SECONDS);
+            }
             o.setKeepAliveInterval(spec.keepAliveSeconds());
             o.setConnectionTimeout(spec.connectTimeoutSeconds());
             o.setAutomaticReconnect(false);
@@ -113,6 +125,8 @@ final class MqttV5Session implements MqttSession {
             MqttProperties p = token.getResponseProperties();
             Integer max = p == null ? null : p.getReceiveMaximum();
             receiveMaximum = max == null || max < 1 ? 65_535 : max;
+            Integer aliases = p == null ? null : p.getTopicAliasMaximum();
+            topicAliasMaximum = aliases == null ? 0 : aliases;
         } catch (MqttException e) {
             throw new SessionException(explain(e), refusal(e.getReasonCode()), e);
         }
@@ -163,6 +177,14 @@ final class MqttV5Session implements MqttSession {
                 }
             });
         } catch (MqttException e) {
+            if (topicAliasMaximum > 0) {
+                // Paho gives a new topic its alias before it checks the in-flight limit, and keeps the alias when it
+                // refuses the publish: the next publish on that topic would carry an alias the broker never saw
+                // (a protocol error that ends the connection). Only a new connection forgets it.
+                close();
+                throw new SessionException(explain(e) + " The connection is closed and made again: Paho may have "
+                        + "given '" + topic + "' a topic alias the broker never received.", false, e);
+            }
             throw new SessionException(explain(e), false, e);
         }
     }
