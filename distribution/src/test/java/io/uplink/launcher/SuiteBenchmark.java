@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.uplink.cloud.mqtt.BytesOnAirBenchmark;
 import io.uplink.cloud.mqtt.ReconnectBenchmark;
 import io.uplink.cloud.mqtt.ThroughputBenchmark;
 
@@ -61,6 +62,18 @@ final class SuiteBenchmark {
                     f2(row.mosquittoPub()) + " (mosquitto_pub)", ratio, "<= mosquitto_pub (+/- 0.25 RT)",
                     row.uplinkPub() <= row.mosquittoPub() + 0.25));
         }
+
+        System.out.println("== Bytes on the wire per telemetry message and per connection ==");
+        List<Line> perConnection = new ArrayList<>();
+        for (BytesOnAirBenchmark.Row row : BytesOnAirBenchmark.measure()) {
+            lines.add(new Line("Bytes per telemetry message (60 B JSON, QoS 1), " + row.name(),
+                    f1(row.uplink().message()), f1(row.mosquittoPub().message()) + " (mosquitto_pub)",
+                    row.messageRatio(), "<= 1.00", row.messageRatio() <= 1.0));
+            perConnection.add(new Line("Bytes per connection (handshake, CONNECT, close), " + row.name(),
+                    f0(row.uplink().connection()), f0(row.mosquittoPub().connection()) + " (mosquitto_pub)",
+                    row.connectionRatio(), "<= 1.00", row.connectionRatio() <= 1.0));
+        }
+        lines.addAll(perConnection);
 
         System.out.println("== Durable throughput (loopback mosquitto) ==");
         ThroughputBenchmark.Result t = ThroughputBenchmark.measure(messages, rounds);
