@@ -88,6 +88,20 @@ public interface CloudConnection {
             throws CloudException;
 
     /**
+     * Queues a message without waiting for the disk: returns once the message is queued, and says through the
+     * {@link Publication} when it is durable and when it is delivered. One thread can so keep many messages on their
+     * way (as an asynchronous MQTT client does) while each is still stored before it counts as accepted; messages
+     * queued together share one sync. An implementation without a queue of its own accepts at once.
+     *
+     * @throws CloudException as {@link #publish}: the message is refused now and nothing was stored
+     * @since 1.4
+     */
+    default Publication publishAsync(String topic, byte[] payload, int qos, boolean retained) throws CloudException {
+        CompletionStage<DeliveryReceipt> delivered = publish(topic, payload, qos, retained);
+        return new Publication(java.util.concurrent.CompletableFuture.completedFuture(null), delivered);
+    }
+
+    /**
      * Subscribes; the subscription is renewed on every reconnect until closed.
      *
      * @param handler called on a connector thread, one message at a time

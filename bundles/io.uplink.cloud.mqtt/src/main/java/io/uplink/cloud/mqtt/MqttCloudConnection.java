@@ -236,6 +236,20 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     @Override
     public CompletionStage<DeliveryReceipt> publish(String topic, byte[] payload, int qos, boolean retained)
             throws CloudException {
+        return enqueue(topic, payload, qos, retained, null);
+    }
+
+    @Override
+    public io.uplink.cloud.Publication publishAsync(String topic, byte[] payload, int qos, boolean retained)
+            throws CloudException {
+        CompletableFuture<Void> accepted = new CompletableFuture<>();
+        CompletionStage<DeliveryReceipt> receipt = enqueue(topic, payload, qos, retained, accepted);
+        return new io.uplink.cloud.Publication(accepted, accepted.thenCompose(done -> receipt));
+    }
+
+    /** Checks and queues a message; waits for the disk unless {@code accepted} is given (then completed later). */
+    private CompletionStage<DeliveryReceipt> enqueue(String topic, byte[] payload, int qos, boolean retained,
+            CompletableFuture<Void> accepted) throws CloudException {
         checkTopic(topic);
         EndpointProfile p = settings.profile();
         if (qos < 0 || qos > p.maxQos()) {
@@ -255,10 +269,15 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         try {
             // The future is registered under the queue's lock, before the drain (queue.peek) can see the message;
             // the sync that follows runs outside any lock, so publishers accepted together share it.
-            queue.append(topic, payload, qos, retained, accepted -> {
-                id[0] = accepted;
-                futures.put(accepted, f);
-            });
+            java.util.function.LongConsumer register = queued -> {
+                id[0] = queued;
+                futures.put(queued, f);
+            };
+            if (accepted == null) {
+                queue.append(topic, payload, qos, retained, register);
+            } else {
+                queue.appendAsync(topic, payload, qos, retained, register, accepted);
+            }
         } catch (CloudException e) {
             if (id[0] >= 0) {
                 futures.remove(id[0]);

@@ -336,6 +336,12 @@ public final class MqttEndpointComponent implements CloudConnection {
     }
 
     @Override
+    public io.uplink.cloud.Publication publishAsync(String topic, byte[] payload, int qos, boolean retained)
+            throws CloudException {
+        return connection.publishAsync(topic, payload, qos, retained);
+    }
+
+    @Override
     public Subscription subscribe(String topicFilter, int qos, MessageHandler handler) throws CloudException {
         return connection.subscribe(topicFilter, qos, handler);
     }

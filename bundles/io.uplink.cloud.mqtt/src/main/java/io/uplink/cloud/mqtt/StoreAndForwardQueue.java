@@ -82,6 +82,12 @@ final class StoreAndForwardQueue implements AutoCloseable {
     private final String damage;
     private final Durability durability;
     private final Object syncLock = new Object();
+    /** What {@link #appendAsync} callers wait for, by id; completed after each sync. */
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, java.util.concurrent.CompletableFuture<Void>> durableWaiters =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean syncRequested = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Syncs for {@link #appendAsync} callers ({@link Durability#SYNC} only); made on first use. */
+    private java.util.concurrent.ExecutorService syncer; // guarded by this
     private final java.util.concurrent.ScheduledExecutorService batcher;
     /** The write-ahead log ({@link Durability#SYNC} only), written by the thread holding the syncing role. */
     private final QueueLog log;
@@ -399,6 +405,89 @@ final class StoreAndForwardQueue implements AutoCloseable {
      */
     long append(String topic, byte[] payload, int qos, boolean retained, java.util.function.LongConsumer onAccepted)
             throws CloudException {
+        long id = store(topic, payload, qos, retained, onAccepted);
+        if (durability == Durability.SYNC) {
+            awaitDurable(id);
+        }
+        return id;
+    }
+
+    /**
+     * Stores a message without waiting for the sync: {@code durable} completes once it is on disk (in
+     * {@link Durability#SYNC}, by a sync shared with whatever else was appended meanwhile), at once in the other
+     * modes, or exceptionally with {@code queue-write-failed}. {@code onAccepted} as for {@link #append}.
+     *
+     * @throws CloudException {@code queue-full} (nothing stored, {@code durable} left alone)
+     */
+    long appendAsync(String topic, byte[] payload, int qos, boolean retained, java.util.function.LongConsumer onAccepted,
+            java.util.concurrent.CompletableFuture<Void> durable) throws CloudException {
+        long id = store(topic, payload, qos, retained, onAccepted);
+        if (durability != Durability.SYNC) {
+            durable.complete(null);
+            return id;
+        }
+        durableWaiters.put(id, durable);
+        synchronized (syncLock) {
+            if (syncedUpTo >= id) { // a sync that started after the append took it
+                durableWaiters.remove(id);
+                durable.complete(null);
+                return id;
+            }
+        }
+        if (syncRequested.compareAndSet(false, true)) {
+            try {
+                syncer().execute(this::syncForWaiters);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                syncRequested.set(false); // closing: close() completes the waiters
+            }
+        }
+        return id;
+    }
+
+    private synchronized java.util.concurrent.ExecutorService syncer() {
+        if (syncer == null) {
+            syncer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "uplink-queue-sync-" + file.getFileName());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return syncer;
+    }
+
+    /** The syncer's task: makes everything appended so far durable and tells the waiters. */
+    private void syncForWaiters() {
+        syncRequested.set(false); // an append after this point asks again
+        long target;
+        synchronized (this) {
+            target = nextId - 1;
+        }
+        try {
+            awaitDurable(target);
+        } catch (CloudException e) {
+            for (var w : durableWaiters.headMap(target, true).entrySet()) {
+                if (durableWaiters.remove(w.getKey(), w.getValue())) {
+                    w.getValue().completeExceptionally(e);
+                }
+            }
+        }
+    }
+
+    /** Completes the waiters of {@link #appendAsync} whose messages are on disk up to {@code upTo}. */
+    private void releaseDurable(long upTo) {
+        if (durableWaiters.isEmpty()) {
+            return;
+        }
+        for (var w : durableWaiters.headMap(upTo, true).entrySet()) {
+            if (durableWaiters.remove(w.getKey(), w.getValue())) {
+                w.getValue().complete(null);
+            }
+        }
+    }
+
+    /** Puts the message in the map (and in the log's pending records); returns its id. */
+    private long store(String topic, byte[] payload, int qos, boolean retained,
+            java.util.function.LongConsumer onAccepted) throws CloudException {
         byte[] record = encode(topic, payload, qos, retained, Instant.now());
         long id;
         synchronized (this) {
@@ -424,9 +513,6 @@ final class StoreAndForwardQueue implements AutoCloseable {
             state.put(LAST_ACCEPTED, id);
             bytes += record.length;
             accepted++;
-        }
-        if (durability == Durability.SYNC) {
-            awaitDurable(id);
         }
         return id;
     }
@@ -467,11 +553,14 @@ final class StoreAndForwardQueue implements AutoCloseable {
                     + e.getMessage() + "): the message is not on disk.", "Check free space and the disk (df, dmesg); "
                     + "the message was not accepted, publish it again.");
         } finally {
+            long synced;
             synchronized (syncLock) {
                 syncedUpTo = Math.max(syncedUpTo, upTo);
+                synced = syncedUpTo;
                 syncing = false;
                 syncLock.notifyAll();
             }
+            releaseDurable(synced);
         }
     }
 
@@ -657,6 +746,13 @@ final class StoreAndForwardQueue implements AutoCloseable {
         if (batcher != null) {
             batcher.shutdownNow();
         }
+        java.util.concurrent.ExecutorService s;
+        synchronized (this) {
+            s = syncer;
+        }
+        if (s != null) {
+            s.shutdown(); // a sync it runs finishes below; none starts after
+        }
         boolean interrupted = false;
         synchronized (syncLock) {
             while (syncing) { // a sync writing the log or the file finishes first
@@ -685,6 +781,16 @@ final class StoreAndForwardQueue implements AutoCloseable {
         synchronized (syncLock) {
             syncedUpTo = Math.max(syncedUpTo, upTo);
             syncLock.notifyAll();
+        }
+        if (inFile) {
+            releaseDurable(upTo);
+        }
+        for (var w : durableWaiters.entrySet()) { // not written: the close could not sync the file
+            if (durableWaiters.remove(w.getKey(), w.getValue())) {
+                w.getValue().completeExceptionally(new CloudException("queue-write-failed", "The outbound queue "
+                        + file + " was closed and could not be written: the message is not on disk.", "Check free "
+                        + "space and the disk (df, dmesg); publish the message again."));
+            }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();

@@ -165,6 +165,27 @@ class StoreAndForwardMosquittoTest {
     }
 
     @Test
+    void anAsynchronousPublisherIsToldOfAcceptanceThenDelivery() throws Exception {
+        try (Mosquitto broker = new Mosquitto(dir)) {
+            OsSocketTransport os = new OsSocketTransport(SocketSettings.DEFAULTS);
+            try (MqttCloudConnection c = new MqttCloudConnection(settings("async", broker.port), dir.resolve("async.q"),
+                    () -> os, () -> null, null)) {
+                List<io.uplink.cloud.Publication> sent = new java.util.ArrayList<>();
+                for (int i = 0; i < 200; i++) {
+                    sent.add(c.publishAsync("async/" + (i % 3), ("m" + i).getBytes(StandardCharsets.UTF_8), 1, false));
+                }
+                for (io.uplink.cloud.Publication p : sent) {
+                    io.uplink.cloud.DeliveryReceipt r = p.delivered().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                    assertThat(p.accepted().toCompletableFuture()).as("accepted before delivered").isCompleted();
+                    assertThat(r).isNotNull();
+                }
+                assertThat(c.queueStatus().orElseThrow().syncs()).as("shared syncs").isLessThan(200);
+                assertThat(c.queuedMessages()).isZero();
+            }
+        }
+    }
+
+    @Test
     void subscriptionsReceiveMatchingTopicsAndBadFiltersAreRefused() throws Exception {
         try (Mosquitto broker = new Mosquitto(dir)) {
             OsSocketTransport os = new OsSocketTransport(SocketSettings.DEFAULTS);

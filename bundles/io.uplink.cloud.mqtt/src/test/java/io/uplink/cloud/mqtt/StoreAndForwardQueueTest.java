@@ -461,4 +461,50 @@ class StoreAndForwardQueueTest {
             assertThat(QueueLog.read(file)).isEmpty();
         }
     }
+
+    // --- asynchronous acceptance (CloudConnection.publishAsync, io.uplink.cloud 1.4) --------------------------------
+
+    @Test
+    void asynchronousAppendsAreDurableWhenTheirFutureCompletesAndShareSyncs() throws Exception {
+        Path file = dir.resolve("a/async.mv");
+        Path copy;
+        int count = 500;
+        try (StoreAndForwardQueue q = hourlyCheckpoints(file)) {
+            List<java.util.concurrent.CompletableFuture<Void>> durable = new java.util.ArrayList<>();
+            for (int i = 1; i <= count; i++) {
+                java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+                q.appendAsync("t", b("m" + i), 1, false, id -> { }, f);
+                durable.add(f);
+            }
+            java.util.concurrent.CompletableFuture.allOf(durable.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
+                    .get(2, TimeUnit.MINUTES);
+            assertThat(q.stats().syncs()).as("one thread, many messages per sync").isLessThan(count / 2).isPositive();
+            copy = snapshot(file, dir.resolve("b")); // a power cut right after the last future completed
+        }
+        try (StoreAndForwardQueue q = hourlyCheckpoints(copy)) {
+            assertThat(q.size()).isEqualTo(count);
+            assertThat(q.damage()).isEmpty();
+        }
+    }
+
+    @Test
+    void asynchronousAppendsInOtherModesAreAcceptedAtOnceAndWaitersAreToldAtClose() throws Exception {
+        Path file = dir.resolve("async-memory.mv");
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 1000, 1 << 20,
+                StoreAndForwardQueue.Durability.MEMORY, java.time.Duration.ZERO)) {
+            java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+            q.appendAsync("t", b("x"), 1, false, id -> { }, f);
+            assertThat(f).isCompleted();
+        }
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(dir.resolve("async-full.mv"), 1, 1 << 20,
+                StoreAndForwardQueue.Durability.SYNC, java.time.Duration.ZERO, java.time.Duration.ofHours(1))) {
+            java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+            q.appendAsync("t", b("only"), 1, false, id -> { }, f);
+            f.get(1, TimeUnit.MINUTES);
+            java.util.concurrent.CompletableFuture<Void> refused = new java.util.concurrent.CompletableFuture<>();
+            assertThatThrownBy(() -> q.appendAsync("t", b("more"), 1, false, id -> { }, refused))
+                    .isInstanceOf(CloudException.class).hasMessageContaining("full");
+            assertThat(refused).as("nothing stored, nothing to tell").isNotDone();
+        }
+    }
 }
