@@ -16,9 +16,9 @@ import java.util.Optional;
 
 /**
  * The console's HTTPS key store for {@code uplink run}, made by {@link ConsoleTls} in a class loader of its own over
- * lib/ that is closed afterwards. The gateway's class path holds only the launcher and Felix ('bin/uplink run'):
- * every jar a class loader opens keeps its index on the heap while the loader lives, and lib/ (Bouncy Castle, the
- * credential store and the one-shot commands' libraries) would cost the running gateway 2 MiB it needs only for
+ * lib/ that is closed afterwards. The gateway's class path holds only the launcher, Felix and the API ('bin/uplink
+ * run'): every jar a class loader opens keeps its index on the heap while the loader lives, and lib/ (Bouncy Castle,
+ * the credential store and the one-shot commands' libraries) would cost the running gateway 2 MiB it needs only for
  * these few milliseconds at its start.
  */
 final class IsolatedConsoleTls {
