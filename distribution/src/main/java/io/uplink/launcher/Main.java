@@ -43,7 +43,9 @@ public final class Main {
             "",
             "Environment:",
             "  UPLINK_HOME        Installation folder (default: the folder above bin/)",
-            "  UPLINK_JAVA_OPTS   JVM options (default: -Xmx256m -XX:+UseSerialGC)",
+            "  UPLINK_JAVA_OPTS   JVM options (default: -Xms32m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1;",
+            "                     for 'run' they come after the gateway's small-memory defaults, listed in bin/uplink,",
+            "                     and win over them)",
             "",
             "Exit codes: 0 success, 1 failure, 2 bad arguments (a command's help lists any others).");
 
