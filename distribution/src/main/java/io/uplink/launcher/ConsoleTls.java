@@ -81,10 +81,6 @@ final class ConsoleTls {
         }
     }
 
-    Path generatedFile() {
-        return dir.resolve(GENERATED);
-    }
-
     /** The generated self-signed certificate: the one kept from an earlier start, or a new one. */
     Keystore generated(String host) throws IOException {
         Path file = dir.resolve(GENERATED);

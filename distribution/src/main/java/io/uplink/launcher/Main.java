@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Entry point of {@code bin/uplink}: dispatches subcommands. Exit codes: 0 success, 1 failure at run time, 2 bad
@@ -44,23 +43,45 @@ public final class Main {
             "",
             "Environment:",
             "  UPLINK_HOME        Installation folder (default: the folder above bin/)",
-            "  UPLINK_JAVA_OPTS   JVM options (default: -Xmx256m -XX:+UseSerialGC)",
+            "  UPLINK_JAVA_OPTS   JVM options (default: -Xms32m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1;",
+            "                     for 'run' they come after the gateway's small-memory defaults, listed in bin/uplink,",
+            "                     and win over them)",
             "",
             "Exit codes: 0 success, 1 failure, 2 bad arguments (a command's help lists any others).");
 
-    /** Each command's help, for 'uplink help COMMAND'. */
-    private static final Map<String, String> USAGES = Map.ofEntries(
-            Map.entry("run", RunCommand.USAGE),
-            Map.entry("demo", DemoCommand.USAGE),
-            Map.entry("pub", PubCommand.USAGE),
-            Map.entry("sub", SubCommand.USAGE),
-            Map.entry("doctor", DoctorCommand.USAGE),
-            Map.entry("probe", ProbeCommand.USAGE),
-            Map.entry("explain", ExplainCommand.USAGE),
-            Map.entry("passwd", PasswdCommand.USAGE),
-            Map.entry("creds", CredsCommand.USAGE),
-            Map.entry("modem", ModemCommand.USAGE),
-            Map.entry("ota", OtaCommand.USAGE));
+    /**
+     * A command's help, for 'uplink help COMMAND'. A switch rather than a map of every command's text: building such
+     * a map initialises every command class, and with them the libraries of the one-shot commands, on each start
+     * of the gateway too.
+     */
+    private static String usage(String command) {
+        switch (command) {
+        case "run":
+            return RunCommand.USAGE;
+        case "demo":
+            return DemoCommand.USAGE;
+        case "pub":
+            return PubCommand.USAGE;
+        case "sub":
+            return SubCommand.USAGE;
+        case "doctor":
+            return DoctorCommand.USAGE;
+        case "probe":
+            return ProbeCommand.USAGE;
+        case "explain":
+            return ExplainCommand.USAGE;
+        case "passwd":
+            return PasswdCommand.USAGE;
+        case "creds":
+            return CredsCommand.USAGE;
+        case "modem":
+            return ModemCommand.USAGE;
+        case "ota":
+            return OtaCommand.USAGE;
+        default:
+            return USAGE;
+        }
+    }
 
     private Main() {
     }
@@ -106,7 +127,7 @@ public final class Main {
         case "help":
         case "-h":
         case "--help":
-            out.println(rest.isEmpty() ? USAGE : USAGES.getOrDefault(rest.get(0), USAGE));
+            out.println(rest.isEmpty() ? USAGE : usage(rest.get(0)));
             return EXIT_OK;
         case "--version":
             out.println("uplink " + version());

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleException;
@@ -87,11 +86,12 @@ final class RunCommand {
         }
         if (options.help()) {
             out.println(USAGE);
-            ConsoleTls tls = new ConsoleTls(data);
+            Path generated = data.resolve("https").resolve(ConsoleTls.GENERATED);
             out.println();
-            out.println(tls.generatedFingerprint().map(f -> "Generated HTTPS certificate (" + tls.generatedFile()
-                    + "):\n  SHA-256 " + f).orElse("No HTTPS certificate generated yet: the first 'uplink run --https' "
-                            + "generates one and prints its SHA-256 fingerprint."));
+            out.println(IsolatedConsoleTls.generatedFingerprint(home, data)
+                    .map(f -> "Generated HTTPS certificate (" + generated + "):\n  SHA-256 " + f)
+                    .orElse("No HTTPS certificate generated yet: the first 'uplink run --https' generates one and "
+                            + "prints its SHA-256 fingerprint."));
             return Main.EXIT_OK;
         }
         return start(options, System.nanoTime());
@@ -141,9 +141,7 @@ final class RunCommand {
         System.setProperty("logback.configurationFile", home.resolve("conf/logback.xml").toString());
         System.setProperty("uplink.home", home.toString());
 
-        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
-                .orElseThrow(() -> new IOException("no OSGi framework on the class path (lib/ is incomplete)"));
-        Framework framework = factory.newFramework(properties);
+        Framework framework = frameworkFactory().newFramework(properties);
         framework.init();
         BundleSet bundles = new BundleSet(framework.getBundleContext(), home.resolve("bundle"), options.shell());
         bundles.synchronize();
@@ -191,6 +189,19 @@ final class RunCommand {
     }
 
     /**
+     * Felix, named directly rather than looked up with a {@link java.util.ServiceLoader}, which reads
+     * META-INF/services of every jar on the class path (all of lib/ for 'uplink demo').
+     */
+    private static FrameworkFactory frameworkFactory() throws IOException {
+        try {
+            return new org.apache.felix.framework.FrameworkFactory();
+        } catch (LinkageError e) {
+            throw new IOException("no OSGi framework on the class path (lib/org.apache.felix.framework.jar is missing "
+                    + "or damaged: unpack the distribution archive again)", e);
+        }
+    }
+
+    /**
      * Where this gateway's console listens and which certificate it shows, for 'uplink ota install/list/rollback'
      * ({@link ConsoleClient}); the address uses the loopback address when the console listens on all of them.
      */
@@ -211,10 +222,8 @@ final class RunCommand {
 
     /** Jetty's key store: exported from the credential store at every start, or the generated one. */
     private ConsoleTls.Keystore keystore(Map<String, String> properties, String host) throws IOException {
-        ConsoleTls console = new ConsoleTls(data);
         String alias = properties.get(FrameworkProperties.HTTPS_ALIAS);
-        ConsoleTls.Keystore ks = alias.isEmpty() ? console.generated(host)
-                : console.fromStore(alias, new CredsCommand(home, out, err).store());
+        ConsoleTls.Keystore ks = IsolatedConsoleTls.keystore(home, data, host, alias, out, err);
         properties.put("org.apache.felix.https.keystore", ks.file().toString());
         properties.put("org.apache.felix.https.keystore.type", "PKCS12");
         properties.put("org.apache.felix.https.keystore.password", ks.password());

@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import io.uplink.credentials.ClientIdentity;
@@ -46,11 +48,12 @@ public final class BcCredentialStore implements CredentialStore {
     private static final Logger LOG = LoggerFactory.getLogger(BcCredentialStore.class);
     private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-    private final BouncyCastleProvider provider = new BouncyCastleProvider();
+    /** Made when a credential is first read, imported or checked: not for a gateway without credentials. */
+    private final Supplier<Provider> provider = new OnFirstUse<>(BouncyCastleProvider::new);
     private final KeyStoreFile file;
     private final char[] entryPassword;
-    private final CredentialReader reader = new CredentialReader(provider);
-    private final CredentialValidator validator;
+    private final Supplier<CredentialReader> reader = new OnFirstUse<>(() -> new CredentialReader(provider.get()));
+    private final Supplier<CredentialValidator> validator;
     private final Clock clock;
     private final BiConsumer<String, Change> listener;
     private KeyStore cache;
@@ -71,7 +74,7 @@ public final class BcCredentialStore implements CredentialStore {
             BiConsumer<String, Change> listener) throws IOException {
         this.file = new KeyStoreFile(storeFile, secret, provider);
         this.entryPassword = secret.clone();
-        this.validator = new CredentialValidator(provider, expiryWarning);
+        this.validator = new OnFirstUse<>(() -> new CredentialValidator(provider.get(), expiryWarning));
         this.clock = clock;
         this.listener = listener;
     }
@@ -162,10 +165,11 @@ public final class BcCredentialStore implements CredentialStore {
 
     private Checked check(String name, byte[] content, char[] passphrase, String refusal)
             throws CredentialException {
-        CredentialReader.Read read = reader.read("the imported content", content, passphrase);
+        CredentialReader.Read read = reader.get().read("the imported content", content, passphrase);
         refuseUnreadable(read.problems());
         ValidationContext ctx = new ValidationContext("", "", "", Instant.now(clock));
-        CredentialValidator.Outcome outcome = validator.validate(read.certificates(), read.keys(), List.of(), ctx);
+        CredentialValidator.Outcome outcome = validator.get().validate(read.certificates(), read.keys(), List.of(),
+                ctx);
         List<Problem> all = merge(read.problems(), outcome.problems());
         ValidationReport report = new ValidationReport(name, outcome.contents(), all);
         if (!report.isUsable()) {
@@ -191,14 +195,14 @@ public final class BcCredentialStore implements CredentialStore {
         List<PrivateKey> keys = new ArrayList<>();
         List<Problem> readProblems = new ArrayList<>();
         for (int i = 0; i < contents.size(); i++) {
-            CredentialReader.Read read = reader.read(names.get(i), contents.get(i), passphrase);
+            CredentialReader.Read read = reader.get().read(names.get(i), contents.get(i), passphrase);
             certs.addAll(read.certificates());
             keys.addAll(read.keys());
             readProblems.addAll(read.problems());
         }
         refuseUnreadable(readProblems);
         List<X509Certificate> anchors = context.trustAlias().isEmpty() ? List.of() : trustAnchors(context.trustAlias());
-        CredentialValidator.Outcome outcome = validator.validate(certs, keys, anchors, context);
+        CredentialValidator.Outcome outcome = validator.get().validate(certs, keys, anchors, context);
         return new ValidationReport("", outcome.contents(), merge(readProblems, outcome.problems()));
     }
 
@@ -208,7 +212,7 @@ public final class BcCredentialStore implements CredentialStore {
         List<X509Certificate> anchors = context.trustAlias().isEmpty() ? List.of() : trustAnchors(context.trustAlias());
         List<X509Certificate> certs = new ArrayList<>(m.certificates);
         certs.addAll(m.anchors);
-        CredentialValidator.Outcome outcome = validator.validate(certs,
+        CredentialValidator.Outcome outcome = validator.get().validate(certs,
                 m.key == null ? List.of() : List.of(m.key), anchors, context);
         return new ValidationReport(alias, outcome.contents(), outcome.problems());
     }
@@ -218,6 +222,9 @@ public final class BcCredentialStore implements CredentialStore {
         List<CredentialSummary> result = new ArrayList<>();
         try {
             KeyStore ks = current();
+            if (ks == null) {
+                return result;
+            }
             TreeMap<String, Material> byAlias = new TreeMap<>();
             for (String entry : Collections.list(ks.aliases())) {
                 String alias = entry.substring(0, entry.indexOf('/'));
@@ -311,9 +318,15 @@ public final class BcCredentialStore implements CredentialStore {
         }
     }
 
+    /** The store as on disk, loaded again when the file changed; null while there is no file (an empty store). */
     private KeyStore current() throws CredentialException {
         Object version = null;
         try {
+            if (!file.exists()) {
+                cache = null;
+                failure = null;
+                return null;
+            }
             version = file.version();
             if (failure != null && version.equals(failedVersion) && System.nanoTime() - failedAt < RETRY_FAILED_NANOS) {
                 throw failure; // the same file failed before: do not pay the key derivation again
@@ -364,7 +377,11 @@ public final class BcCredentialStore implements CredentialStore {
 
     private Optional<Material> material(String alias) {
         try {
-            Material m = material(current(), alias);
+            KeyStore ks = current();
+            if (ks == null) {
+                return Optional.empty();
+            }
+            Material m = material(ks, alias);
             return m.certificates.isEmpty() && m.key == null && m.anchors.isEmpty() ? Optional.empty()
                     : Optional.of(m);
         } catch (CredentialException e) {

@@ -18,6 +18,7 @@ import java.security.KeyStore;
 import java.security.Provider;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The encrypted key store file (BCFKS: PBKDF2 + AES-CCM, integrity-checked) and its safe replacement.
@@ -33,9 +34,9 @@ final class KeyStoreFile {
 
     private final Path file;
     private final char[] secret;
-    private final Provider provider;
+    private final Supplier<Provider> provider;
 
-    KeyStoreFile(Path file, char[] secret, Provider provider) throws IOException {
+    KeyStoreFile(Path file, char[] secret, Supplier<Provider> provider) throws IOException {
         this.file = file.toAbsolutePath();
         this.secret = secret.clone();
         this.provider = Objects.requireNonNull(provider);
@@ -45,6 +46,11 @@ final class KeyStoreFile {
 
     Path path() {
         return file;
+    }
+
+    /** Whether the store file exists; an absent one is an empty store that nothing has to be loaded for. */
+    boolean exists() {
+        return Files.exists(file);
     }
 
     /** What identifies the file's current version on disk, to notice changes made by another process. */
@@ -71,7 +77,7 @@ final class KeyStoreFile {
 
     /** Loads the store; an absent file is an empty store. */
     KeyStore load() throws IOException, GeneralSecurityException {
-        KeyStore ks = KeyStore.getInstance(TYPE, provider);
+        KeyStore ks = KeyStore.getInstance(TYPE, provider.get());
         if (!Files.exists(file)) {
             ks.load(null, null);
             return ks;

@@ -130,6 +130,22 @@ class BcCredentialStoreTest {
     }
 
     @Test
+    void aStoreWithoutFileIsEmptyAndWrittenOnlyByTheFirstImport() throws Exception {
+        BcCredentialStore store = open("s");
+        store.verifyReadable();
+        assertThat(store.list()).isEmpty();
+        assertThat(store.problem()).isEmpty();
+        assertThat(store.trustAnchors("x")).isEmpty();
+        assertThat(store.clientIdentity("x")).isEmpty();
+        assertThat(dir.resolve("store/credentials.bcfks")).doesNotExist();
+        store.importCredential("x", device, null);
+        assertThat(store.list()).extracting(CredentialSummary::alias).containsExactly("x");
+        Files.delete(dir.resolve("store/credentials.bcfks"));
+        assertThat(store.list()).isEmpty();
+        assertThat(store.clientIdentity("x")).isEmpty();
+    }
+
+    @Test
     void deleteAndUnknownAliases() throws Exception {
         BcCredentialStore store = open("s");
         store.importCredential("x", device, null);

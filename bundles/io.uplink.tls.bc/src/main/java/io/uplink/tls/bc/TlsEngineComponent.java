@@ -21,7 +21,13 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Registers the Bouncy Castle {@link TlsEngine}; a configuration change re-creates it. */
+/**
+ * Registers the Bouncy Castle {@link TlsEngine}; a configuration change re-creates it. The engine itself (a Bouncy
+ * Castle provider with its 2,000-odd algorithm entries, and the JVM's CA list when no default trust alias is set) is
+ * made at the first handshake: the doctor and OTA bind this service at start, but a gateway without a TLS endpoint
+ * never needs it (with the credential store's provider, also made on first use, 8 MiB of the idle gateway's RSS;
+ * docs/PERFORMANCE.md).
+ */
 @Component(service = TlsEngine.class, configurationPid = TlsEngineConfig.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, property = "tls.engine=bouncycastle")
 @Designate(ocd = TlsEngineConfig.class)
@@ -29,7 +35,9 @@ public final class TlsEngineComponent implements TlsEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(TlsEngineComponent.class);
 
-    private final BcTlsEngine engine;
+    private final List<X509Certificate> anchors;
+    private final int sessionCacheSize;
+    private volatile BcTlsEngine engine;
 
     @Activate
     public TlsEngineComponent(TlsEngineConfig config,
@@ -56,13 +64,28 @@ public final class TlsEngineComponent implements TlsEngine {
                     size);
             size = 64;
         }
-        this.engine = new BcTlsEngine(anchors, size, Clock.systemUTC());
+        this.anchors = anchors;
+        this.sessionCacheSize = size;
         LOG.info("TLS engine ready: {} default trust anchors, session cache {}", anchors.isEmpty() ? "JVM"
                 : String.valueOf(anchors.size()), size);
     }
 
     @Override
     public TlsSession handshake(Connection connection, TlsClientProfile profile) throws TlsHandshakeException {
-        return engine.handshake(connection, profile);
+        return engine().handshake(connection, profile);
+    }
+
+    private BcTlsEngine engine() {
+        BcTlsEngine e = engine;
+        if (e == null) {
+            synchronized (this) {
+                e = engine;
+                if (e == null) {
+                    e = new BcTlsEngine(anchors, sessionCacheSize, Clock.systemUTC());
+                    engine = e;
+                }
+            }
+        }
+        return e;
     }
 }
