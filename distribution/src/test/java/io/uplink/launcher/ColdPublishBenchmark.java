@@ -2,7 +2,6 @@ package io.uplink.launcher;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
+import io.uplink.cloud.mqtt.BenchmarkSupport;
 import io.uplink.cloud.mqtt.LatencyProxy;
 
 /**
@@ -71,8 +71,8 @@ final class ColdPublishBenchmark {
             throw new IllegalStateException("openssl could not make the test certificate");
         }
         Files.setPosixFilePermissions(dir.resolve("key.pem"), PosixFilePermissions.fromString("rw-r--r--"));
-        int port = freePort();
-        int tlsPort = freePort();
+        int port = BenchmarkSupport.freePort();
+        int tlsPort = BenchmarkSupport.freePort();
         Path conf = Files.writeString(dir.resolve("m.conf"), "listener " + port + " 127.0.0.1\nallow_anonymous true\n"
                 + "listener " + tlsPort + " 127.0.0.1\ncertfile " + dir.resolve("cert.pem") + "\nkeyfile "
                 + dir.resolve("key.pem") + "\n");
@@ -108,8 +108,8 @@ final class ColdPublishBenchmark {
                     System.out.printf(Locale.ROOT, "%s round %d: mosquitto_pub %.0f -> %.0f ms (%.2f RT), uplink pub "
                             + "%.0f -> %.0f ms (%.2f RT)%n", link.name(), r + 1, mp0, mpD, mp[r], up0, upD, up[r]);
                 }
-                double m = median(mp);
-                double u = median(up);
+                double m = BenchmarkSupport.median(mp);
+                double u = BenchmarkSupport.median(up);
                 rows.add(new Row(link, m, u));
                 System.out.println("Trace of mosquitto_pub at " + link.name() + " (read times at the proxy):\n"
                         + mpTrace);
@@ -127,11 +127,6 @@ final class ColdPublishBenchmark {
         return t.isEmpty() ? "" : t.get(t.size() - 1).describe();
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static double mosquittoPub(LatencyProxy proxy, Path dir, boolean tls) throws Exception {
         List<String> command = new ArrayList<>(List.of("mosquitto_pub", "-h", "127.0.0.1", "-p",
@@ -166,9 +161,4 @@ final class ColdPublishBenchmark {
         return ms;
     }
 
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
 }

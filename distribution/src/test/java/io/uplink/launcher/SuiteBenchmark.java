@@ -3,9 +3,6 @@ package io.uplink.launcher;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.uplink.cloud.mqtt.BenchmarkSupport;
 import io.uplink.cloud.mqtt.BytesOnAirBenchmark;
 import io.uplink.cloud.mqtt.ReconnectBenchmark;
 import io.uplink.cloud.mqtt.ThroughputBenchmark;
@@ -103,12 +101,12 @@ final class SuiteBenchmark {
 
         System.out.println("== Footprint and start-up ==");
         Path dir = Files.createTempDirectory("uplink-suite");
-        int port = freePort();
+        int port = BenchmarkSupport.freePort();
         Path conf = Files.writeString(dir.resolve("m.conf"), "listener " + port + " 127.0.0.1\nallow_anonymous true\n");
         Process broker = new ProcessBuilder("mosquitto", "-c", conf.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
         try {
-            awaitPort(port);
+            BenchmarkSupport.awaitPort(port);
             double gateway = gatewayIdleRss(dir, idleSeconds);
             double paho = pahoIdleRss(port, idleSeconds);
             lines.add(new Line("Idle RSS of 'uplink run' with -Xmx64m (MiB)", f1(gateway), f1(paho)
@@ -192,7 +190,7 @@ final class SuiteBenchmark {
             System.out.printf(Locale.ROOT, "start-up round %d: uplink pub %.0f ms, mosquitto_pub %.0f ms%n", i + 1,
                     u[i], m[i]);
         }
-        return new double[] { median(u), median(m) };
+        return new double[] { BenchmarkSupport.median(u), BenchmarkSupport.median(m) };
     }
 
     private static double wall(String[] command) throws Exception {
@@ -229,29 +227,8 @@ final class SuiteBenchmark {
         }
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
-    private static void awaitPort(int port) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (java.io.IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("mosquitto did not listen on " + port);
-    }
 
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
-    }
 
     private static String f0(double v) {
         return String.format(Locale.ROOT, "%,.0f", v);

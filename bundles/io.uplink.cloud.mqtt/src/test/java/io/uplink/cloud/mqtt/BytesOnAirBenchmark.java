@@ -1,10 +1,6 @@
 package io.uplink.cloud.mqtt;
 
-import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,16 +85,16 @@ public final class BytesOnAirBenchmark {
                 Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
             }
         }
-        int plain = freePort();
-        int tls = freePort();
+        int plain = BenchmarkSupport.freePort();
+        int tls = BenchmarkSupport.freePort();
         Path conf = Files.writeString(dir.resolve("m.conf"), String.join("\n", "allow_anonymous true",
                 "listener " + plain + " 127.0.0.1", "listener " + tls + " 127.0.0.1",
                 "certfile " + pki.file("server.pem"), "keyfile " + pki.file("server.key"), ""));
         Process broker = new ProcessBuilder("mosquitto", "-c", conf.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
         try {
-            awaitPort(plain);
-            awaitPort(tls);
+            BenchmarkSupport.awaitPort(plain);
+            BenchmarkSupport.awaitPort(tls);
             List<String> lines = new ArrayList<>();
             for (int i = 0; i < MESSAGES; i++) {
                 String json = String.format(Locale.ROOT, "{\"seq\":%d,\"t\":21.5,\"h\":40.2,\"ts\":1764857000", i);
@@ -243,21 +239,5 @@ public final class BytesOnAirBenchmark {
                 + t.bytes(LatencyProxy.Direction.DOWN)).toArray();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
-    private static void awaitPort(int port) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("mosquitto did not listen on " + port);
-    }
 }

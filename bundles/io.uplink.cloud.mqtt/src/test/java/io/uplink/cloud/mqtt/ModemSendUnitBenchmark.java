@@ -3,9 +3,7 @@ package io.uplink.cloud.mqtt;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -98,7 +96,7 @@ public final class ModemSendUnitBenchmark {
         Process broker = new ProcessBuilder("mosquitto", "-c", conf.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
         try {
-            awaitPort(port);
+            BenchmarkSupport.awaitPort(port);
             List<Row> rows = new java.util.ArrayList<>();
             for (String version : new String[] { "TLSv1.3", "TLSv1.2" }) {
                 for (int size : PAYLOADS) {
@@ -269,17 +267,6 @@ public final class ModemSendUnitBenchmark {
         }
     }
 
-    private static void awaitPort(int port) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("mosquitto did not listen on " + port);
-    }
 
     /**
      * A TLS session whose writes reach the engine in pieces of at most {@code cap} plaintext bytes: each piece becomes

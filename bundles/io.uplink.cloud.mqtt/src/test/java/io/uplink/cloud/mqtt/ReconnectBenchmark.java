@@ -1,8 +1,5 @@
 package io.uplink.cloud.mqtt;
 
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -75,8 +72,8 @@ public final class ReconnectBenchmark {
                 Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
             }
         }
-        int serverAuth = freePort();
-        int mutual = freePort();
+        int serverAuth = BenchmarkSupport.freePort();
+        int mutual = BenchmarkSupport.freePort();
         Path conf = Files.writeString(dir.resolve("m.conf"), String.join("\n", "allow_anonymous true",
                 "listener " + serverAuth + " 127.0.0.1", "certfile " + pki.file("server.pem"),
                 "keyfile " + pki.file("server.key"),
@@ -85,8 +82,8 @@ public final class ReconnectBenchmark {
         Process broker = new ProcessBuilder("mosquitto", "-c", conf.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
         try {
-            awaitPort(serverAuth);
-            awaitPort(mutual);
+            BenchmarkSupport.awaitPort(serverAuth);
+            BenchmarkSupport.awaitPort(mutual);
             List<Case> cases = new ArrayList<>();
             for (boolean mutualTls : new boolean[] { false, true }) {
                 for (long delay : delays) {
@@ -157,21 +154,5 @@ public final class ReconnectBenchmark {
         }
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
-    private static void awaitPort(int port) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (java.io.IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("mosquitto did not listen on " + port);
-    }
 }

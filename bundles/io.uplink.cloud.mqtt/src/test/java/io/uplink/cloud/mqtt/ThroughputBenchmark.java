@@ -3,7 +3,6 @@ package io.uplink.cloud.mqtt;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -89,16 +88,11 @@ public final class ThroughputBenchmark {
                         + "%.0f msg/s%n", r + 1, raw[r], rawFile[r], one[r], eight[r], syncsPerMessage[r], async[r],
                         asyncSyncsPerMessage[r], batched[r]);
             }
-            return new Result(messages, rounds, median(raw), median(rawFile), median(one), median(eight),
-                    median(syncsPerMessage), median(batched), median(async), median(asyncSyncsPerMessage));
+            return new Result(messages, rounds, BenchmarkSupport.median(raw), BenchmarkSupport.median(rawFile), BenchmarkSupport.median(one), BenchmarkSupport.median(eight),
+                    BenchmarkSupport.median(syncsPerMessage), BenchmarkSupport.median(batched), BenchmarkSupport.median(async), BenchmarkSupport.median(asyncSyncsPerMessage));
         }
     }
 
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
-    }
 
     private static double lastSyncsPerMessage;
 
