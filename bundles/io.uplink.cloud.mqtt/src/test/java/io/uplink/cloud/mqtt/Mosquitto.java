@@ -18,6 +18,11 @@ final class Mosquitto implements AutoCloseable {
     private Process process;
 
     Mosquitto(Path dir) throws Exception {
+        this(dir, new String[0]);
+    }
+
+    /** With configuration lines after the defaults (a later line sets the same option anew). */
+    Mosquitto(Path dir, String... extraConfig) throws Exception {
         this.dir = dir;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -26,7 +31,7 @@ final class Mosquitto implements AutoCloseable {
         conf = dir.resolve("mosquitto.conf");
         Files.writeString(conf, String.join("\n", "listener " + port + " 127.0.0.1", "allow_anonymous true",
                 "persistence true", "persistence_location " + dir + "/", "max_queued_messages 100000",
-                "max_inflight_messages 20", ""));
+                "max_inflight_messages 20", String.join("\n", extraConfig), ""));
         Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-r--r--"));
         start();
     }

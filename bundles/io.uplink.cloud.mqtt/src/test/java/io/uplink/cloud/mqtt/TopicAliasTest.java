@@ -3,9 +3,7 @@ package io.uplink.cloud.mqtt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,14 +37,13 @@ class TopicAliasTest {
     @TempDir
     Path dir;
 
-    private Process broker;
+    private Mosquitto broker;
     private int port;
 
     @AfterEach
     void stop() throws InterruptedException {
         if (broker != null) {
-            broker.destroy();
-            broker.waitFor(10, TimeUnit.SECONDS);
+            broker.close();
         }
     }
 
@@ -197,23 +194,8 @@ class TopicAliasTest {
     }
 
     private void startBroker(String... extra) throws Exception {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path conf = dir.resolve("mosquitto.conf");
-        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\n" + String.join("\n", extra)
-                + "\n");
-        Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-r--r--"));
-        broker = new ProcessBuilder("mosquitto", "-c", conf.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
-        await(() -> {
-            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-                return true;
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        }, "mosquitto listening");
+        broker = new Mosquitto(dir, extra);
+        port = broker.port;
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
