@@ -75,14 +75,22 @@ public final class ThroughputBenchmark {
             double[] async = new double[rounds];
             double[] asyncSyncsPerMessage = new double[rounds];
             for (int r = 0; r < rounds; r++) {
+                Cpu cpu = new Cpu(messages);
                 raw[r] = rawPaho(broker.port, messages, null);
+                cpu.took("raw Paho memory");
                 rawFile[r] = rawPaho(broker.port, messages / 4, dir.resolve("paho" + r));
+                cpu.took("raw Paho file", messages / 4);
                 one[r] = uplink(broker.port, dir.resolve("one" + r + ".queue"), messages / 4, 1, "sync");
+                cpu.took("Uplink sync 1", messages / 4);
                 eight[r] = uplink(broker.port, dir.resolve("eight" + r + ".queue"), messages, 8, "sync");
+                cpu.took("Uplink sync 8");
                 syncsPerMessage[r] = lastSyncsPerMessage;
                 batched[r] = uplink(broker.port, dir.resolve("batched" + r + ".queue"), messages, 1, "batched");
+                cpu.took("Uplink batched");
                 async[r] = uplinkAsync(broker.port, dir.resolve("async" + r + ".queue"), messages);
+                cpu.took("Uplink async");
                 asyncSyncsPerMessage[r] = lastSyncsPerMessage;
+                System.out.println("CPU per message (this JVM + mosquitto, microseconds): " + cpu);
                 System.out.printf("round %d: raw Paho memory %.0f, Paho file %.0f | Uplink sync 1 thread %.0f, "
                         + "8 threads %.0f (%.3f syncs/msg), async 1 thread %.0f (%.3f syncs/msg), batched 1 thread "
                         + "%.0f msg/s%n", r + 1, raw[r], rawFile[r], one[r], eight[r], syncsPerMessage[r], async[r],
@@ -95,6 +103,70 @@ public final class ThroughputBenchmark {
 
 
     private static double lastSyncsPerMessage;
+
+    /**
+     * CPU time per message of each path: this JVM's (getrusage) and the broker's (/proc/PID/stat), so a ratio of
+     * throughput can be told apart from a ratio of work done on the 2 shared cores.
+     */
+    private static final class Cpu {
+        private final int messages;
+        private final StringBuilder out = new StringBuilder();
+        private long jvm = jvmNanos();
+        private long broker = brokerNanos();
+
+        Cpu(int messages) {
+            this.messages = messages;
+        }
+
+        void took(String what) {
+            took(what, messages);
+        }
+
+        void took(String what, int count) {
+            long j = jvmNanos();
+            long b = brokerNanos();
+            out.append(String.format(java.util.Locale.ROOT, "%s%s %.1f + %.1f", out.length() == 0 ? "" : ", ", what,
+                    (j - jvm) / 1e3 / count, (b - broker) / 1e3 / count));
+            jvm = j;
+            broker = b;
+        }
+
+        @Override
+        public String toString() {
+            return out.toString();
+        }
+
+        private static long jvmNanos() {
+            return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime();
+        }
+
+        /** Every mosquitto process's CPU (user + system), in nanoseconds; 0 where /proc is not there. */
+        private static long brokerNanos() {
+            long total = 0;
+            try (var procs = Files.list(Path.of("/proc"))) {
+                for (Path p : (Iterable<Path>) procs::iterator) {
+                    Path stat = p.resolve("stat");
+                    if (!p.getFileName().toString().matches("\\d+") || !Files.isReadable(stat)) {
+                        continue;
+                    }
+                    try {
+                        String s = Files.readString(stat);
+                        if (!s.contains("(mosquitto)")) {
+                            continue;
+                        }
+                        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                        total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // clock ticks of 10 ms
+                    } catch (java.io.IOException | RuntimeException gone) {
+                        // the process ended meanwhile
+                    }
+                }
+            } catch (java.io.IOException e) {
+                return 0;
+            }
+            return total;
+        }
+    }
 
     private static double rawPaho(int port, int messages, Path fileStore) throws Exception {
         MqttAsyncClient c = new MqttAsyncClient("tcp://127.0.0.1:" + port, "bench-raw", fileStore == null
