@@ -23,8 +23,8 @@ import org.h2.mvstore.MVStoreException;
 /**
  * The durable outbound queue of one endpoint, in an H2 MVStore file (append-only chunks, rolled back to the last
  * complete commit after a crash). With {@link Durability#SYNC} an accepted message is on disk before {@link #append}
- * returns, and messages accepted at the same time share one sync (group commit: the first caller to find no sync
- * running syncs everything appended so far; the others wait for it). What is synced per group is a record each in
+ * returns, and messages accepted at the same time share one sync (group commit: the queue's syncer thread syncs
+ * everything appended so far, and wakes exactly the publishers that sync covered). What is synced per group is a record each in
  * the {@link QueueLog} beside the file (overwritten in place: one device flush, no metadata); the MVStore itself is
  * committed and synced at a checkpoint, at most every second and whenever the log is full, and the log then starts
  * over. At open, what the log holds beyond the last checkpoint is put back into the queue. A message leaves the
@@ -74,7 +74,10 @@ final class StoreAndForwardQueue implements AutoCloseable {
     private final Path file;
     private final MVStore store;
     private final MVMap<Long, byte[]> messages;
-    /** {@value #LAST_ACCEPTED}: the newest id ever accepted, committed with each message (also once it is sent). */
+    /**
+     * {@value #LAST_ACCEPTED}: the newest id ever accepted, put in at every commit (so it stays when every message is
+     * sent; one map write per commit, not per message).
+     */
     private final MVMap<String, Long> state;
     private final QueueMark mark;
     private final int maxMessages;
@@ -405,9 +408,25 @@ final class StoreAndForwardQueue implements AutoCloseable {
      */
     long append(String topic, byte[] payload, int qos, boolean retained, java.util.function.LongConsumer onAccepted)
             throws CloudException {
-        long id = store(topic, payload, qos, retained, onAccepted);
-        if (durability == Durability.SYNC) {
-            awaitDurable(id);
+        if (durability != Durability.SYNC) {
+            return store(topic, payload, qos, retained, onAccepted);
+        }
+        // The syncer thread makes it durable and wakes exactly the publishers its sync covered: publishers syncing
+        // themselves in turn woke every waiting publisher at each sync (monitor notifyAll), most of them to wait again.
+        java.util.concurrent.CompletableFuture<Void> durable = new java.util.concurrent.CompletableFuture<>();
+        long id = appendAsync(topic, payload, qos, retained, onAccepted, durable);
+        try {
+            durable.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CloudException("queue-interrupted", "Interrupted while the message was written to disk; it is "
+                    + "in the queue and will be sent, but its acceptance was not confirmed.",
+                    "Nothing to do: the message stays queued.");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof CloudException c) {
+                throw c;
+            }
+            throw new IllegalStateException(e.getCause());
         }
         return id;
     }
@@ -510,7 +529,6 @@ final class StoreAndForwardQueue implements AutoCloseable {
                 }
                 unlogged.add(record);
             }
-            state.put(LAST_ACCEPTED, id);
             bytes += record.length;
             accepted++;
         }
@@ -570,7 +588,7 @@ final class StoreAndForwardQueue implements AutoCloseable {
         synchronized (this) {
             upTo = nextId - 1;
             unlogged.clear(); // all of it is in this commit
-            store.commit();
+            commitLocked();
         }
         store.sync();
         synchronized (this) {
@@ -736,6 +754,14 @@ final class StoreAndForwardQueue implements AutoCloseable {
         return file;
     }
 
+    /** Commits the store with the newest accepted id; the caller holds the queue's lock. */
+    private void commitLocked() {
+        if (nextId > 0) {
+            state.put(LAST_ACCEPTED, nextId - 1);
+        }
+        store.commit();
+    }
+
     private void durable() {
         store.commit();
         store.sync();
@@ -802,7 +828,7 @@ final class StoreAndForwardQueue implements AutoCloseable {
         boolean written = true;
         if (!store.isClosed()) {
             try {
-                store.commit();
+                commitLocked();
                 store.sync();
             } catch (RuntimeException e) {
                 written = false;
