@@ -60,6 +60,13 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, Sub> subscriptions = new ConcurrentHashMap<>();
     private final Object signal = new Object();
+    /**
+     * Held while messages are handed to the session: by the worker (which also holds it while it makes a new session),
+     * and by a publisher or Paho's callback thread that finds it free (see {@link #drainSoon}).
+     */
+    private final java.util.concurrent.locks.ReentrantLock drainLock = new java.util.concurrent.locks.ReentrantLock();
+    /** A drain was asked for while another thread held {@code drainLock}: the holder drains once more. */
+    private final java.util.concurrent.atomic.AtomicBoolean drainAsked = new java.util.concurrent.atomic.AtomicBoolean();
     /** A wake-up not yet consumed by {@link #pause}; guarded by {@code signal}. */
     private boolean woken;
     private final Thread worker;
@@ -284,7 +291,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
             }
             throw e;
         }
-        wake();
+        drainSoon();
         return f;
     }
 
@@ -342,11 +349,16 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
                     attempt = 0; // the last connection was stable: start the backoff again from the base
                 }
                 connectedSince = null;
-                inFlight.clear();
                 stage("opening a connection to " + settings.host() + ":" + settings.port());
                 state = ConnectionState.CONNECTING;
                 try {
-                    connect();
+                    drainLock.lock(); // no publisher hands a message to the old session or counts it in flight meanwhile
+                    try {
+                        inFlight.clear();
+                        connect();
+                    } finally {
+                        drainLock.unlock();
+                    }
                     connectedSince = Instant.now();
                     state = ConnectionState.CONNECTED;
                     stage("");
@@ -377,7 +389,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
                     continue;
                 }
             }
-            drain();
+            drainSoon();
             pause(1000);
         }
     }
@@ -479,6 +491,25 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         }
     }
 
+    /**
+     * Hands queued messages to the session, up to the window, on the calling thread (a publisher, Paho's callback
+     * thread after an acknowledgement, the worker) when no other thread is doing it; otherwise that thread does it
+     * once more before it lets go. A message thus goes out from the thread that queued it, or that freed room in the
+     * window, without waking the worker (one thread hand-off less per message). Never blocks.
+     */
+    private void drainSoon() {
+        drainAsked.set(true);
+        while (drainAsked.get() && drainLock.tryLock()) {
+            try {
+                drainAsked.set(false);
+                drain();
+            } finally {
+                drainLock.unlock();
+            }
+        }
+    }
+
+    /** Called with {@code drainLock} held. */
     private void drain() {
         MqttSession c = session;
         while (running && c != null && c.isConnected()) {
@@ -518,12 +549,12 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         public void acknowledged() {
             queue.remove(message.id());
             inFlight.remove(message.id());
+            drainSoon(); // the room this frees is used at once, before the publisher's callbacks run
             CompletableFuture<DeliveryReceipt> f = futures.remove(message.id());
             if (f != null) {
                 f.complete(new DeliveryReceipt(message.id(), message.topic(), message.qos(), message.acceptedAt(),
                         Instant.now()));
             }
-            wake();
         }
 
         @Override
@@ -544,7 +575,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
                         + message.topic() + "': " + why, "Check what the broker allows this client to publish on "
                                 + "that topic (policy, size, payload format); sending it again would be refused too."));
             }
-            wake();
+            drainSoon();
         }
     }
 

@@ -185,6 +185,99 @@ class StoreAndForwardMosquittoTest {
         }
     }
 
+    /**
+     * Publishers hand their messages to the session themselves (and Paho's callback thread does after each
+     * acknowledgement) while the worker reconnects after a broker restart: every message arrives, every receipt
+     * completes, nothing stays queued.
+     */
+    @Test
+    void concurrentPublishersLoseNothingWhileTheyDrainThemselvesAcrossARestart() throws Exception {
+        int threads = 8;
+        int each = 600;
+        int async = 1_200;
+        try (Mosquitto broker = new Mosquitto(dir)) {
+            Set<String> received = ConcurrentHashMap.newKeySet();
+            MqttClient subscriber = new MqttClient("tcp://127.0.0.1:" + broker.port, "counter-c",
+                    new MemoryPersistence());
+            MqttConnectOptions so = new MqttConnectOptions();
+            so.setCleanSession(false);
+            so.setAutomaticReconnect(true);
+            so.setMaxReconnectDelay(500);
+            subscriber.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
+                @Override
+                public void connectionLost(Throwable cause) {
+                }
+
+                @Override
+                public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage message) {
+                    received.add(new String(message.getPayload(), StandardCharsets.UTF_8));
+                }
+
+                @Override
+                public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
+                }
+            });
+            subscriber.connect(so);
+            subscriber.subscribe("conc/#", 1);
+            OsSocketTransport os = new OsSocketTransport(SocketSettings.DEFAULTS);
+            try (MqttCloudConnection c = new MqttCloudConnection(settings("conc", broker.port), dir.resolve("conc.q"),
+                    () -> os, () -> null, null)) {
+                List<java.util.concurrent.CompletableFuture<?>> receipts =
+                        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+                List<Thread> publishers = new java.util.ArrayList<>();
+                java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+                        new java.util.concurrent.atomic.AtomicReference<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    publishers.add(new Thread(() -> {
+                        try {
+                            for (int i = 0; i < each; i++) {
+                                receipts.add(c.publish("conc/" + thread, (thread + "-" + i).getBytes(
+                                        StandardCharsets.UTF_8), 1, false).toCompletableFuture());
+                            }
+                        } catch (Throwable e) {
+                            failure.set(e);
+                        }
+                    }));
+                }
+                publishers.add(new Thread(() -> {
+                    try {
+                        java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(10);
+                        for (int i = 0; i < async; i++) {
+                            window.acquire();
+                            io.uplink.cloud.Publication p = c.publishAsync("conc/async", ("a-" + i).getBytes(
+                                    StandardCharsets.UTF_8), 1, false);
+                            p.accepted().whenComplete((done, e) -> window.release());
+                            receipts.add(p.delivered().toCompletableFuture());
+                        }
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                }));
+                publishers.forEach(Thread::start);
+                Thread.sleep(150);
+                broker.restart();
+                for (Thread t : publishers) {
+                    t.join(TimeUnit.MINUTES.toMillis(2));
+                }
+                assertThat(failure.get()).isNull();
+                java.util.concurrent.CompletableFuture.allOf(receipts.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
+                        .get(2, TimeUnit.MINUTES);
+                int total = threads * each + async;
+                assertThat(receipts).hasSize(total);
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+                while (received.size() < total && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(received).hasSize(total);
+                assertThat(c.queuedMessages()).isZero();
+            } finally {
+                subscriber.disconnectForcibly();
+                subscriber.close();
+            }
+        }
+    }
+
     @Test
     void subscriptionsReceiveMatchingTopicsAndBadFiltersAreRefused() throws Exception {
         try (Mosquitto broker = new Mosquitto(dir)) {
