@@ -67,6 +67,12 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     private final java.util.concurrent.locks.ReentrantLock drainLock = new java.util.concurrent.locks.ReentrantLock();
     /** A drain was asked for while another thread held {@code drainLock}: the holder drains once more. */
     private final java.util.concurrent.atomic.AtomicBoolean drainAsked = new java.util.concurrent.atomic.AtomicBoolean();
+    /**
+     * The newest id handed to the current session; guarded by {@code drainLock}. Everything queued below it is in
+     * flight or delivered, unless a publish failed ({@code rescan}): the next drain then looks from the start.
+     */
+    private long sentUpTo;
+    private final java.util.concurrent.atomic.AtomicBoolean rescan = new java.util.concurrent.atomic.AtomicBoolean();
     /** A wake-up not yet consumed by {@link #pause}; guarded by {@code signal}. */
     private boolean woken;
     private final Thread worker;
@@ -355,6 +361,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
                     drainLock.lock(); // no publisher hands a message to the old session or counts it in flight meanwhile
                     try {
                         inFlight.clear();
+                        sentUpTo = 0;
                         connect();
                     } finally {
                         drainLock.unlock();
@@ -517,7 +524,8 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
             if (room <= 0) {
                 return;
             }
-            List<StoreAndForwardQueue.Message> next = queue.peek(room, Set.copyOf(inFlight));
+            long after = rescan.getAndSet(false) ? 0 : sentUpTo;
+            List<StoreAndForwardQueue.Message> next = queue.peek(room, after, inFlight);
             if (next.isEmpty()) {
                 return;
             }
@@ -527,9 +535,11 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
                     c.publish(m.topic(), m.payload(), m.qos(), m.retained(), new Delivery(m));
                 } catch (MqttSession.SessionException e) {
                     inFlight.remove(m.id());
+                    rescan.set(true);
                     lastProblem = e.getMessage();
                     return;
                 }
+                sentUpTo = Math.max(sentUpTo, m.id());
             }
         }
     }
@@ -559,6 +569,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
 
         @Override
         public void failed(String why) {
+            rescan.set(true); // before it leaves the window: a drain that sees it out of flight also looks back
             inFlight.remove(message.id()); // stays queued: sent again after the reconnect
             wake();
         }

@@ -719,9 +719,17 @@ final class StoreAndForwardQueue implements AutoCloseable {
     }
 
     /** The oldest messages, up to {@code max}, skipping the ids given (already in flight). */
-    synchronized List<Message> peek(int max, Set<Long> skip) {
-        List<Message> out = new ArrayList<>();
-        Iterator<Long> keys = messages.keyIterator(null);
+    List<Message> peek(int max, Set<Long> skip) {
+        return peek(max, 0, skip);
+    }
+
+    /**
+     * The oldest messages with an id above {@code after}, up to {@code max}, skipping the ids given. A sender that
+     * remembers the last id it handed out starts there instead of walking past everything in flight each time.
+     */
+    synchronized List<Message> peek(int max, long after, Set<Long> skip) {
+        List<Message> out = new ArrayList<>(Math.min(max, 16));
+        Iterator<Long> keys = messages.keyIterator(after + 1);
         while (keys.hasNext() && out.size() < max) {
             Long id = keys.next();
             if (!skip.contains(id)) {

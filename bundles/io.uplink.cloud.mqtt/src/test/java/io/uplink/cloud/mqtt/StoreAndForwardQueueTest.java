@@ -36,6 +36,11 @@ class StoreAndForwardQueueTest {
             assertThat(q.peek(10, Set.of()).get(1).retained()).isTrue();
             q.remove(c);
             assertThat(q.peek(10, Set.of()).stream().map(StoreAndForwardQueue.Message::id)).containsExactly(a, d);
+            long e = q.append("t/d", b("4"), 1, false);
+            assertThat(q.peek(10, a, Set.of()).stream().map(StoreAndForwardQueue.Message::id))
+                    .as("after the last id handed out").containsExactly(d, e);
+            assertThat(q.peek(1, a, Set.of(d)).stream().map(StoreAndForwardQueue.Message::id)).containsExactly(e);
+            assertThat(q.peek(10, e, Set.of())).isEmpty();
         }
     }
 
