@@ -279,25 +279,24 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
         }
         CompletableFuture<DeliveryReceipt> f = new CompletableFuture<>();
         long[] id = { -1 };
-        try {
-            // The future is registered under the queue's lock, before the drain (queue.peek) can see the message;
-            // the sync that follows runs outside any lock, so publishers accepted together share it.
-            java.util.function.LongConsumer register = queued -> {
-                id[0] = queued;
-                futures.put(queued, f);
-            };
-            if (accepted == null) {
-                queue.append(topic, payload, qos, retained, register);
-            } else {
-                queue.appendAsync(topic, payload, qos, retained, register, accepted);
-            }
-        } catch (CloudException e) {
-            if (id[0] >= 0) {
-                futures.remove(id[0]);
-            }
-            throw e;
-        }
+        // The future is registered under the queue's lock, before the drain (queue.peek) can see the message; the
+        // sync runs on the queue's syncer thread, shared by the publishers accepted meanwhile.
+        java.util.function.LongConsumer register = queued -> {
+            id[0] = queued;
+            futures.put(queued, f);
+        };
+        CompletableFuture<Void> durable = accepted != null ? accepted : new CompletableFuture<>();
+        queue.appendAsync(topic, payload, qos, retained, register, durable); // queue-full: nothing registered
+        // Handed to the session before the publisher waits for the disk: the way to the broker and the sync overlap.
         drainSoon();
+        if (accepted == null) {
+            try {
+                StoreAndForwardQueue.awaitDurable(durable);
+            } catch (CloudException e) {
+                futures.remove(id[0]);
+                throw e;
+            }
+        }
         return f;
     }
 

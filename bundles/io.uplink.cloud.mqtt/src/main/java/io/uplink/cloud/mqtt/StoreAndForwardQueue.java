@@ -415,6 +415,17 @@ final class StoreAndForwardQueue implements AutoCloseable {
         // themselves in turn woke every waiting publisher at each sync (monitor notifyAll), most of them to wait again.
         java.util.concurrent.CompletableFuture<Void> durable = new java.util.concurrent.CompletableFuture<>();
         long id = appendAsync(topic, payload, qos, retained, onAccepted, durable);
+        awaitDurable(durable);
+        return id;
+    }
+
+    /**
+     * Waits for what {@link #appendAsync} was given: returns once the message is on disk.
+     *
+     * @throws CloudException {@code queue-write-failed} when it could not be written, {@code queue-interrupted} when
+     *         the thread was interrupted while waiting (the message stays queued)
+     */
+    static void awaitDurable(java.util.concurrent.CompletableFuture<Void> durable) throws CloudException {
         try {
             durable.get();
         } catch (InterruptedException e) {
@@ -428,7 +439,6 @@ final class StoreAndForwardQueue implements AutoCloseable {
             }
             throw new IllegalStateException(e.getCause());
         }
-        return id;
     }
 
     /**
