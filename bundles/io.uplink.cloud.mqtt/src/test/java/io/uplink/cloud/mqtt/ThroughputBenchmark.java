@@ -35,40 +35,47 @@ public final class ThroughputBenchmark {
         main(new String[0]);
     }
 
-    /** Medians in messages per second, and the syncs per message of the 8-publisher run. */
+    /**
+     * Medians in messages per second, the syncs per message, and the medians of each round's ratios: a round's
+     * baseline is raw Paho (memory persistence) measured at its start and at its end, averaged, so a machine that
+     * speeds up or slows down between rounds moves both sides of a ratio alike.
+     */
     public record Result(int messages, int rounds, double rawMemory, double rawFile, double syncOne,
             double syncEight, double syncsPerMessage, double batched, double syncAsync, double asyncSyncsPerMessage,
-            double syncAsyncUndelivered) {
+            double syncAsyncUndelivered, Ratios ratios) {
+    }
+
+    /** Medians of per-round ratios: against raw Paho with memory persistence, and 1 publisher against Paho's files. */
+    public record Ratios(double eight, double async, double undelivered, double batched, double oneToFile) {
     }
 
     public static void main(String[] args) throws Exception {
         int messages = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         Result r = measure(messages, rounds);
-        double rawMedian = r.rawMemory();
-        System.out.printf("QoS 1, %d x %d-byte messages, window %d, loopback mosquitto, medians of %d rounds:%n",
-                messages, PAYLOAD.length, WINDOW, rounds);
+        Ratios q = r.ratios();
+        System.out.printf("QoS 1, %d x %d-byte messages, window %d, loopback mosquitto, medians of %d rounds (ratios: "
+                + "median of each round's ratio):%n", messages, PAYLOAD.length, WINDOW, rounds);
         System.out.printf("| path | msg/s | ratio to raw Paho (memory) |%n|---|---|---|%n");
-        System.out.printf("| raw Paho, memory persistence | %.0f | 1.00 |%n", rawMedian);
-        System.out.printf("| raw Paho, file persistence | %.0f | %.2f |%n", r.rawFile(), r.rawFile() / rawMedian);
-        System.out.printf("| Uplink sync, 1 publisher | %.0f | %.2f (vs Paho file %.2f) |%n", r.syncOne(),
-                r.syncOne() / rawMedian, r.syncOne() / r.rawFile());
+        System.out.printf("| raw Paho, memory persistence | %.0f | 1.00 |%n", r.rawMemory());
+        System.out.printf("| raw Paho, file persistence | %.0f | |%n", r.rawFile());
+        System.out.printf("| Uplink sync, 1 publisher | %.0f | (vs Paho file %.2f) |%n", r.syncOne(), q.oneToFile());
         System.out.printf("| Uplink sync, 8 publishers (%.3f syncs/msg) | %.0f | %.2f |%n", r.syncsPerMessage(),
-                r.syncEight(), r.syncEight() / rawMedian);
+                r.syncEight(), q.eight());
         System.out.printf("| Uplink sync, 1 asynchronous publisher, %d accepting (%.3f syncs/msg) | %.0f | %.2f |%n",
-                WINDOW, r.asyncSyncsPerMessage(), r.syncAsync(), r.syncAsync() / rawMedian);
+                WINDOW, r.asyncSyncsPerMessage(), r.syncAsync(), q.async());
         System.out.printf("| Uplink sync, 1 asynchronous publisher, %d not yet delivered | %.0f | %.2f |%n", WINDOW,
-                r.syncAsyncUndelivered(), r.syncAsyncUndelivered() / rawMedian);
-        System.out.printf("| Uplink batched 200 ms, 1 publisher | %.0f | %.2f |%n", r.batched(),
-                r.batched() / rawMedian);
+                r.syncAsyncUndelivered(), q.undelivered());
+        System.out.printf("| Uplink batched 200 ms, 1 publisher | %.0f | %.2f |%n", r.batched(), q.batched());
     }
 
     /** Runs every path {@code rounds} times, alternating, against one mosquitto; prints each round. */
     public static Result measure(int messages, int rounds) throws Exception {
         Path dir = Files.createTempDirectory("uplink-bench");
         try (Mosquitto broker = new Mosquitto(dir)) {
-            rawPaho(broker.port, 2_000, null); // warm-up of every path, not counted
-            uplink(broker.port, dir.resolve("warm.queue"), 2_000, 1, "sync");
+            rawPaho(broker.port, 10_000, null); // warm-up of the paths (compiled code), not counted
+            uplink(broker.port, dir.resolve("warm.queue"), 10_000, 8, "sync");
+            uplinkAsync(broker.port, dir.resolve("warm-async.queue"), 10_000, false);
             double[] raw = new double[rounds];
             double[] rawFile = new double[rounds];
             double[] one = new double[rounds];
@@ -78,6 +85,7 @@ public final class ThroughputBenchmark {
             double[] async = new double[rounds];
             double[] asyncSyncsPerMessage = new double[rounds];
             double[] undelivered = new double[rounds];
+            double[][] ratios = new double[5][rounds];
             for (int r = 0; r < rounds; r++) {
                 Cpu cpu = new Cpu(messages);
                 raw[r] = rawPaho(broker.port, messages, null);
@@ -96,15 +104,26 @@ public final class ThroughputBenchmark {
                 asyncSyncsPerMessage[r] = lastSyncsPerMessage;
                 undelivered[r] = uplinkAsync(broker.port, dir.resolve("undelivered" + r + ".queue"), messages, true);
                 cpu.took("Uplink async, window on delivery");
+                double rawAgain = rawPaho(broker.port, messages, null);
+                cpu.took("raw Paho memory again");
+                double base = (raw[r] + rawAgain) / 2;
+                raw[r] = base;
+                ratios[0][r] = eight[r] / base;
+                ratios[1][r] = async[r] / base;
+                ratios[2][r] = undelivered[r] / base;
+                ratios[3][r] = batched[r] / base;
+                ratios[4][r] = one[r] / rawFile[r];
                 System.out.println("CPU per message (this JVM + mosquitto, microseconds): " + cpu);
-                System.out.printf("round %d: raw Paho memory %.0f, Paho file %.0f | Uplink sync 1 thread %.0f, "
+                System.out.printf("round %d: raw Paho memory (start and end) %.0f, Paho file %.0f | Uplink sync 1 thread %.0f, "
                         + "8 threads %.0f (%.3f syncs/msg), async 1 thread %.0f (%.3f syncs/msg), %.0f with 10 "
                         + "undelivered, batched 1 thread %.0f msg/s%n", r + 1, raw[r], rawFile[r], one[r], eight[r],
                         syncsPerMessage[r], async[r], asyncSyncsPerMessage[r], undelivered[r], batched[r]);
             }
             return new Result(messages, rounds, BenchmarkSupport.median(raw), BenchmarkSupport.median(rawFile), BenchmarkSupport.median(one), BenchmarkSupport.median(eight),
                     BenchmarkSupport.median(syncsPerMessage), BenchmarkSupport.median(batched), BenchmarkSupport.median(async), BenchmarkSupport.median(asyncSyncsPerMessage),
-                    BenchmarkSupport.median(undelivered));
+                    BenchmarkSupport.median(undelivered), new Ratios(BenchmarkSupport.median(ratios[0]),
+                            BenchmarkSupport.median(ratios[1]), BenchmarkSupport.median(ratios[2]),
+                            BenchmarkSupport.median(ratios[3]), BenchmarkSupport.median(ratios[4])));
         }
     }
 
