@@ -74,7 +74,7 @@ final class SuiteBenchmark {
         lines.addAll(perConnection);
 
         System.out.println("== Durable throughput (loopback mosquitto) ==");
-        ThroughputBenchmark.Result t = ThroughputBenchmark.measure(messages, rounds);
+        ThroughputBenchmark.Result t = ThroughputBenchmark.measureInOwnJvm(messages, rounds);
         double eight = t.ratios().eight();
         lines.add(new Line("QoS 1 msg/s, durability sync, 8 publishers (" + f3(t.syncsPerMessage()) + " syncs/msg)",
                 f0(t.syncEight()), f0(t.rawMemory()) + " (raw Paho, memory persistence)", eight, ">= 0.80",

@@ -49,10 +49,14 @@ public final class ThroughputBenchmark {
     public record Ratios(double eight, double async, double undelivered, double batched, double oneToFile) {
     }
 
+    /** {@code main(messages, rounds [, result-file])}: with a file, the result is also written there. */
     public static void main(String[] args) throws Exception {
         int messages = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         Result r = measure(messages, rounds);
+        if (args.length > 2) {
+            write(r, Path.of(args[2]));
+        }
         Ratios q = r.ratios();
         System.out.printf("QoS 1, %d x %d-byte messages, window %d, loopback mosquitto, medians of %d rounds (ratios: "
                 + "median of each round's ratio):%n", messages, PAYLOAD.length, WINDOW, rounds);
@@ -67,6 +71,70 @@ public final class ThroughputBenchmark {
         System.out.printf("| Uplink sync, 1 asynchronous publisher, %d not yet delivered | %.0f | %.2f |%n", WINDOW,
                 r.syncAsyncUndelivered(), q.undelivered());
         System.out.printf("| Uplink batched 200 ms, 1 publisher | %.0f | %.2f |%n", r.batched(), q.batched());
+    }
+
+    /**
+     * {@link #measure} in a JVM of its own (the class path of this one), as JMH forks: run after other benchmarks in
+     * one JVM, the same code took up to twice the CPU per message (one asynchronous publisher: 50-95 against 40-52 us;
+     * compiled with their profiles, their garbage on the heap). Its output goes to this process's.
+     */
+    public static Result measureInOwnJvm(int messages, int rounds) throws Exception {
+        Path file = Files.createTempFile("throughput", ".properties");
+        try {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), ThroughputBenchmark.class.getName(),
+                    String.valueOf(messages), String.valueOf(rounds), file.toString()).redirectErrorStream(true).start();
+            // Copied line by line: a test runner that reads this process's output (surefire) sees the child's as its own.
+            try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    System.out.println(line);
+                }
+            }
+            if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException("the throughput benchmark's JVM failed (exit "
+                        + (p.isAlive() ? "none, killed after 30 minutes" : p.exitValue()) + "): see its output above");
+            }
+            return read(file);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static void write(Result r, Path file) throws java.io.IOException {
+        java.util.Properties p = new java.util.Properties();
+        java.lang.reflect.RecordComponent[] parts = Result.class.getRecordComponents();
+        try {
+            for (java.lang.reflect.RecordComponent c : parts) {
+                if (c.getType() != Ratios.class) {
+                    p.setProperty(c.getName(), String.valueOf(c.getAccessor().invoke(r)));
+                }
+            }
+            for (java.lang.reflect.RecordComponent c : Ratios.class.getRecordComponents()) {
+                p.setProperty("ratios." + c.getName(), String.valueOf(c.getAccessor().invoke(r.ratios())));
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        try (var out = Files.newBufferedWriter(file)) {
+            p.store(out, "ThroughputBenchmark result");
+        }
+    }
+
+    private static Result read(Path file) throws java.io.IOException {
+        java.util.Properties p = new java.util.Properties();
+        try (var in = Files.newBufferedReader(file)) {
+            p.load(in);
+        }
+        java.util.function.ToDoubleFunction<String> d = k -> Double.parseDouble(p.getProperty(k));
+        return new Result(Integer.parseInt(p.getProperty("messages")), Integer.parseInt(p.getProperty("rounds")),
+                d.applyAsDouble("rawMemory"), d.applyAsDouble("rawFile"), d.applyAsDouble("syncOne"),
+                d.applyAsDouble("syncEight"), d.applyAsDouble("syncsPerMessage"), d.applyAsDouble("batched"),
+                d.applyAsDouble("syncAsync"), d.applyAsDouble("asyncSyncsPerMessage"),
+                d.applyAsDouble("syncAsyncUndelivered"), new Ratios(d.applyAsDouble("ratios.eight"),
+                        d.applyAsDouble("ratios.async"), d.applyAsDouble("ratios.undelivered"),
+                        d.applyAsDouble("ratios.batched"), d.applyAsDouble("ratios.oneToFile")));
     }
 
     /** Runs every path {@code rounds} times, alternating, against one mosquitto; prints each round. */
