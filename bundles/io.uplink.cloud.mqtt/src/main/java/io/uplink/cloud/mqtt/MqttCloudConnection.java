@@ -96,6 +96,18 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     private record Sub(int qos, MessageHandler handler) {
     }
 
+    /** No transport yet: normal while a modem attaches, so not a warning on every attempt (see {@link #work}). */
+    private static final class TransportMissing extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TransportMissing(String message) {
+            super(message);
+        }
+    }
+
+    /** Whether the problem of the last attempt was a missing transport that was already logged once. */
+    private boolean waitingForTransportLogged;
+
     /**
      * @param tlsProfile a builder preset for this endpoint (server name, anchors, identity, ALPN); null for no TLS
      */
@@ -371,6 +383,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
                     lastProblem = "";
                     refused = false;
                     connects.incrementAndGet();
+                    waitingForTransportLogged = false;
                     LOG.info("Endpoint '{}' connected to {}:{} over {}, MQTT {} ({} queued{})", settings.endpointId(),
                             settings.host(), settings.port(), path, settings.mqttVersion(), queue.size(),
                             window() < settings.inFlightWindow() ? ", in-flight window " + window()
@@ -390,7 +403,19 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
                     long cap = Math.min(BACKOFF_CAP_MILLIS, BACKOFF_BASE_MILLIS << Math.min(attempt, 20));
                     long sleep = ThreadLocalRandom.current().nextLong(cap / 10, cap + 1);
                     attempt++;
-                    LOG.warn("Endpoint '{}': {} Next attempt in {} ms.", settings.endpointId(), lastProblem, sleep);
+                    if (!causedBy(e, TransportMissing.class)) {
+                        waitingForTransportLogged = false;
+                        LOG.warn("Endpoint '{}': {} Next attempt in {} ms.", settings.endpointId(), lastProblem, sleep);
+                    } else if (!waitingForTransportLogged) {
+                        // A modem's transport appears once it has attached (tens of seconds after a start); the
+                        // attempt is made again as soon as it does, so once at INFO, then at DEBUG.
+                        waitingForTransportLogged = true;
+                        LOG.info("Endpoint '{}' waits for its transport: {} It connects as soon as the transport "
+                                + "appears.", settings.endpointId(), lastProblem);
+                    } else {
+                        LOG.debug("Endpoint '{}': {} Next attempt in {} ms.", settings.endpointId(), lastProblem,
+                                sleep);
+                    }
                     backOff(sleep);
                     continue;
                 }
@@ -398,6 +423,15 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
             drainSoon();
             pause(1000);
         }
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void connect() throws MqttSession.SessionException {
@@ -450,7 +484,7 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
     private Connection open(String host, int port, Duration timeout) throws IOException {
         Transport t = transport.get();
         if (t == null) {
-            throw new IOException("the transport configured for endpoint '" + settings.endpointId() + "' is not "
+            throw new TransportMissing("the transport configured for endpoint '" + settings.endpointId() + "' is not "
                     + "running: for 'os' start io.uplink.transport.os; a modem's transport appears once the modem has "
                     + "attached to the network (see its log)");
         }

@@ -56,4 +56,50 @@ class ReconnectBackoffTest {
 
         }
     }
+
+    /**
+     * Waiting for a modem's transport is normal at start: said once at INFO, not as a WARN at every attempt; a real
+     * failure after it is a WARN again.
+     */
+    @Test
+    void aMissingTransportIsSaidOnceNotWarnedAtEveryAttempt(@TempDir Path dir) throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Transport> current = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicInteger lookups = new AtomicInteger();
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = System.err;
+        System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8)); // slf4j-simple writes here
+        try (MqttCloudConnection c = new MqttCloudConnection(StoreAndForwardMosquittoTest.settings("waiting", 1883),
+                dir.resolve("q"), () -> {
+                    lookups.incrementAndGet(); // once per attempt
+                    return current.get();
+                }, () -> null, null)) {
+            for (int i = 0; i < 4; i++) {
+                awaitAttempts(c, () -> c.lastProblem().contains("is not running"));
+                c.retryNow();
+                Thread.sleep(100);
+            }
+            assertThat(lookups.get()).as("attempts without a transport").isGreaterThanOrEqualTo(3);
+            Refusing refusing = new Refusing();
+            current.set(refusing);
+            c.retryNow();
+            awaitAttempts(c, () -> refusing.attempts.get() > 0 && c.lastProblem().contains("no network"));
+            Thread.sleep(200);
+        } finally {
+            System.setErr(err);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertThat(log.split("waits for its transport", -1)).as(log).hasSize(2);
+        assertThat(log).doesNotContain("WARN io.uplink.cloud.mqtt.MqttCloudConnection - Endpoint 'waiting': the "
+                + "transport configured");
+        assertThat(log).contains("WARN").contains("no network (test)");
+    }
+
+    private static void awaitAttempts(MqttCloudConnection c, java.util.function.BooleanSupplier done)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(done.getAsBoolean()).as("last problem: " + c.lastProblem()).isTrue();
+    }
 }
