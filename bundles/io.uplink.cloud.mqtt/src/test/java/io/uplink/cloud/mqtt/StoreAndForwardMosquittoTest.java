@@ -35,6 +35,36 @@ class StoreAndForwardMosquittoTest {
                 null, "none", "", List.of(), Duration.ofSeconds(10), 8, 1_000_000, 1L << 30);
     }
 
+    /**
+     * A persistent-session QoS 1 subscriber that reconnects by itself (the broker keeps what arrives while it is away)
+     * and hands every payload, as text, to {@code received}.
+     */
+    static MqttClient subscriber(Mosquitto broker, String clientId, String filter,
+            java.util.function.Consumer<String> received) throws org.eclipse.paho.client.mqttv3.MqttException {
+        MqttClient subscriber = new MqttClient("tcp://127.0.0.1:" + broker.port, clientId, new MemoryPersistence());
+        MqttConnectOptions so = new MqttConnectOptions();
+        so.setCleanSession(false);
+        so.setAutomaticReconnect(true);
+        so.setMaxReconnectDelay(1000);
+        subscriber.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+            }
+
+            @Override
+            public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage message) {
+                received.accept(new String(message.getPayload(), StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
+            }
+        });
+        subscriber.connect(so);
+        subscriber.subscribe(filter, 1);
+        return subscriber;
+    }
+
     @Test
     void tenThousandQos1MessagesSurviveTwoBrokerRestarts() throws Exception {
         try (Mosquitto broker = new Mosquitto(dir)) {
@@ -98,28 +128,8 @@ class StoreAndForwardMosquittoTest {
     void killMinus9OfTheGatewayMidRunLosesNothing() throws Exception {
         try (Mosquitto broker = new Mosquitto(dir)) {
             Set<Integer> received = ConcurrentHashMap.newKeySet();
-            MqttClient subscriber = new MqttClient("tcp://127.0.0.1:" + broker.port, "counter-kill",
-                    new MemoryPersistence());
-            MqttConnectOptions so = new MqttConnectOptions();
-            so.setCleanSession(false); // the broker keeps what arrives while the counter reconnects
-            so.setAutomaticReconnect(true);
-            so.setMaxReconnectDelay(1000);
-            subscriber.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
-                @Override
-                public void connectionLost(Throwable cause) {
-                }
-
-                @Override
-                public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage message) {
-                    received.add(Integer.parseInt(new String(message.getPayload(), StandardCharsets.UTF_8)));
-                }
-
-                @Override
-                public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
-                }
-            });
-            subscriber.connect(so);
-            subscriber.subscribe("seq/#", 1);
+            MqttClient subscriber = subscriber(broker, "counter-kill", "seq/#",
+                    payload -> received.add(Integer.parseInt(payload)));
             try {
                 Path queue = dir.resolve("gateway.queue");
                 // first run: the broker goes down at 30 %, the gateway is SIGKILLed at 50 % with a backlog queued
@@ -197,28 +207,7 @@ class StoreAndForwardMosquittoTest {
         int async = 1_200;
         try (Mosquitto broker = new Mosquitto(dir)) {
             Set<String> received = ConcurrentHashMap.newKeySet();
-            MqttClient subscriber = new MqttClient("tcp://127.0.0.1:" + broker.port, "counter-c",
-                    new MemoryPersistence());
-            MqttConnectOptions so = new MqttConnectOptions();
-            so.setCleanSession(false);
-            so.setAutomaticReconnect(true);
-            so.setMaxReconnectDelay(500);
-            subscriber.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
-                @Override
-                public void connectionLost(Throwable cause) {
-                }
-
-                @Override
-                public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage message) {
-                    received.add(new String(message.getPayload(), StandardCharsets.UTF_8));
-                }
-
-                @Override
-                public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
-                }
-            });
-            subscriber.connect(so);
-            subscriber.subscribe("conc/#", 1);
+            MqttClient subscriber = subscriber(broker, "counter-c", "conc/#", received::add);
             OsSocketTransport os = new OsSocketTransport(SocketSettings.DEFAULTS);
             try (MqttCloudConnection c = new MqttCloudConnection(settings("conc", broker.port), dir.resolve("conc.q"),
                     () -> os, () -> null, null)) {
