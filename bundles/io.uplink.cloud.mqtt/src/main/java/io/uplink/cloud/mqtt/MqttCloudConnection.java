@@ -66,7 +66,8 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
      */
     private final java.util.concurrent.locks.ReentrantLock drainLock = new java.util.concurrent.locks.ReentrantLock();
     /** A drain was asked for while another thread held {@code drainLock}: the holder drains once more. */
-    private final java.util.concurrent.atomic.AtomicBoolean drainAsked = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean drainAsked =
+            new java.util.concurrent.atomic.AtomicBoolean();
     /**
      * The newest id handed to the current session; guarded by {@code drainLock}. Everything queued below it is in
      * flight or delivered, unless a publish failed ({@code rescan}): the next drain then looks from the start.
@@ -369,7 +370,8 @@ public final class MqttCloudConnection implements CloudConnection, AutoCloseable
                 stage("opening a connection to " + settings.host() + ":" + settings.port());
                 state = ConnectionState.CONNECTING;
                 try {
-                    drainLock.lock(); // no publisher hands a message to the old session or counts it in flight meanwhile
+                    // No publisher hands a message to the old session or counts it in flight meanwhile.
+                    drainLock.lock();
                     try {
                         inFlight.clear();
                         sentUpTo = 0;

@@ -24,12 +24,12 @@ import org.h2.mvstore.MVStoreException;
  * The durable outbound queue of one endpoint, in an H2 MVStore file (append-only chunks, rolled back to the last
  * complete commit after a crash). With {@link Durability#SYNC} an accepted message is on disk before {@link #append}
  * returns, and messages accepted at the same time share one sync (group commit: the queue's syncer thread syncs
- * everything appended so far, and wakes exactly the publishers that sync covered). What is synced per group is a record each in
- * the {@link QueueLog} beside the file (overwritten in place: one device flush, no metadata); the MVStore itself is
- * committed and synced at a checkpoint, at most every second and whenever the log is full, and the log then starts
- * over. At open, what the log holds beyond the last checkpoint is put back into the queue. A message leaves the
- * queue only when the caller removes it (after PUBACK for QoS 1). When full, new messages are refused with a clear
- * error: what was accepted is never dropped. After a restart every message still in the file is sent again, so
+ * everything appended so far, and wakes exactly the publishers that sync covered). What is synced per group is a
+ * record each in the {@link QueueLog} beside the file (overwritten in place: one device flush, no metadata); the
+ * MVStore itself is committed and synced at a checkpoint, at most every second and whenever the log is full, and the
+ * log then starts over. At open, what the log holds beyond the last checkpoint is put back into the queue. A message
+ * leaves the queue only when the caller removes it (after PUBACK for QoS 1). When full, new messages are refused with a
+ * clear error: what was accepted is never dropped. After a restart every message still in the file is sent again, so
  * duplicates are possible for what was in flight, losses are not.
  *
  * <p>Thread-safe. The map, {@code bytes} and {@code nextId} are guarded by {@code this}; {@code syncedUpTo} and
@@ -774,9 +774,7 @@ final class StoreAndForwardQueue implements AutoCloseable {
 
     /** Commits the store with the newest accepted id; the caller holds the queue's lock. */
     private void commitLocked() {
-        if (nextId > 0) {
-            state.put(LAST_ACCEPTED, nextId - 1);
-        }
+        state.put(LAST_ACCEPTED, nextId - 1);
         store.commit();
     }
 
