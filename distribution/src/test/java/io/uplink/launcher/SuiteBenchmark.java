@@ -124,8 +124,8 @@ final class SuiteBenchmark {
         }
 
         StringBuilder table = new StringBuilder("\nIssue 15 benchmark suite, ").append(rounds)
-                .append(" rounds per figure (medians; throughput ratios are medians of each round's ratio, the round's raw Paho "
-                        + "measured at its start and end), ").append(Runtime.getRuntime().availableProcessors())
+                .append(" rounds per figure (medians; throughput ratios are medians of each round's ratio, the "
+                        + "round's raw Paho measured at its start and end), ").append(Runtime.getRuntime().availableProcessors())
                 .append(" processors, load average at the end ").append(loadAverage()).append(":\n\n")
                 .append("| Measure | Uplink | Baseline, same run | Ratio | Target | Met |\n")
                 .append("|---|---|---|---|---|---|\n");

@@ -63,7 +63,8 @@ class ReconnectBackoffTest {
      */
     @Test
     void aMissingTransportIsSaidOnceNotWarnedAtEveryAttempt(@TempDir Path dir) throws Exception {
-        java.util.concurrent.atomic.AtomicReference<Transport> current = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Transport> current =
+                new java.util.concurrent.atomic.AtomicReference<>();
         AtomicInteger lookups = new AtomicInteger();
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
         java.io.PrintStream err = System.err;

@@ -250,7 +250,8 @@ class StoreAndForwardMosquittoTest {
                     t.join(TimeUnit.MINUTES.toMillis(2));
                 }
                 assertThat(failure.get()).isNull();
-                java.util.concurrent.CompletableFuture.allOf(receipts.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
+                java.util.concurrent.CompletableFuture.allOf(
+                        receipts.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
                         .get(2, TimeUnit.MINUTES);
                 int total = threads * each + async;
                 assertThat(receipts).hasSize(total);

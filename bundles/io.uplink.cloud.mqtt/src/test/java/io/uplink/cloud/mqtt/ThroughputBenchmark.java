@@ -83,8 +83,9 @@ public final class ThroughputBenchmark {
         try {
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                     System.getProperty("java.class.path"), ThroughputBenchmark.class.getName(),
-                    String.valueOf(messages), String.valueOf(rounds), file.toString()).redirectErrorStream(true).start();
-            // Copied line by line: a test runner that reads this process's output (surefire) sees the child's as its own.
+                    String.valueOf(messages), String.valueOf(rounds), file.toString()).redirectErrorStream(true)
+                    .start();
+            // Copied line by line: a test runner that reads this process's output (surefire) sees the child's too.
             try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
                     p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
@@ -182,13 +183,15 @@ public final class ThroughputBenchmark {
                 ratios[3][r] = batched[r] / base;
                 ratios[4][r] = one[r] / rawFile[r];
                 System.out.println("CPU per message (this JVM + mosquitto, microseconds): " + cpu);
-                System.out.printf("round %d: raw Paho memory (start and end) %.0f, Paho file %.0f | Uplink sync 1 thread %.0f, "
-                        + "8 threads %.0f (%.3f syncs/msg), async 1 thread %.0f (%.3f syncs/msg), %.0f with 10 "
-                        + "undelivered, batched 1 thread %.0f msg/s%n", r + 1, raw[r], rawFile[r], one[r], eight[r],
-                        syncsPerMessage[r], async[r], asyncSyncsPerMessage[r], undelivered[r], batched[r]);
+                System.out.printf("round %d: raw Paho memory (start and end) %.0f, Paho file %.0f | Uplink sync 1 "
+                        + "thread %.0f, 8 threads %.0f (%.3f syncs/msg), async 1 thread %.0f (%.3f syncs/msg), "
+                        + "%.0f with 10 undelivered, batched 1 thread %.0f msg/s%n", r + 1, raw[r], rawFile[r], one[r],
+                        eight[r], syncsPerMessage[r], async[r], asyncSyncsPerMessage[r], undelivered[r], batched[r]);
             }
-            return new Result(messages, rounds, BenchmarkSupport.median(raw), BenchmarkSupport.median(rawFile), BenchmarkSupport.median(one), BenchmarkSupport.median(eight),
-                    BenchmarkSupport.median(syncsPerMessage), BenchmarkSupport.median(batched), BenchmarkSupport.median(async), BenchmarkSupport.median(asyncSyncsPerMessage),
+            return new Result(messages, rounds, BenchmarkSupport.median(raw), BenchmarkSupport.median(rawFile),
+                    BenchmarkSupport.median(one), BenchmarkSupport.median(eight),
+                    BenchmarkSupport.median(syncsPerMessage), BenchmarkSupport.median(batched),
+                    BenchmarkSupport.median(async), BenchmarkSupport.median(asyncSyncsPerMessage),
                     BenchmarkSupport.median(undelivered), new Ratios(BenchmarkSupport.median(ratios[0]),
                             BenchmarkSupport.median(ratios[1]), BenchmarkSupport.median(ratios[2]),
                             BenchmarkSupport.median(ratios[3]), BenchmarkSupport.median(ratios[4])));
