@@ -388,17 +388,26 @@ public final class Bg95Emulator implements AutoCloseable, Personality {
         @Override
         public void opened(EmulatedSocket s, int error) {
             input.post(() -> {
+                if (sockets[s.id] != s) {
+                    return; // closed with AT+QICLOSE meanwhile
+                }
                 lastError = error;
-                if (error != 0 && sockets[s.id] == s) {
+                if (error != 0) {
                     sockets[s.id] = null;
                 }
                 out.urc("+QIOPEN: " + s.id + "," + error);
             });
         }
 
+        // A report that waited in the inbox while AT+QICLOSE freed the ID (and perhaps a new AT+QIOPEN took it) is
+        // about a connection the module no longer has: it says nothing of it, and never about the ID's new one.
+
         @Override
         public void dataArrived(EmulatedSocket s) {
             input.post(() -> {
+                if (sockets[s.id] != s) {
+                    return;
+                }
                 if (s.accessMode == 1) {
                     byte[] data = s.read(MAX_READ);
                     out.urcWithData("+QIURC: \"recv\"," + s.id + "," + data.length, data);
@@ -410,7 +419,11 @@ public final class Bg95Emulator implements AutoCloseable, Personality {
 
         @Override
         public void closedByPeer(EmulatedSocket s) {
-            input.post(() -> out.urc("+QIURC: \"closed\"," + s.id));
+            input.post(() -> {
+                if (sockets[s.id] == s) {
+                    out.urc("+QIURC: \"closed\"," + s.id);
+                }
+            });
         }
     }
 

@@ -16,6 +16,9 @@ import io.uplink.transport.Connection;
 import io.uplink.transport.TransportException;
 import io.uplink.transport.TransportException.Reason;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * One connection through a Quectel socket in buffer access mode, plain TCP or TLS in the module
  * ({@link QuectelCommands}). Reads drain the module's buffer with {@code AT+QIRD} ({@code AT+QSSLRECV}) on every
@@ -26,6 +29,8 @@ import io.uplink.transport.TransportException.Reason;
  * must hear it loud, not as a quiet end of stream.
  */
 final class QuectelSocket implements Connection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QuectelSocket.class);
 
     static final int MAX_SEND = 1460;
     static final int MAX_READ = 1500;
@@ -83,8 +88,18 @@ final class QuectelSocket implements Connection {
         }
     }
 
+    /**
+     * {@code +QIURC: "closed",<id>}. Before this socket's open result it belongs to the last connection on the same
+     * ID: the module can report that close just after answering its AT+QICLOSE, and a new socket may already hold the
+     * ID. The module cannot close a connection it has not yet reported open, so such a report is ignored.
+     */
     void urcClosed(String raw) {
         synchronized (lock) {
+            if (openResult == null) {
+                LOG.debug("{}: ignored '{}', which came before socket {}'s open result: it is about the last "
+                        + "connection on that ID", at.portName(), raw, id);
+                return;
+            }
             peerClosed = true;
             recvUrcs++; // data may remain in the module's buffer: drain it before reporting the close
             failureRaw = raw;
