@@ -8,6 +8,10 @@ import java.time.Duration;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
+import io.uplink.credentials.SignedJarsFirst;
+
+import org.junit.jupiter.api.BeforeAll;
+
 /**
  * Coverage-guided fuzzing of the doctor's MQTT reading (docs/FUZZING.md): whatever a broker answers to CONNECT or to
  * a QoS 1 PUBLISH, then a close or silence. The contract of {@link MqttProbe}: an answer, never an exception from the
@@ -15,6 +19,12 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * (type 2, remaining length 2) whose return code they carry, ACCEPTED for PUBLISH only for its PUBACK; the evidence stays short.
  */
 class MqttProbeFuzzer {
+
+    /** Before Jazzer installs its agent (the fork could deadlock otherwise): see {@link SignedJarsFirst}. */
+    @BeforeAll
+    static void checkSignedJarsFirst() throws IOException {
+        SignedJarsFirst.verifyNow();
+    }
 
     @FuzzTest
     void readsAnyBrokerAnswer(FuzzedDataProvider in) throws IOException {

@@ -11,10 +11,13 @@ import java.util.Set;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
+import io.uplink.credentials.SignedJarsFirst;
 import io.uplink.tls.TlsClientProfile;
 import io.uplink.tls.bc.BcTlsEngine;
 import io.uplink.transport.Connection;
 import io.uplink.transport.Transport;
+
+import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Coverage-guided fuzzing of the probe's reading of a server's answer to one ClientHello (docs/FUZZING.md): any
@@ -23,6 +26,12 @@ import io.uplink.transport.Transport;
  * chain it reports is bounded; and a suite counts as accepted only when the server chose that suite.
  */
 class ServerHelloFuzzer {
+
+    /** Before Jazzer installs its agent (the fork could deadlock otherwise): see {@link SignedJarsFirst}. */
+    @BeforeAll
+    static void checkSignedJarsFirst() throws IOException {
+        SignedJarsFirst.verifyNow();
+    }
 
     private static final BcTlsEngine ENGINE = new BcTlsEngine(List.of(), 0, Clock.systemUTC());
     private static final String[] SUITES_12 = BrokerProbe.SUITES.get(TlsClientProfile.TLS_1_2).toArray(new String[0]);

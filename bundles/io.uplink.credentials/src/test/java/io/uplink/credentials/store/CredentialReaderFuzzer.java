@@ -8,6 +8,9 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import io.uplink.credentials.Problem;
+import io.uplink.credentials.SignedJarsFirst;
+
+import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Coverage-guided fuzzing of the credential reader (docs/FUZZING.md): any content (PEM, DER, bare base64, PKCS#7,
@@ -17,6 +20,12 @@ import io.uplink.credentials.Problem;
  * bounded by the content (no certificate or key from fewer than 32 bytes).
  */
 class CredentialReaderFuzzer {
+
+    /** Before Jazzer installs its agent (the fork could deadlock otherwise): see {@link SignedJarsFirst}. */
+    @BeforeAll
+    static void checkSignedJarsFirst() throws java.io.IOException {
+        SignedJarsFirst.verifyNow();
+    }
 
     private static final CredentialReader READER = new CredentialReader(TestPki.BC);
     private static final String PASSPHRASE = "Fz7-qK2!secret";

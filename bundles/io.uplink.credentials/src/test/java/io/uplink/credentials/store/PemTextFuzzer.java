@@ -6,6 +6,10 @@ import java.util.Set;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
+import io.uplink.credentials.SignedJarsFirst;
+
+import org.junit.jupiter.api.BeforeAll;
+
 /**
  * Coverage-guided fuzzing of the PEM text normaliser (docs/FUZZING.md): any bytes, as pasted or read from a file.
  * The contract: nothing throws; at most 1000 blocks and problems; every block is canonical PEM (its label on BEGIN and
@@ -13,6 +17,12 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * normalising it again gives it back unchanged.
  */
 class PemTextFuzzer {
+
+    /** Before Jazzer installs its agent (the fork could deadlock otherwise): see {@link SignedJarsFirst}. */
+    @BeforeAll
+    static void checkSignedJarsFirst() throws java.io.IOException {
+        SignedJarsFirst.verifyNow();
+    }
 
     private static final Set<String> LINE_ENDINGS = Set.of("LF", "CRLF", "CR", "mixed", "none");
 
