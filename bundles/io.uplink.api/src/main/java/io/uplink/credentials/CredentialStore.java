@@ -29,6 +29,15 @@ public interface CredentialStore {
     ValidationReport importCredential(String alias, byte[] content, char[] passphrase) throws CredentialException;
 
     /**
+     * As {@link #importCredential(String, byte[], char[])}, with a certificate and key checked for {@code use}: a
+     * TLS server's certificate (the console's HTTPS) must allow serverAuth instead of clientAuth.
+     *
+     * @since 1.3
+     */
+    ValidationReport importCredential(String alias, byte[] content, char[] passphrase, CredentialUse use)
+            throws CredentialException;
+
+    /**
      * Reads and validates content without storing anything: what {@code uplink creds check} and an upload form show
      * before an import.
      *

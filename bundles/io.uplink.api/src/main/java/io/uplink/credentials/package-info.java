@@ -10,7 +10,7 @@
  *
  * @since 1.0
  */
-@Version("1.2.0")
+@Version("1.3.0")
 @Export
 package io.uplink.credentials;
 

@@ -28,6 +28,7 @@ import io.uplink.credentials.CredentialListener.Change;
 import io.uplink.credentials.CredentialPart;
 import io.uplink.credentials.CredentialStore;
 import io.uplink.credentials.CredentialSummary;
+import io.uplink.credentials.CredentialUse;
 import io.uplink.credentials.PemStyle;
 import io.uplink.credentials.Problem;
 import io.uplink.credentials.Problem.Severity;
@@ -99,8 +100,14 @@ public final class BcCredentialStore implements CredentialStore {
     @Override
     public ValidationReport importCredential(String alias, byte[] content, char[] passphrase)
             throws CredentialException {
+        return importCredential(alias, content, passphrase, CredentialUse.TLS_CLIENT);
+    }
+
+    @Override
+    public ValidationReport importCredential(String alias, byte[] content, char[] passphrase, CredentialUse use)
+            throws CredentialException {
         checkAlias(alias);
-        Checked checked = check(alias, content, passphrase, "Nothing was stored under '" + alias + "': ");
+        Checked checked = check(alias, content, passphrase, use, "Nothing was stored under '" + alias + "': ");
         CredentialValidator.Outcome outcome = checked.outcome();
         ValidationReport report = checked.report();
         synchronized (this) {
@@ -154,7 +161,8 @@ public final class BcCredentialStore implements CredentialStore {
      * @throws CredentialException when the content is unreadable or not usable, with the problems
      */
     public Loaded load(String name, byte[] content, char[] passphrase) throws CredentialException {
-        Checked checked = check(name, content, passphrase, "'" + name + "' cannot be used: ");
+        Checked checked = check(name, content, passphrase, CredentialUse.TLS_CLIENT, "'" + name
+                + "' cannot be used: ");
         CredentialValidator.Outcome o = checked.outcome();
         ClientIdentity identity = o.key() == null ? null : new ClientIdentity(name, o.clientChain(), o.key());
         return new Loaded(checked.report(), identity, o.trustAnchors());
@@ -163,11 +171,11 @@ public final class BcCredentialStore implements CredentialStore {
     private record Checked(ValidationReport report, CredentialValidator.Outcome outcome) {
     }
 
-    private Checked check(String name, byte[] content, char[] passphrase, String refusal)
+    private Checked check(String name, byte[] content, char[] passphrase, CredentialUse use, String refusal)
             throws CredentialException {
         CredentialReader.Read read = reader.get().read("the imported content", content, passphrase);
         refuseUnreadable(read.problems());
-        ValidationContext ctx = new ValidationContext("", "", "", Instant.now(clock));
+        ValidationContext ctx = new ValidationContext("", "", "", Instant.now(clock), use);
         CredentialValidator.Outcome outcome = validator.get().validate(read.certificates(), read.keys(), List.of(),
                 ctx);
         List<Problem> all = merge(read.problems(), outcome.problems());

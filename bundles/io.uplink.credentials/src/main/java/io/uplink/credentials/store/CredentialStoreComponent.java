@@ -15,6 +15,7 @@ import io.uplink.credentials.CredentialListener;
 import io.uplink.credentials.CredentialPart;
 import io.uplink.credentials.CredentialStore;
 import io.uplink.credentials.CredentialSummary;
+import io.uplink.credentials.CredentialUse;
 import io.uplink.credentials.PemStyle;
 import io.uplink.credentials.ValidationContext;
 import io.uplink.credentials.ValidationReport;
@@ -107,6 +108,12 @@ public final class CredentialStoreComponent implements CredentialStore {
     public ValidationReport importCredential(String alias, byte[] content, char[] passphrase)
             throws CredentialException {
         return store.importCredential(alias, content, passphrase);
+    }
+
+    @Override
+    public ValidationReport importCredential(String alias, byte[] content, char[] passphrase, CredentialUse use)
+            throws CredentialException {
+        return store.importCredential(alias, content, passphrase, use);
     }
 
     @Override

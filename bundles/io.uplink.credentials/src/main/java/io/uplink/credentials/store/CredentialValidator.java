@@ -20,6 +20,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Set;
 
+import io.uplink.credentials.CredentialUse;
 import io.uplink.credentials.Problem;
 import io.uplink.credentials.Problem.Severity;
 import io.uplink.credentials.ValidationContext;
@@ -37,6 +38,7 @@ final class CredentialValidator {
 
     /** A gateway clock before this is wrong (typically 1970 after a power loss without RTC or network time). */
     static final Instant EARLIEST_PLAUSIBLE_CLOCK = Instant.parse("2025-01-01T00:00:00Z");
+    private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
     private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
     private static final String ANY_EKU = "2.5.29.37.0";
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
@@ -99,8 +101,12 @@ final class CredentialValidator {
         }
         if (leaf != null) {
             if (key != null) {
-                checkClientUse(leaf, problems);
-                ModemKeyLimits.check(ctx.targetModemFamily(), KeyFacts.of(key)).ifPresent(problems::add);
+                if (ctx.use() == CredentialUse.TLS_SERVER) {
+                    checkServerUse(leaf, problems);
+                } else {
+                    checkClientUse(leaf, problems);
+                    ModemKeyLimits.check(ctx.targetModemFamily(), KeyFacts.of(key)).ifPresent(problems::add);
+                }
                 if ("RSA".equals(KeyFacts.of(key).type()) && KeyFacts.of(key).bits() < 2048) {
                     problems.add(new Problem("key-weak", Severity.WARNING, "The RSA key has only "
                             + KeyFacts.of(key).bits() + " bits; brokers may refuse keys under 2048 bits.",
@@ -120,7 +126,7 @@ final class CredentialValidator {
                     && walk.path().size() > 1 ? walk.path().size() - 1 : walk.path().size()));
             if (!clockWrong) {
                 for (X509Certificate c : walk.path()) {
-                    checkDates(c, c == leaf, ctx.now(), problems);
+                    checkDates(c, c == leaf, ctx, problems);
                 }
                 if (walk.end() == ChainWalk.End.TRUSTED && problems.stream().noneMatch(
                         p -> p.severity() == Severity.ERROR && isChainOrDate(p.code()))) {
@@ -133,7 +139,7 @@ final class CredentialValidator {
             if (c != leaf && c.getBasicConstraints() >= 0 && !clientChain.contains(c)) {
                 trustAnchors.add(c);
                 if (!clockWrong && leaf == null) {
-                    checkDates(c, false, ctx.now(), problems);
+                    checkDates(c, false, ctx, problems);
                 }
             }
         }
@@ -231,7 +237,10 @@ final class CredentialValidator {
             if (eku != null && !eku.contains(CLIENT_AUTH) && !eku.contains(ANY_EKU)) {
                 problems.add(new Problem("client-auth-forbidden", Severity.ERROR, "The certificate's extended key "
                         + "usage " + ekuNames(eku) + " does not allow TLS client authentication.",
-                        "Have the certificate reissued with extended key usage clientAuth."));
+                        "Have the certificate reissued with extended key usage clientAuth."
+                                + (eku.contains(SERVER_AUTH) ? " If it is meant for the gateway's console over "
+                                        + "HTTPS, import it as a server certificate ('uplink creds import --for "
+                                        + "console')." : "")));
             }
         } catch (java.security.cert.CertificateParsingException e) {
             problems.add(new Problem("client-auth-forbidden", Severity.ERROR, "The certificate's extended key usage "
@@ -239,7 +248,40 @@ final class CredentialValidator {
         }
     }
 
-    private void checkDates(X509Certificate c, boolean isLeaf, Instant now, List<Problem> problems) {
+    /**
+     * A TLS server's certificate (the console's HTTPS): not a CA, and usable for a TLS server's key exchange. Key usage
+     * follows RFC 5280 4.2.1.3 and TLS: digitalSignature for (EC)DHE, keyEncipherment for RSA key transport (TLS
+     * 1.2); a browser needs extended key usage serverAuth when the extension is present.
+     */
+    private static void checkServerUse(X509Certificate leaf, List<Problem> problems) {
+        String who = leaf.getSubjectX500Principal().getName(RFC1779);
+        if (leaf.getBasicConstraints() >= 0
+                && !leaf.getSubjectX500Principal().equals(leaf.getIssuerX500Principal())) {
+            problems.add(new Problem("ca-as-server", Severity.ERROR, "The certificate that matches the key, " + who
+                    + ", is a CA certificate, not a server certificate.", "Import the server certificate and its "
+                    + "own key; a CA's key must never be on a gateway."));
+        }
+        boolean[] ku = leaf.getKeyUsage();
+        if (ku != null && !ku[0] && !(ku.length > 2 && ku[2])) {
+            problems.add(new Problem("server-auth-forbidden", Severity.ERROR, "The certificate's key usage allows "
+                    + "neither digitalSignature nor keyEncipherment, so a TLS server cannot use it.",
+                    "Have the certificate reissued for a TLS server (key usage digitalSignature)."));
+        }
+        try {
+            List<String> eku = leaf.getExtendedKeyUsage();
+            if (eku != null && !eku.contains(SERVER_AUTH) && !eku.contains(ANY_EKU)) {
+                problems.add(new Problem("server-auth-forbidden", Severity.ERROR, "The certificate's extended key "
+                        + "usage " + ekuNames(eku) + " does not allow a TLS server; browsers refuse it.",
+                        "Have the certificate reissued with extended key usage serverAuth."));
+            }
+        } catch (java.security.cert.CertificateParsingException e) {
+            problems.add(new Problem("server-auth-forbidden", Severity.ERROR, "The certificate's extended key usage "
+                    + "extension is unreadable.", "Have the certificate reissued."));
+        }
+    }
+
+    private void checkDates(X509Certificate c, boolean isLeaf, ValidationContext ctx, List<Problem> problems) {
+        Instant now = ctx.now();
         String who = c.getSubjectX500Principal().getName(RFC1779);
         Instant notBefore = c.getNotBefore().toInstant();
         Instant notAfter = c.getNotAfter().toInstant();
@@ -254,7 +296,9 @@ final class CredentialValidator {
                     + (isLeaf ? " with its key." : ".")));
         } else if (isLeaf && now.plus(expiryWarning).isAfter(notAfter)) {
             problems.add(new Problem("expires-soon", Severity.WARNING, "The certificate " + who + " expires on "
-                    + DAY.format(notAfter) + ".", "Renew it before then; the device cannot connect afterwards."));
+                    + DAY.format(notAfter) + ".", "Renew it before then; " + (ctx.use() == CredentialUse.TLS_SERVER
+                            ? "browsers refuse the console's HTTPS afterwards." : "the device cannot connect "
+                                    + "afterwards.")));
         }
     }
 
@@ -297,8 +341,11 @@ final class CredentialValidator {
         List<String> names = new ArrayList<>();
         for (String oid : eku) {
             switch (oid) {
-            case "1.3.6.1.5.5.7.3.1":
+            case SERVER_AUTH:
                 names.add("serverAuth");
+                break;
+            case CLIENT_AUTH:
+                names.add("clientAuth");
                 break;
             case "1.3.6.1.5.5.7.3.3":
                 names.add("codeSigning");

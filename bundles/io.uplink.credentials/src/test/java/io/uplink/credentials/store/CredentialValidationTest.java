@@ -1,6 +1,7 @@
 package io.uplink.credentials.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +13,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import io.uplink.credentials.CredentialException;
+import io.uplink.credentials.CredentialUse;
 import io.uplink.credentials.Problem;
 import io.uplink.credentials.Problem.Severity;
 import io.uplink.credentials.ValidationContext;
@@ -146,6 +149,45 @@ class CredentialValidationTest {
         ValidationReport r = inspect(TestPki.pem(d.cert()), TestPki.pkcs8(d.key()));
         assertThat(errors(r)).contains("client-auth-forbidden");
         assertThat(r.problems().get(0).cause()).contains("serverAuth");
+    }
+
+    @Test
+    void aServerCertificateForTheConsoleIsCheckedForServerUse() throws Exception {
+        TestPki.Issued server = TestPki.issue(TestPki.spec().subject("CN=gateway.local")
+                .eku(KeyPurposeId.id_kp_serverAuth), null);
+        ValidationContext console = new ValidationContext("", "", "", TestPki.NOW, CredentialUse.TLS_SERVER);
+        ValidationReport asServer = inspect(console, TestPki.pem(server.cert()), TestPki.pkcs8(server.key()));
+        assertThat(asServer.problems()).isEmpty();
+        // Taken as the gateway's identity to a broker, the fix points at the console's import.
+        ValidationReport asClient = inspect(TestPki.pem(server.cert()), TestPki.pkcs8(server.key()));
+        assertThat(asClient.problems().get(0).fix()).contains("--for console");
+        byte[] files = (TestPki.pem(server.cert()) + TestPki.pkcs8(server.key())).getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> store.importCredential("console", files, null))
+                .isInstanceOf(CredentialException.class).hasMessageContaining("client authentication");
+        assertThat(store.clientIdentity("console")).isEmpty();
+        store.importCredential("console", files, null, CredentialUse.TLS_SERVER);
+        assertThat(store.clientIdentity("console")).get().satisfies(id -> assertThat(id.certificate())
+                .isEqualTo(server.cert()));
+
+        TestPki.Issued client = TestPki.issue(TestPki.spec().eku(KeyPurposeId.id_kp_clientAuth), null);
+        ValidationReport r = inspect(console, TestPki.pem(client.cert()), TestPki.pkcs8(client.key()));
+        assertThat(errors(r)).containsExactly("server-auth-forbidden");
+        assertThat(r.problems().get(0).cause()).contains("clientAuth");
+        assertThat(r.problems().get(0).fix()).contains("serverAuth");
+
+        TestPki.Issued rsaTransportOnly = TestPki.issue(TestPki.spec().keyUsage(KeyUsage.keyEncipherment)
+                .eku(KeyPurposeId.id_kp_serverAuth), null);
+        assertThat(inspect(console, TestPki.pem(rsaTransportOnly.cert()), TestPki.pkcs8(rsaTransportOnly.key()))
+                .problems()).isEmpty();
+        TestPki.Issued signsOnlyCrls = TestPki.issue(TestPki.spec().keyUsage(KeyUsage.cRLSign)
+                .eku(KeyPurposeId.id_kp_serverAuth), null);
+        assertThat(errors(inspect(console, TestPki.pem(signsOnlyCrls.cert()), TestPki.pkcs8(signsOnlyCrls.key()))))
+                .containsExactly("server-auth-forbidden");
+
+        TestPki.Issued ca = TestPki.issue(TestPki.spec().subject("CN=My CA").ca(), null);
+        TestPki.Issued issuedCa = TestPki.issue(TestPki.spec().subject("CN=Sub CA").ca(), ca);
+        assertThat(errors(inspect(console, TestPki.pem(issuedCa.cert(), ca.cert()), TestPki.pkcs8(issuedCa.key()))))
+                .contains("ca-as-server");
     }
 
     @Test
