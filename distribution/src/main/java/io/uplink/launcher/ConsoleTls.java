@@ -113,8 +113,9 @@ final class ConsoleTls {
     Keystore fromStore(String alias, BcCredentialStore store) throws IOException {
         ClientIdentity id = store.clientIdentity(alias).orElseThrow(() -> new IOException("the credential store has "
                 + "no certificate with a private key under alias '" + alias + "' for --https-alias. Import one with "
-                + "'bin/uplink creds import --alias " + alias + " --cert server.pem --key server.key' (see "
-                + "'bin/uplink creds list'), or leave --https-alias out to use a generated certificate"));
+                + "'bin/uplink creds import --for console --alias " + alias + " --cert server.pem --key server.key' "
+                + "(see 'bin/uplink creds list'), or leave --https-alias out to use a generated certificate"));
+        refuseClientOnly(alias, id.certificate());
         PrivateFiles.ensurePrivateDirectory(dir);
         Path file = dir.resolve(EXPORTED);
         String password = password();
@@ -125,6 +126,23 @@ final class ConsoleTls {
         }
         return new Keystore(file, password, fingerprint(id.certificate()), "credential store alias '" + alias + "'",
                 false);
+    }
+
+    /** A certificate whose extended key usage leaves out serverAuth: browsers refuse it, so the console does too. */
+    static void refuseClientOnly(String alias, X509Certificate cert) throws IOException {
+        List<String> eku;
+        try {
+            eku = cert.getExtendedKeyUsage();
+        } catch (java.security.cert.CertificateParsingException e) {
+            throw new IOException("the certificate under alias '" + alias + "' has an unreadable extended key usage; "
+                    + "import a server certificate for the console with 'bin/uplink creds import --for console'", e);
+        }
+        if (eku != null && !eku.contains("1.3.6.1.5.5.7.3.1") && !eku.contains("2.5.29.37.0")) {
+            throw new IOException("the certificate under alias '" + alias + "' is not for a TLS server: its extended "
+                    + "key usage leaves out serverAuth, and browsers refuse it. Import the console's own certificate "
+                    + "with 'bin/uplink creds import --for console --alias NAME --cert server.pem --key server.key', "
+                    + "or leave --https-alias out to use a generated certificate");
+        }
     }
 
     static String fingerprint(X509Certificate cert) {

@@ -17,6 +17,7 @@ import java.util.Properties;
 
 import io.uplink.credentials.CredentialException;
 import io.uplink.credentials.CredentialSummary;
+import io.uplink.credentials.CredentialUse;
 import io.uplink.credentials.Problem;
 import io.uplink.credentials.ValidationContext;
 import io.uplink.credentials.ValidationReport;
@@ -31,9 +32,9 @@ final class CredsCommand {
     static final String USAGE = String.join("\n",
             "Usage: uplink creds <check|import|list|delete|provision> [options]",
             "",
-            "  check   --cert F [--key F] [--ca F]... [--endpoint HOST] [--modem FAMILY] [--json]",
+            "  check   --cert F [--key F] [--ca F]... [--endpoint HOST] [--modem FAMILY] [--for USE] [--json]",
             "          Read and validate files without storing them. Exit 0 usable, 1 problems, 2 unreadable input.",
-            "  import  --alias A (--cert F [--key F] [--ca F]... | --p12 F) [--json]",
+            "  import  --alias A (--cert F [--key F] [--ca F]... | --p12 F) [--for USE] [--json]",
             "          Store them encrypted under alias A (replacing what A held). Nothing is stored on an error.",
             "  list    [--json]             Aliases, subjects, key presence and earliest expiry.",
             "  delete  --alias A            Remove alias A.",
@@ -45,6 +46,9 @@ final class CredsCommand {
             "  --endpoint HOST     (check) the server host a server certificate must match",
             "  --modem FAMILY      (check) quectel-bg9x, quectel-bc66, nordic-nrf91, sierra-hl78xx, ublox-sara,",
             "                      simcom-sim7080: flag keys that modem's own TLS cannot use",
+            "  --for USE           What a certificate with its key is for: 'broker' (default), the gateway's",
+            "                      identity to a broker (extended key usage clientAuth), or 'console', the",
+            "                      certificate of the console's HTTPS ('run --https-alias A'; serverAuth)",
             "  --json              Machine-readable output",
             "  -h, --help          Show this help",
             "",
@@ -69,6 +73,7 @@ final class CredsCommand {
         String alias;
         String endpoint = "";
         String modem = "";
+        CredentialUse use = CredentialUse.TLS_CLIENT;
         boolean json;
         boolean passphraseStdin;
         boolean help;
@@ -152,6 +157,14 @@ final class CredsCommand {
             case "--modem":
                 o.modem = value(args, ++i, a);
                 break;
+            case "--for":
+                String use = value(args, ++i, a);
+                if (!use.equals("broker") && !use.equals("console")) {
+                    throw new IllegalArgumentException("--for takes 'broker' (the gateway's identity to a broker, "
+                            + "the default) or 'console' (the console's HTTPS certificate), not '" + use + "'");
+                }
+                o.use = use.equals("console") ? CredentialUse.TLS_SERVER : CredentialUse.TLS_CLIENT;
+                break;
             default:
                 throw new IllegalArgumentException("unknown option '" + a + "'");
             }
@@ -184,7 +197,7 @@ final class CredsCommand {
                 names.add(String.valueOf(f.getFileName()));
             }
             ValidationReport r = CredentialFiles.reader().inspect(names, contents, pass,
-                    new ValidationContext("", o.endpoint, o.modem, Instant.now()));
+                    new ValidationContext("", o.endpoint, o.modem, Instant.now(), o.use));
             print(o, r, "Checked " + names(o.files));
             return r.isUsable() ? Main.EXIT_OK : Main.EXIT_FAILURE;
         } catch (CredentialException e) {
@@ -198,7 +211,7 @@ final class CredsCommand {
         byte[] joined = CredentialFiles.join(contents, o.roles);
         char[] pass = passphrase(o);
         try {
-            ValidationReport r = store().importCredential(o.alias, joined, pass);
+            ValidationReport r = store().importCredential(o.alias, joined, pass, o.use);
             print(o, r, "Stored under '" + o.alias + "' in " + storePath());
             return Main.EXIT_OK;
         } catch (CredentialException e) {

@@ -94,6 +94,15 @@ class HttpsIT {
         }
     }
 
+    private static void selfSigned(Path cert, Path key, String extendedKeyUsage) throws Exception {
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=localhost", "-addext",
+                "subjectAltName=DNS:localhost,IP:127.0.0.1", "-addext", "basicConstraints=critical,CA:FALSE",
+                "-addext", "extendedKeyUsage=" + extendedKeyUsage, "-days", "400", "-keyout", key.toString(), "-out",
+                cert.toString()).redirectErrorStream(true).start();
+        assertThat(openssl.waitFor()).as(new String(openssl.getInputStream().readAllBytes())).isZero();
+    }
+
     @Test
     void httpsWithACertificateFromTheCredentialStore() throws Exception {
         try (GatewayProcess gw = GatewayProcess.copyOfDistribution(temp)) {
@@ -101,18 +110,31 @@ class HttpsIT {
                     "--http-port", String.valueOf(gw.port));
             assertThat(missing.exitCode()).as(missing.output()).isEqualTo(1);
             assertThat(missing.output()).contains("no certificate with a private key under alias 'console'")
-                    .contains("creds import --alias console");
+                    .contains("creds import --for console --alias console");
 
+            // A device identity (clientAuth only) is refused for the console: browsers would refuse it.
+            Path deviceCert = temp.resolve("device.pem");
+            Path deviceKey = temp.resolve("device.key");
+            selfSigned(deviceCert, deviceKey, "clientAuth");
+            assertThat(gw.command(null, "creds", "import", "--alias", "device", "--cert", deviceCert.toString(),
+                    "--key", deviceKey.toString()).exitCode()).isZero();
+            GatewayProcess.Result client = gw.command(null, "run", "--no-shell", "--https-alias", "device",
+                    "--http-port", String.valueOf(gw.port));
+            assertThat(client.exitCode()).as(client.output()).isEqualTo(1);
+            assertThat(client.output()).contains("is not for a TLS server").contains("--for console");
+
+            // A server certificate (serverAuth only, as CAs issue them): refused as a device identity, with the way
+            // to import it for the console, which then takes it.
             Path cert = temp.resolve("console.pem");
             Path key = temp.resolve("console.key");
-            Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                    "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=localhost", "-addext",
-                    "subjectAltName=DNS:localhost,IP:127.0.0.1", "-addext", "basicConstraints=critical,CA:FALSE",
-                    // The store validates identities for TLS clients, so it wants clientAuth beside serverAuth.
-                    "-addext", "extendedKeyUsage=serverAuth,clientAuth", "-days", "400", "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
-            assertThat(openssl.waitFor()).as(new String(openssl.getInputStream().readAllBytes())).isZero();
-            GatewayProcess.Result imported = gw.command(null, "creds", "import", "--alias", "console", "--cert",
+            selfSigned(cert, key, "serverAuth");
+            GatewayProcess.Result asDevice = gw.command(null, "creds", "import", "--alias", "console", "--cert",
                     cert.toString(), "--key", key.toString());
+            assertThat(asDevice.exitCode()).as(asDevice.output()).isEqualTo(1);
+            assertThat(asDevice.output()).contains("does not allow TLS client authentication")
+                    .contains("--for console");
+            GatewayProcess.Result imported = gw.command(null, "creds", "import", "--for", "console", "--alias",
+                    "console", "--cert", cert.toString(), "--key", key.toString());
             assertThat(imported.exitCode()).as(imported.output()).isZero();
 
             gw.launch("run", "--no-shell", "--https-alias", "console", "--http-port", String.valueOf(gw.port));
