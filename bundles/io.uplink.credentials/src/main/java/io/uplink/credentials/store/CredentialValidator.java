@@ -102,14 +102,22 @@ final class CredentialValidator {
         if (leaf != null) {
             if (key != null) {
                 if (ctx.use() == CredentialUse.TLS_SERVER) {
-                    checkServerUse(leaf, problems);
+                    checkServerUse(leaf, key, problems);
+                    if (!ctx.endpointHost().isEmpty() && !HostnameMatcher.matches(leaf, ctx.endpointHost())) {
+                        problems.add(new Problem("hostname-mismatch", Severity.ERROR, "The certificate "
+                                + leaf.getSubjectX500Principal().getName(RFC1779) + " is valid for "
+                                + HostnameMatcher.names(leaf) + ", not for " + ctx.endpointHost() + ".",
+                                "Open the console with one of those names, or have the certificate reissued with "
+                                        + ctx.endpointHost() + " in its subject alternative names."));
+                    }
                 } else {
                     checkClientUse(leaf, problems);
                     ModemKeyLimits.check(ctx.targetModemFamily(), KeyFacts.of(key)).ifPresent(problems::add);
                 }
                 if ("RSA".equals(KeyFacts.of(key).type()) && KeyFacts.of(key).bits() < 2048) {
                     problems.add(new Problem("key-weak", Severity.WARNING, "The RSA key has only "
-                            + KeyFacts.of(key).bits() + " bits; brokers may refuse keys under 2048 bits.",
+                            + KeyFacts.of(key).bits() + " bits; " + (ctx.use() == CredentialUse.TLS_SERVER
+                                    ? "browsers refuse" : "brokers may refuse") + " keys under 2048 bits.",
                             "Issue a new certificate with an RSA 2048 or EC P-256 key."));
                 }
             } else if (!ctx.endpointHost().isEmpty() && !HostnameMatcher.matches(leaf, ctx.endpointHost())) {
@@ -121,7 +129,11 @@ final class CredentialValidator {
             }
             supplied.remove(leaf);
             ChainWalk.Result walk = ChainWalk.walk(leaf, supplied, trustedSet(anchors, supplied), provider);
-            explainChain(walk, key != null, !anchors.isEmpty(), problems);
+            if (key != null && ctx.use() == CredentialUse.TLS_SERVER && walk.end() == ChainWalk.End.MISSING_ISSUER) {
+                explainServerChain(walk, leaf, problems);
+            } else {
+                explainChain(walk, key != null, !anchors.isEmpty(), problems);
+            }
             clientChain.addAll(walk.path().subList(0, walk.end() == ChainWalk.End.TRUSTED
                     && walk.path().size() > 1 ? walk.path().size() - 1 : walk.path().size()));
             if (!clockWrong) {
@@ -188,6 +200,22 @@ final class CredentialValidator {
         }
     }
 
+    /**
+     * A TLS server sends its certificate and the intermediates; browsers hold the roots. So a chain that stops at an
+     * intermediate CA is complete for a server, and one that stops at the server's own certificate works only in
+     * browsers that find the intermediate themselves.
+     */
+    private static void explainServerChain(ChainWalk.Result walk, X509Certificate leaf, List<Problem> problems) {
+        if (walk.last() != leaf) {
+            return;
+        }
+        String issuer = leaf.getIssuerX500Principal().getName(RFC1779);
+        problems.add(new Problem("chain-incomplete", Severity.WARNING, "The certificate's issuer '" + issuer + "' is "
+                + "not in the import, so the console cannot send it; browsers that do not fetch or cache that "
+                + "intermediate CA refuse the connection.", "Import the certificate together with the certificate "
+                + "of '" + issuer + "' (the intermediate CA), e.g. the 'fullchain' file your CA provides."));
+    }
+
     private void pkixValidate(ChainWalk.Result walk, Instant now, List<Problem> problems) {
         List<X509Certificate> path = walk.path();
         if (path.size() < 2) {
@@ -239,8 +267,9 @@ final class CredentialValidator {
                         + "usage " + ekuNames(eku) + " does not allow TLS client authentication.",
                         "Have the certificate reissued with extended key usage clientAuth."
                                 + (eku.contains(SERVER_AUTH) ? " If it is meant for the gateway's console over "
-                                        + "HTTPS, import it as a server certificate ('uplink creds import --for "
-                                        + "console')." : "")));
+                                        + "HTTPS, import it as a server certificate: 'uplink creds import --for "
+                                        + "console --alias NAME --cert FILE --key FILE', then 'uplink run "
+                                        + "--https-alias NAME'." : "")));
             }
         } catch (java.security.cert.CertificateParsingException e) {
             problems.add(new Problem("client-auth-forbidden", Severity.ERROR, "The certificate's extended key usage "
@@ -249,23 +278,42 @@ final class CredentialValidator {
     }
 
     /**
-     * A TLS server's certificate (the console's HTTPS): not a CA, and usable for a TLS server's key exchange. Key usage
-     * follows RFC 5280 4.2.1.3 and TLS: digitalSignature for (EC)DHE, keyEncipherment for RSA key transport (TLS
-     * 1.2); a browser needs extended key usage serverAuth when the extension is present.
+     * A TLS server's certificate (the console's HTTPS): an end-entity certificate whose key the server may use as TLS
+     * needs it. Key usage (RFC 5280 4.2.1.3): digitalSignature for TLS 1.3 and (EC)DHE, the only way an EC or EdDSA
+     * key serves; keyEncipherment alone lets an RSA key serve only TLS 1.2's RSA key transport. Browsers need extended
+     * key usage serverAuth when the extension is present, and Firefox refuses a CA certificate as a server's.
      */
-    private static void checkServerUse(X509Certificate leaf, List<Problem> problems) {
+    private static void checkServerUse(X509Certificate leaf, PrivateKey key, List<Problem> problems) {
         String who = leaf.getSubjectX500Principal().getName(RFC1779);
-        if (leaf.getBasicConstraints() >= 0
-                && !leaf.getSubjectX500Principal().equals(leaf.getIssuerX500Principal())) {
-            problems.add(new Problem("ca-as-server", Severity.ERROR, "The certificate that matches the key, " + who
-                    + ", is a CA certificate, not a server certificate.", "Import the server certificate and its "
-                    + "own key; a CA's key must never be on a gateway."));
-        }
         boolean[] ku = leaf.getKeyUsage();
-        if (ku != null && !ku[0] && !(ku.length > 2 && ku[2])) {
-            problems.add(new Problem("server-auth-forbidden", Severity.ERROR, "The certificate's key usage allows "
-                    + "neither digitalSignature nor keyEncipherment, so a TLS server cannot use it.",
+        if (leaf.getBasicConstraints() >= 0) {
+            boolean signsCertificates = ku != null && ku.length > 5 && ku[5];
+            boolean selfSigned = leaf.getSubjectX500Principal().equals(leaf.getIssuerX500Principal());
+            if (signsCertificates || !selfSigned) {
+                problems.add(new Problem("ca-as-server", Severity.ERROR, "The certificate that matches the key, " + who
+                        + ", is a CA certificate, not a server certificate.", "Import the server certificate and "
+                        + "its own key; a CA's key must never be on a gateway."));
+            } else {
+                problems.add(new Problem("ca-as-server", Severity.WARNING, "The self-signed certificate " + who
+                        + " is marked as a CA (basicConstraints CA:TRUE), as 'openssl req -x509' does by default; "
+                        + "Firefox refuses a CA certificate as a server's.", "Create it with -addext "
+                        + "basicConstraints=critical,CA:FALSE, or leave --https-alias out and let the gateway "
+                        + "generate one."));
+            }
+        }
+        boolean rsa = "RSA".equals(KeyFacts.of(key).type());
+        boolean signs = ku == null || ku[0];
+        boolean transportsKeys = ku == null || ku.length > 2 && ku[2];
+        if (!signs && !(rsa && transportsKeys)) {
+            problems.add(new Problem("server-auth-forbidden", Severity.ERROR, "The certificate's key usage does not "
+                    + "include digitalSignature" + (rsa ? " or keyEncipherment" : ", which a TLS server with an "
+                    + KeyFacts.of(key).type() + " key needs") + ", so a TLS server cannot use it.",
                     "Have the certificate reissued for a TLS server (key usage digitalSignature)."));
+        } else if (!signs) {
+            problems.add(new Problem("server-auth-limited", Severity.WARNING, "The certificate's key usage allows "
+                    + "keyEncipherment but not digitalSignature: the console can then only use TLS 1.2 with RSA key "
+                    + "exchange, which current browsers are dropping.", "Have the certificate reissued with key "
+                    + "usage digitalSignature, keyEncipherment."));
         }
         try {
             List<String> eku = leaf.getExtendedKeyUsage();

@@ -175,19 +175,53 @@ class CredentialValidationTest {
         assertThat(r.problems().get(0).cause()).contains("clientAuth");
         assertThat(r.problems().get(0).fix()).contains("serverAuth");
 
-        TestPki.Issued rsaTransportOnly = TestPki.issue(TestPki.spec().keyUsage(KeyUsage.keyEncipherment)
+        // keyEncipherment alone: an RSA key still serves TLS 1.2's RSA key transport, an EC key serves nothing.
+        TestPki.Issued rsaTransportOnly = TestPki.issue(TestPki.spec().rsa(2048).keyUsage(KeyUsage.keyEncipherment)
                 .eku(KeyPurposeId.id_kp_serverAuth), null);
-        assertThat(inspect(console, TestPki.pem(rsaTransportOnly.cert()), TestPki.pkcs8(rsaTransportOnly.key()))
-                .problems()).isEmpty();
+        ValidationReport limited = inspect(console, TestPki.pem(rsaTransportOnly.cert()),
+                TestPki.pkcs8(rsaTransportOnly.key()));
+        assertThat(codes(limited)).containsExactly("server-auth-limited");
+        assertThat(limited.isUsable()).isTrue();
+        TestPki.Issued ecTransportOnly = TestPki.issue(TestPki.spec().keyUsage(KeyUsage.keyEncipherment)
+                .eku(KeyPurposeId.id_kp_serverAuth), null);
+        ValidationReport ec = inspect(console, TestPki.pem(ecTransportOnly.cert()),
+                TestPki.pkcs8(ecTransportOnly.key()));
+        assertThat(errors(ec)).containsExactly("server-auth-forbidden");
+        assertThat(ec.problems().get(0).cause()).contains("EC key");
         TestPki.Issued signsOnlyCrls = TestPki.issue(TestPki.spec().keyUsage(KeyUsage.cRLSign)
                 .eku(KeyPurposeId.id_kp_serverAuth), null);
         assertThat(errors(inspect(console, TestPki.pem(signsOnlyCrls.cert()), TestPki.pkcs8(signsOnlyCrls.key()))))
                 .containsExactly("server-auth-forbidden");
 
+        // A CA's own key (a root signs certificates) is refused; a self-signed server certificate that 'openssl req
+        // -x509' marked CA:TRUE is a warning, since Firefox refuses it.
         TestPki.Issued ca = TestPki.issue(TestPki.spec().subject("CN=My CA").ca(), null);
-        TestPki.Issued issuedCa = TestPki.issue(TestPki.spec().subject("CN=Sub CA").ca(), ca);
-        assertThat(errors(inspect(console, TestPki.pem(issuedCa.cert(), ca.cert()), TestPki.pkcs8(issuedCa.key()))))
-                .contains("ca-as-server");
+        assertThat(errors(inspect(console, TestPki.pem(ca.cert()), TestPki.pkcs8(ca.key())))).contains("ca-as-server");
+        TestPki.Spec opensslX509 = TestPki.spec().subject("CN=gateway.local").eku(KeyPurposeId.id_kp_serverAuth);
+        opensslX509.ca = true;
+        TestPki.Issued markedCa = TestPki.issue(opensslX509, null);
+        ValidationReport marked = inspect(console, TestPki.pem(markedCa.cert()), TestPki.pkcs8(markedCa.key()));
+        assertThat(codes(marked)).containsExactly("ca-as-server");
+        assertThat(marked.isUsable()).isTrue();
+
+        // A server sends its intermediates, browsers hold the roots: leaf + intermediate is complete, the leaf
+        // alone a warning.
+        List<TestPki.Issued> chain = TestPki.chain(TestPki.spec().server("gateway.example"));
+        assertThat(inspect(console, TestPki.pem(chain.get(2).cert(), chain.get(1).cert()),
+                TestPki.pkcs8(chain.get(2).key())).problems()).isEmpty();
+        ValidationReport leafOnly = inspect(console, TestPki.pem(chain.get(2).cert()),
+                TestPki.pkcs8(chain.get(2).key()));
+        assertThat(codes(leafOnly)).containsExactly("chain-incomplete");
+        assertThat(leafOnly.isUsable()).isTrue();
+        assertThat(leafOnly.problems().get(0).fix()).contains("intermediate");
+
+        // The console's host name, when given, must be in the certificate.
+        TestPki.Issued named = TestPki.issue(TestPki.spec().server("gateway.example"), null);
+        assertThat(errors(inspect(console.withUse(CredentialUse.TLS_SERVER), TestPki.pem(named.cert()),
+                TestPki.pkcs8(named.key())))).isEmpty();
+        assertThat(errors(inspect(new ValidationContext("", "other.example", "", TestPki.NOW,
+                CredentialUse.TLS_SERVER), TestPki.pem(named.cert()), TestPki.pkcs8(named.key()))))
+                .containsExactly("hostname-mismatch");
     }
 
     @Test
