@@ -40,6 +40,11 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import io.uplink.credentials.ClientIdentity;
+import io.uplink.credentials.CredentialException;
+import io.uplink.credentials.CredentialUse;
+import io.uplink.credentials.Problem;
+import io.uplink.credentials.ValidationContext;
+import io.uplink.credentials.ValidationReport;
 import io.uplink.credentials.store.BcCredentialStore;
 
 /**
@@ -115,7 +120,7 @@ final class ConsoleTls {
                 + "no certificate with a private key under alias '" + alias + "' for --https-alias. Import one with "
                 + "'bin/uplink creds import --for console --alias " + alias + " --cert server.pem --key server.key' "
                 + "(see 'bin/uplink creds list'), or leave --https-alias out to use a generated certificate"));
-        refuseClientOnly(alias, id.certificate());
+        refuseUnfitForServer(alias, store);
         PrivateFiles.ensurePrivateDirectory(dir);
         Path file = dir.resolve(EXPORTED);
         String password = password();
@@ -128,20 +133,25 @@ final class ConsoleTls {
                 false);
     }
 
-    /** A certificate whose extended key usage leaves out serverAuth: browsers refuse it, so the console does too. */
-    static void refuseClientOnly(String alias, X509Certificate cert) throws IOException {
-        List<String> eku;
+    /**
+     * The store's rules for a TLS server's certificate (serverAuth, key usage, not a CA, dates): an alias imported as a
+     * broker identity may hold one browsers refuse, and the console should say so rather than serve it.
+     */
+    private static void refuseUnfitForServer(String alias, BcCredentialStore store) throws IOException {
+        ValidationReport report;
         try {
-            eku = cert.getExtendedKeyUsage();
-        } catch (java.security.cert.CertificateParsingException e) {
-            throw new IOException("the certificate under alias '" + alias + "' has an unreadable extended key usage; "
-                    + "import a server certificate for the console with 'bin/uplink creds import --for console'", e);
+            report = store.validate(alias, ValidationContext.atPresent().withUse(CredentialUse.TLS_SERVER));
+        } catch (CredentialException e) {
+            throw new IOException("could not check alias '" + alias + "' for HTTPS: " + e.getMessage(), e);
         }
-        if (eku != null && !eku.contains("1.3.6.1.5.5.7.3.1") && !eku.contains("2.5.29.37.0")) {
-            throw new IOException("the certificate under alias '" + alias + "' is not for a TLS server: its extended "
-                    + "key usage leaves out serverAuth, and browsers refuse it. Import the console's own certificate "
-                    + "with 'bin/uplink creds import --for console --alias NAME --cert server.pem --key server.key', "
-                    + "or leave --https-alias out to use a generated certificate");
+        List<Problem> errors = report.problems().stream().filter(p -> p.severity() == Problem.Severity.ERROR)
+                .toList();
+        if (!errors.isEmpty()) {
+            Problem first = errors.get(0);
+            throw new IOException("the certificate under alias '" + alias + "' cannot serve the console over HTTPS: "
+                    + first.cause() + " " + first.fix() + " Import the console's own certificate with 'bin/uplink "
+                    + "creds import --for console --alias NAME --cert server.pem --key server.key', or leave "
+                    + "--https-alias out to use a generated certificate");
         }
     }
 

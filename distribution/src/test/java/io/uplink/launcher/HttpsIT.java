@@ -121,7 +121,8 @@ class HttpsIT {
             GatewayProcess.Result client = gw.command(null, "run", "--no-shell", "--https-alias", "device",
                     "--http-port", String.valueOf(gw.port));
             assertThat(client.exitCode()).as(client.output()).isEqualTo(1);
-            assertThat(client.output()).contains("is not for a TLS server").contains("--for console");
+            assertThat(client.output()).contains("cannot serve the console over HTTPS").contains("serverAuth")
+                    .contains("--for console");
 
             // A server certificate (serverAuth only, as CAs issue them): refused as a device identity, with the way
             // to import it for the console, which then takes it.
