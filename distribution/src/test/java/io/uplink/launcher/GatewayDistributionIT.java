@@ -272,7 +272,6 @@ class GatewayDistributionIT {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Waits (bounded) until the console answers 200 with these credentials. */
     /**
      * Sets a password on the console's own configuration page until ConfigAdmin has stored it. Right after start-up
      * the console can still be wiring its configuration plugin; a POST answered then is sent again. Every answer is
@@ -283,11 +282,16 @@ class GatewayDistributionIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(GatewayProcess.WAIT_SECONDS).toNanos();
         List<String> answers = new ArrayList<>();
         while (true) {
-            HttpResponse<String> set = post(
-                    base + "/configMgr/org.apache.felix.webconsole.internal.servlet.OsgiManager", credentials, "apply=true&action=ajaxConfigManager&propertylist=username,password"
-                            + "&username=admin&password=" + password);
-            answers.add(set.statusCode() + " " + set.headers().firstValue("Location").orElse("") + " "
-                    + set.body().substring(0, Math.min(200, set.body().length())));
+            try {
+                HttpResponse<String> set = post(
+                        base + "/configMgr/org.apache.felix.webconsole.internal.servlet.OsgiManager", credentials,
+                        "apply=true&action=ajaxConfigManager&propertylist=username,password"
+                                + "&username=admin&password=" + password);
+                answers.add(set.statusCode() + " " + set.headers().firstValue("Location").orElse("") + " "
+                        + set.body().substring(0, Math.min(200, set.body().length())));
+            } catch (java.io.IOException e) {
+                answers.add(e.toString()); // the console re-registering after an earlier POST that did apply
+            }
             for (int i = 0; i < 25 && !Files.exists(stored); i++) {
                 Thread.sleep(200);
             }
@@ -299,6 +303,7 @@ class GatewayDistributionIT {
         }
     }
 
+    /** Waits (bounded) until the console answers 200 with these credentials. */
     private void awaitConsole(String base, String credentials) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(GatewayProcess.WAIT_SECONDS).toNanos();
         int status;
