@@ -81,9 +81,8 @@ class StoreAndForwardModemTest {
                             + "queued, %d reconnects%n", DROP_AFTER_BYTES, received.size(), deliveries.get(),
                             deliveries.get() - received.size(), c.queuedMessages(), c.connects() - 1);
                     assertThat(received).as("distinct sequence numbers received").hasSize(COUNT);
-                    // A duplicate is a message in flight when a connection dropped: at most a window per reconnect.
                     assertThat(deliveries.get() - received.size()).as("duplicates")
-                            .isLessThanOrEqualTo(8 * (c.connects() - 1));
+                            .isLessThanOrEqualTo(StoreAndForwardMosquittoTest.duplicateBound(c.connects() - 1, 2));
                 }
             } finally {
                 if (modem != null) {

@@ -65,6 +65,17 @@ class StoreAndForwardMosquittoTest {
         return subscriber;
     }
 
+    /**
+     * The most duplicates QoS 1 allows here. A message is sent twice when a connection drops while it is in flight:
+     * from the gateway, at most its window (8 in these tests) per reconnect; and from the broker to the persistent
+     * subscriber, at most mosquitto's max_inflight_messages (20, {@link Mosquitto}) per broker restart, since the
+     * broker resends what the subscriber had not acknowledged. A CI run counted 12 duplicates where the gateway had
+     * reconnected once over both restarts, above the gateway-only bound this had before.
+     */
+    static int duplicateBound(int gatewayReconnects, int brokerRestarts) {
+        return 8 * gatewayReconnects + 20 * brokerRestarts;
+    }
+
     @Test
     void tenThousandQos1MessagesSurviveTwoBrokerRestarts() throws Exception {
         try (Mosquitto broker = new Mosquitto(dir)) {
@@ -114,9 +125,8 @@ class StoreAndForwardMosquittoTest {
                         + "(%d duplicates), %d still queued%n", received.size(), deliveries.get(),
                         deliveries.get() - received.size(), c.queuedMessages());
                 assertThat(received).as("distinct sequence numbers received").hasSize(COUNT);
-                // A duplicate is a message in flight when a connection dropped: at most a window per reconnect.
                 assertThat(deliveries.get() - received.size()).as("duplicates")
-                        .isLessThanOrEqualTo(8 * (c.connects() - 1));
+                        .isLessThanOrEqualTo(duplicateBound(c.connects() - 1, 2));
             } finally {
                 subscriber.disconnectForcibly();
                 subscriber.close();
