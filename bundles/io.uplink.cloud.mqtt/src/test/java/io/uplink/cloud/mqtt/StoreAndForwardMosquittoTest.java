@@ -81,32 +81,10 @@ class StoreAndForwardMosquittoTest {
         try (Mosquitto broker = new Mosquitto(dir)) {
             Set<Integer> received = ConcurrentHashMap.newKeySet();
             AtomicInteger deliveries = new AtomicInteger();
-            MqttClient subscriber = new MqttClient("tcp://127.0.0.1:" + broker.port, "counter", new MemoryPersistence());
-            MqttConnectOptions so = new MqttConnectOptions();
-            so.setCleanSession(false);
-            so.setAutomaticReconnect(true);
-            so.setMaxReconnectDelay(1000);
-            subscriber.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallbackExtended() {
-                @Override
-                public void connectComplete(boolean reconnect, String serverURI) {
-                }
-
-                @Override
-                public void connectionLost(Throwable cause) {
-                }
-
-                @Override
-                public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage message) {
-                    deliveries.incrementAndGet();
-                    received.add(Integer.parseInt(new String(message.getPayload(), StandardCharsets.UTF_8)));
-                }
-
-                @Override
-                public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
-                }
+            MqttClient subscriber = subscriber(broker, "counter", "seq/#", payload -> {
+                deliveries.incrementAndGet();
+                received.add(Integer.parseInt(payload));
             });
-            subscriber.connect(so);
-            subscriber.subscribe("seq/#", 1);
 
             OsSocketTransport os = new OsSocketTransport(SocketSettings.DEFAULTS);
             try (MqttCloudConnection c = new MqttCloudConnection(settings("restarts", broker.port),
