@@ -103,13 +103,6 @@ final class CredentialValidator {
             if (key != null) {
                 if (ctx.use() == CredentialUse.TLS_SERVER) {
                     checkServerUse(leaf, key, problems);
-                    if (!ctx.endpointHost().isEmpty() && !HostnameMatcher.matches(leaf, ctx.endpointHost())) {
-                        problems.add(new Problem("hostname-mismatch", Severity.ERROR, "The certificate "
-                                + leaf.getSubjectX500Principal().getName(RFC1779) + " is valid for "
-                                + HostnameMatcher.names(leaf) + ", not for " + ctx.endpointHost() + ".",
-                                "Open the console with one of those names, or have the certificate reissued with "
-                                        + ctx.endpointHost() + " in its subject alternative names."));
-                    }
                 } else {
                     checkClientUse(leaf, problems);
                     ModemKeyLimits.check(ctx.targetModemFamily(), KeyFacts.of(key)).ifPresent(problems::add);
@@ -120,12 +113,17 @@ final class CredentialValidator {
                                     ? "browsers refuse" : "brokers may refuse") + " keys under 2048 bits.",
                             "Issue a new certificate with an RSA 2048 or EC P-256 key."));
                 }
-            } else if (!ctx.endpointHost().isEmpty() && !HostnameMatcher.matches(leaf, ctx.endpointHost())) {
+            }
+            // A server's certificate: a broker's (no key here) or the console's own (with its key).
+            boolean serverCertificate = key == null || ctx.use() == CredentialUse.TLS_SERVER;
+            if (serverCertificate && !ctx.endpointHost().isEmpty()
+                    && !HostnameMatcher.matches(leaf, ctx.endpointHost())) {
                 problems.add(new Problem("hostname-mismatch", Severity.ERROR, "The certificate "
-                        + leaf.getSubjectX500Principal().getName(RFC1779) + " is valid for " + HostnameMatcher.names(leaf)
-                        + ", not for " + ctx.endpointHost() + ".", "Connect with one of those names, or have the "
-                        + "server's certificate reissued with " + ctx.endpointHost() + " in its subject alternative "
-                        + "names."));
+                        + leaf.getSubjectX500Principal().getName(RFC1779) + " is valid for "
+                        + HostnameMatcher.names(leaf) + ", not for " + ctx.endpointHost() + ".",
+                        (key == null ? "Connect" : "Open the console") + " with one of those names, or have the "
+                        + "server's certificate reissued with "
+                        + ctx.endpointHost() + " in its subject alternative names."));
             }
             supplied.remove(leaf);
             ChainWalk.Result walk = ChainWalk.walk(leaf, supplied, trustedSet(anchors, supplied), provider);
@@ -236,12 +234,29 @@ final class CredentialValidator {
         }
     }
 
-    private static void checkClientUse(X509Certificate leaf, List<Problem> problems) {
-        if (leaf.getBasicConstraints() >= 0) {
+    /** How a certificate that matches the key is marked as a CA: not at all, as a real CA, or as a self-signed one. */
+    private enum CaMark {
+        NONE, CA_KEY, SELF_SIGNED_MARK;
+
+        /**
+         * A CA_KEY signs certificates or was issued as a CA: its key must never be on a gateway. A self-signed
+         * certificate marked CA:TRUE without keyCertSign is what 'openssl req -x509' makes by default.
+         */
+        static CaMark of(X509Certificate leaf) {
+            if (leaf.getBasicConstraints() < 0) {
+                return NONE;
+            }
             boolean[] usage = leaf.getKeyUsage();
             boolean signsCertificates = usage != null && usage.length > 5 && usage[5];
             boolean selfSigned = leaf.getSubjectX500Principal().equals(leaf.getIssuerX500Principal());
-            if (signsCertificates || !selfSigned) {
+            return signsCertificates || !selfSigned ? CA_KEY : SELF_SIGNED_MARK;
+        }
+    }
+
+    private static void checkClientUse(X509Certificate leaf, List<Problem> problems) {
+        CaMark mark = CaMark.of(leaf);
+        if (mark != CaMark.NONE) {
+            if (mark == CaMark.CA_KEY) {
                 problems.add(new Problem("ca-as-device", Severity.ERROR, "The certificate that matches the key, "
                         + leaf.getSubjectX500Principal().getName(RFC1779) + ", is a CA certificate, not a device "
                         + "certificate.", "Import the device certificate and its own key; a CA's key must never be "
@@ -286,10 +301,9 @@ final class CredentialValidator {
     private static void checkServerUse(X509Certificate leaf, PrivateKey key, List<Problem> problems) {
         String who = leaf.getSubjectX500Principal().getName(RFC1779);
         boolean[] ku = leaf.getKeyUsage();
-        if (leaf.getBasicConstraints() >= 0) {
-            boolean signsCertificates = ku != null && ku.length > 5 && ku[5];
-            boolean selfSigned = leaf.getSubjectX500Principal().equals(leaf.getIssuerX500Principal());
-            if (signsCertificates || !selfSigned) {
+        CaMark mark = CaMark.of(leaf);
+        if (mark != CaMark.NONE) {
+            if (mark == CaMark.CA_KEY) {
                 problems.add(new Problem("ca-as-server", Severity.ERROR, "The certificate that matches the key, " + who
                         + ", is a CA certificate, not a server certificate.", "Import the server certificate and "
                         + "its own key; a CA's key must never be on a gateway."));
