@@ -34,6 +34,7 @@ final class BundleSet {
     private final Path dir;
     private final boolean shell;
     private final List<Bundle> managed = new ArrayList<>();
+    private final List<String> deferred = new ArrayList<>();
 
     BundleSet(BundleContext context, Path dir, boolean shell) {
         this.context = context;
@@ -77,6 +78,23 @@ final class BundleSet {
         }
     }
 
+    /**
+     * Leaves the bundle named {@code symbolicName} out of {@link #startAll} and of the counts, for the caller to
+     * start later, and clears the persistent start an earlier run left (the framework would start it again at its
+     * own start otherwise). Returns the bundle, or null when none of that name is installed. Call before the
+     * framework starts.
+     */
+    Bundle defer(String symbolicName) throws BundleException {
+        for (Bundle b : managed) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                deferred.add(symbolicName);
+                b.stop(); // not started yet: only clears the persistent autostart setting
+                return b;
+            }
+        }
+        return null;
+    }
+
     /** Starts every non-fragment bundle; returns a plain-words line per bundle that did not start. */
     List<String> startAll() {
         List<Bundle> order = new ArrayList<>(managed);
@@ -96,7 +114,7 @@ final class BundleSet {
         return problems;
     }
 
-    /** The bundles meant to run (the shell excluded when it is switched off). */
+    /** The bundles meant to run now (the shell excluded when it is switched off, deferred ones excluded). */
     int count() {
         return (int) managed.stream().filter(this::wanted).count();
     }
@@ -115,7 +133,7 @@ final class BundleSet {
     }
 
     private boolean wanted(Bundle b) {
-        return shell || !GOGO_SHELL.equals(b.getSymbolicName());
+        return (shell || !GOGO_SHELL.equals(b.getSymbolicName())) && !deferred.contains(b.getSymbolicName());
     }
 
     private static int rank(Bundle b) {

@@ -21,6 +21,10 @@ final class FrameworkProperties {
     /** "true" allows plain HTTP on an address other hosts can reach (as --allow-plain-http does). */
     static final String ALLOW_PLAIN_HTTP = "uplink.http.allow.plain";
     static final String HOST = "org.apache.felix.http.host";
+    /** When the web server starts: {@value #ON_FIRST_CONNECTION} (default) or {@value #AT_START}. */
+    static final String HTTP_START = "uplink.http.start";
+    static final String ON_FIRST_CONNECTION = "first-connection";
+    static final String AT_START = "at-start";
     private static final String SECURE_PORT = "org.osgi.service.http.port.secure";
 
     /** The options ask for something the launcher refuses on purpose (as opposed to failing to start). */
@@ -73,6 +77,12 @@ final class FrameworkProperties {
             throw new IOException("org.osgi.service.http.port in " + file + " is invalid: " + e.getMessage());
         }
         web(result, options, file);
+        String start = result.getOrDefault(HTTP_START, ON_FIRST_CONNECTION).trim();
+        if (!start.equals(ON_FIRST_CONNECTION) && !start.equals(AT_START)) {
+            throw new IOException(HTTP_START + " in " + file + " is '" + start + "': use " + ON_FIRST_CONNECTION
+                    + " (the web server starts when someone first connects to its port; the default) or " + AT_START);
+        }
+        result.put(HTTP_START, start);
         // Owned by the launcher: where state lives. The Web Console user and password hash are added by RunCommand.
         result.put("org.osgi.framework.storage", data.resolve("felix-cache").toString());
         result.put("felix.cm.dir", data.resolve("config").toString());
@@ -89,6 +99,28 @@ final class FrameworkProperties {
     /** The port the console listens on, HTTPS or HTTP. */
     static int webPort(Map<String, String> properties) {
         return Integer.parseInt(properties.get(https(properties) ? SECURE_PORT : "org.osgi.service.http.port"));
+    }
+
+    /** Whether a web server is configured at all (HTTPS, or plain HTTP not switched off). */
+    static boolean webServer(Map<String, String> properties) {
+        return https(properties) || !"false".equals(properties.getOrDefault("org.apache.felix.http.enable", "true")
+                .trim());
+    }
+
+    /** Whether the launcher holds the console's port and starts the web server on the first connection. */
+    static boolean webOnFirstConnection(Map<String, String> properties) {
+        return webServer(properties) && ON_FIRST_CONNECTION.equals(properties.get(HTTP_START));
+    }
+
+    /**
+     * Points Felix HTTP's own connector at a free loopback port (Felix picks one for 0): the launcher holds the real
+     * one, and io.uplink.web's connector factory ({@code HeldPortConnector}, which recognises this placeholder by its
+     * host) takes that connector's settings, TLS included, over to it and closes this one (see
+     * {@link ConsoleListener}).
+     */
+    static void placeholderConnector(Map<String, String> properties) {
+        properties.put(HOST, "127.0.0.1");
+        properties.put(https(properties) ? SECURE_PORT : "org.osgi.service.http.port", "0");
     }
 
     static boolean https(Map<String, String> properties) {

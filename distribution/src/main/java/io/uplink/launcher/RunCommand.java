@@ -3,13 +3,13 @@ package io.uplink.launcher;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
@@ -122,7 +122,24 @@ final class RunCommand {
         }
         Map<String, String> properties = FrameworkProperties.load(home, options, data, conf);
         String host = properties.get(FrameworkProperties.HOST);
-        checkPortFree(host, FrameworkProperties.webPort(properties));
+        int port = FrameworkProperties.webPort(properties);
+        boolean onFirstConnection = FrameworkProperties.webOnFirstConnection(properties);
+        ConsoleListener listener = listen(host, port, FrameworkProperties.https(properties) ? "https" : "http");
+        if (!onFirstConnection) {
+            listener.close(); // Jetty binds it itself; this only checked it is free
+            listener = null;
+        }
+        try {
+            return runFramework(options, started, properties, host, port, listener);
+        } finally {
+            if (listener != null) {
+                listener.close();
+            }
+        }
+    }
+
+    private int runFramework(RunOptions options, long started, Map<String, String> properties, String host, int port,
+            ConsoleListener listener) throws IOException, BundleException, InterruptedException {
         ConsoleTls.Keystore tls = FrameworkProperties.https(properties) ? keystore(properties, host) : null;
         ConsolePassword password = new ConsolePassword(home.resolve("data/secrets"));
         boolean firstStart = !password.exists();
@@ -142,24 +159,37 @@ final class RunCommand {
         System.setProperty("logback.configurationFile", home.resolve("conf/logback.xml").toString());
         System.setProperty("uplink.home", home.toString());
 
+        if (listener != null) {
+            FrameworkProperties.placeholderConnector(properties);
+        }
         Framework framework = frameworkFactory().newFramework(properties);
         framework.init();
         BundleSet bundles = new BundleSet(framework.getBundleContext(), home.resolve("bundle"), options.shell());
         bundles.synchronize();
+        if (listener != null) {
+            Bundle jetty = bundles.defer(ConsoleListener.JETTY);
+            if (jetty == null) {
+                throw new IOException("bundle/ holds no " + ConsoleListener.JETTY + " (the web server): restore it from "
+                        + "the distribution archive, or set " + FrameworkProperties.HTTP_START + "="
+                        + FrameworkProperties.AT_START + " in conf/framework.properties");
+            }
+            listener.offer(framework.getBundleContext(), jetty, err);
+        }
         framework.start();
         List<String> problems = bundles.startAll();
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(framework), "uplink-shutdown"));
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         String url = (tls != null ? "https://" : "http://") + (host.contains(":") ? "[" + host + "]" : host) + ":"
-                + FrameworkProperties.webPort(properties) + "/system/console";
+                + port + "/system/console";
         // One write for the whole banner: whoever watches the output for "bundles active." (an operator's script,
         // the tests) sees the lines that belong to it, the certificate's fingerprint included, at the same moment.
         StringBuilder text = new StringBuilder();
         java.util.function.Consumer<String> line = l -> text.append(l).append(System.lineSeparator());
         line.accept("Uplink " + Main.version() + " started in " + millis + " ms: " + bundles.activeCount() + " of "
                 + bundles.count() + " bundles active.");
-        line.accept("Web Console: " + url + "  (user '" + ConsolePassword.USER + "')");
+        line.accept("Web Console: " + url + "  (user '" + ConsolePassword.USER + "'" + (listener != null
+                ? "; the web server starts on the first connection" : "") + ")");
         if (tls != null) {
             line.accept("HTTPS certificate (" + tls.source() + "):");
             line.accept("    SHA-256 " + tls.fingerprint());
@@ -232,8 +262,12 @@ final class RunCommand {
         return ks;
     }
 
-    /** Jetty would only log a bind failure and run on without a web server; refuse to start instead. */
-    private static void checkPortFree(String host, int port) throws IOException {
+    /**
+     * Binds the console's port, or says in plain words why it cannot be (Jetty would only log a bind failure and run
+     * on without a web server): the launcher holds it until the first connection, or closes it again when the web
+     * server starts at once.
+     */
+    private static ConsoleListener listen(String host, int port, String scheme) throws IOException {
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) {
             throw new IOException("the web server cannot listen on " + host + ": the name does not resolve to an "
@@ -241,9 +275,8 @@ final class RunCommand {
                     + "for all) with 'uplink run --http-host ADDRESS' or org.apache.felix.http.host in "
                     + "conf/framework.properties");
         }
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.setReuseAddress(true);
-            probe.bind(address);
+        try {
+            return ConsoleListener.bind(address, scheme);
         } catch (java.net.BindException e) {
             boolean notOurs = e.getMessage() != null && e.getMessage().contains("assign");
             throw new IOException("the web server cannot listen on " + host + ":" + port + " (" + e.getMessage()

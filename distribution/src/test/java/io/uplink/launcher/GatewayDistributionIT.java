@@ -52,8 +52,12 @@ class GatewayDistributionIT {
             String hash = Files.readString(gw.home.resolve("data/secrets/webconsole-admin.hash"));
             assertThat(hash).startsWith("{sha-256}").doesNotContain(password);
 
+            // The launcher holds the port; Jetty starts when the first connection is waiting, and serves it.
+            assertThat(banner).contains("the web server starts on the first connection");
+            assertThat(gw.output()).doesNotContain("Started Jetty");
             String console = "http://127.0.0.1:" + gw.port + "/system/console/bundles";
             assertThat(get(console, null).statusCode()).isEqualTo(401);
+            assertThat(gw.output()).contains("started by the first connection to it");
             assertThat(get(console, "admin:admin").statusCode()).isEqualTo(401);
             assertThat(get(console, "admin:" + password + "x").statusCode()).isEqualTo(401);
             assertThat(get(console, "admin:" + password).statusCode()).isEqualTo(200);
@@ -246,6 +250,29 @@ class GatewayDistributionIT {
             assertThat(badPort.output()).contains("--http-port must be a number");
 
             assertThat(gw.command(null).exitCode()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void theWebServerStartsWithTheGatewayWhenSetSoAndAnUnknownChoiceIsRefused() throws Exception {
+        try (GatewayProcess gw = GatewayProcess.copyOfDistribution(temp)) {
+            Path properties = gw.home.resolve("conf/framework.properties");
+            String shipped = Files.readString(properties);
+            Files.writeString(properties, shipped + "\nuplink.http.start=later\n");
+            GatewayProcess.Result refused = gw.command(null, "run", "--no-shell", "--http-port",
+                    String.valueOf(gw.port));
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.output()).contains("uplink.http.start").contains("'later'").contains("first-connection")
+                    .contains("at-start");
+
+            Files.writeString(properties, shipped + "\nuplink.http.start=at-start\n");
+            String banner = gw.start();
+            assertThat(banner).doesNotContain("starts on the first connection");
+            gw.awaitOutput(s -> s.contains("Started Jetty"), "Jetty started without a connection");
+            assertThat(get("http://127.0.0.1:" + gw.port + "/system/console/bundles", null).statusCode())
+                    .isEqualTo(401);
+            assertThat(gw.output()).doesNotContain("HeldPortConnector");
+            gw.stop();
         }
     }
 

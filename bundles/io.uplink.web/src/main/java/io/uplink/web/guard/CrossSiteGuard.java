@@ -28,10 +28,12 @@ import org.slf4j.LoggerFactory;
 @Component(service = Filter.class, configurationPolicy = ConfigurationPolicy.IGNORE, property = {
     "osgi.http.whiteboard.filter.pattern=/*",
     "osgi.http.whiteboard.context.select=(osgi.http.whiteboard.context.name=*)",
-    "osgi.http.whiteboard.filter.name=uplink-cross-site-guard",
+    "osgi.http.whiteboard.filter.name=" + CrossSiteGuard.FILTER_NAME,
     "service.ranking:Integer=1000" })
 public final class CrossSiteGuard implements Filter {
 
+    /** The filter's name in the Http Whiteboard; the console's first connection waits until it is registered. */
+    public static final String FILTER_NAME = "uplink-cross-site-guard";
     private static final Logger LOG = LoggerFactory.getLogger(CrossSiteGuard.class);
 
     /** Content Security Policy that the console's own pages (inline scripts, jQuery) live with. */
