@@ -13,6 +13,7 @@ import java.util.Hashtable;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceRegistration;
 
 /**
@@ -35,30 +36,30 @@ final class ConsoleListener implements Closeable {
     /** Service property marking the console's listening channel. */
     static final String SERVICE_PROPERTY = "uplink.console.listener";
     static final String JETTY = "org.apache.felix.http.jetty";
+    /** Felix HTTP's connector factory, which io.uplink.web's HeldPortConnector provides. */
+    private static final String CONNECTOR_FACTORY = "org.apache.felix.http.jetty.ConnectorFactory";
     /** Accept queue: connections that wait while Jetty starts (its own default is the JDK's 50). */
     private static final int BACKLOG = 50;
 
     private final ServerSocketChannel channel;
-    private final String scheme;
     private volatile Selector selector;
     private volatile ServiceRegistration<ServerSocketChannel> registration;
     private volatile boolean closed;
 
-    private ConsoleListener(ServerSocketChannel channel, String scheme) {
+    private ConsoleListener(ServerSocketChannel channel) {
         this.channel = channel;
-        this.scheme = scheme;
     }
 
     /**
      * Binds {@code host:port} now; the {@link IOException} carries the system's reason (address in use, not an
      * address of this machine) for {@link RunCommand} to explain.
      */
-    static ConsoleListener bind(InetSocketAddress address, String scheme) throws IOException {
+    static ConsoleListener bind(InetSocketAddress address) throws IOException {
         ServerSocketChannel channel = ServerSocketChannel.open();
         try {
             channel.socket().setReuseAddress(true); // as Jetty: a restart within TIME_WAIT binds again
             channel.bind(address, BACKLOG);
-            return new ConsoleListener(channel, scheme);
+            return new ConsoleListener(channel);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -72,19 +73,17 @@ final class ConsoleListener implements Closeable {
     void offer(BundleContext context, Bundle jetty, PrintStream err) throws IOException {
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(SERVICE_PROPERTY, Boolean.TRUE);
-        properties.put("uplink.console.scheme", scheme);
-        properties.put("uplink.console.port", channel.socket().getLocalPort());
         registration = context.registerService(ServerSocketChannel.class, channel, properties);
         Selector s = Selector.open();
         channel.configureBlocking(false);
         channel.register(s, SelectionKey.OP_ACCEPT);
         selector = s;
-        Thread waiting = new Thread(() -> awaitFirstConnection(s, jetty, err), "uplink-console-listener");
+        Thread waiting = new Thread(() -> awaitFirstConnection(context, s, jetty, err), "uplink-console-listener");
         waiting.setDaemon(true);
         waiting.start();
     }
 
-    private void awaitFirstConnection(Selector s, Bundle jetty, PrintStream err) {
+    private void awaitFirstConnection(BundleContext context, Selector s, Bundle jetty, PrintStream err) {
         try {
             while (s.select() == 0) {
                 if (closed) {
@@ -106,8 +105,14 @@ final class ConsoleListener implements Closeable {
             return;
         }
         try {
+            if (context.getAllServiceReferences(CONNECTOR_FACTORY, null) == null) {
+                err.println("WARNING: nothing can serve the console's port: io.uplink.web (which serves it from the "
+                        + "port the launcher holds) is not active. Start it from bundle/, or set "
+                        + FrameworkProperties.HTTP_START + "=" + FrameworkProperties.AT_START
+                        + " in conf/framework.properties; connections to the console wait until then.");
+            }
             jetty.start(Bundle.START_TRANSIENT);
-        } catch (BundleException | IllegalStateException e) {
+        } catch (BundleException | IllegalStateException | InvalidSyntaxException e) {
             err.println("WARNING: the web server did not start on the first connection to the console (" + e.getMessage()
                     + "); its port is closed. Read logs/uplink.log for the cause, then restart the gateway.");
             close();

@@ -124,7 +124,7 @@ final class RunCommand {
         String host = properties.get(FrameworkProperties.HOST);
         int port = FrameworkProperties.webPort(properties);
         boolean onFirstConnection = FrameworkProperties.webOnFirstConnection(properties);
-        ConsoleListener listener = listen(host, port, FrameworkProperties.https(properties) ? "https" : "http");
+        ConsoleListener listener = listen(host, port);
         if (!onFirstConnection) {
             listener.close(); // Jetty binds it itself; this only checked it is free
             listener = null;
@@ -267,7 +267,7 @@ final class RunCommand {
      * on without a web server): the launcher holds it until the first connection, or closes it again when the web
      * server starts at once.
      */
-    private static ConsoleListener listen(String host, int port, String scheme) throws IOException {
+    private static ConsoleListener listen(String host, int port) throws IOException {
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) {
             throw new IOException("the web server cannot listen on " + host + ": the name does not resolve to an "
@@ -276,7 +276,7 @@ final class RunCommand {
                     + "conf/framework.properties");
         }
         try {
-            return ConsoleListener.bind(address, scheme);
+            return ConsoleListener.bind(address);
         } catch (java.net.BindException e) {
             boolean notOurs = e.getMessage() != null && e.getMessage().contains("assign");
             throw new IOException("the web server cannot listen on " + host + ":" + port + " (" + e.getMessage()

@@ -61,10 +61,7 @@ class HeldPortConnectorTest {
             assertThatThrownBy(() -> new Socket("127.0.0.1", placeholder).close())
                     .as("the placeholder's port is closed").isInstanceOf(ConnectException.class);
         }
-        try (Socket later = new Socket("127.0.0.1", port)) {
-            send(later);
-            assertThat(response(later)).startsWith("HTTP/1.1 200");
-        }
+        assertServedOn(port);
     }
 
     @Test
@@ -100,10 +97,7 @@ class HeldPortConnectorTest {
         server = felixLikeServer();
         addFactoryConnector(server, factory);
 
-        try (Socket again = new Socket("127.0.0.1", port)) {
-            send(again);
-            assertThat(response(again)).startsWith("HTTP/1.1 200");
-        }
+        assertServedOn(port);
     }
 
     @Test
@@ -118,10 +112,7 @@ class HeldPortConnectorTest {
 
         addFactoryConnector(server, new HeldPortConnector(held, READY));
 
-        try (Socket again = new Socket("127.0.0.1", port)) {
-            send(again);
-            assertThat(response(again)).startsWith("HTTP/1.1 200");
-        }
+        assertServedOn(port);
     }
 
     @Test
@@ -168,6 +159,13 @@ class HeldPortConnectorTest {
         s.addConnector(c);
         c.start();
         return c;
+    }
+
+    private static void assertServedOn(int port) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            send(s);
+            assertThat(response(s)).startsWith("HTTP/1.1 200");
+        }
     }
 
     private static void send(Socket s) throws IOException {
