@@ -27,12 +27,14 @@ import org.h2.mvstore.MVStoreException;
  * everything appended so far, and wakes exactly the publishers that sync covered). What is synced per group is a
  * record each in the {@link QueueLog} beside the file (overwritten in place: one device flush, no metadata); the
  * MVStore itself is committed and synced at a checkpoint, at most every second and whenever the log is full, and the
- * log then starts over. At open, what the log holds beyond the last checkpoint is put back into the queue. A message
+ * log then starts over. Messages accepted since the last checkpoint are held in memory beside the file (and are on disk
+ * in the log): only those still queued at the checkpoint are written to the file, so while the broker keeps up a message
+ * costs the MVStore nothing. At open, what the log holds beyond the last checkpoint is put back into the queue. A message
  * leaves the queue only when the caller removes it (after PUBACK for QoS 1). When full, new messages are refused with a
  * clear error: what was accepted is never dropped. After a restart every message still in the file is sent again, so
  * duplicates are possible for what was in flight, losses are not.
  *
- * <p>Thread-safe. The map, {@code bytes} and {@code nextId} are guarded by {@code this}; {@code syncedUpTo} and
+ * <p>Thread-safe. The maps, {@code bytes} and {@code nextId} are guarded by {@code this}; {@code syncedUpTo} and
  * {@code syncing} by {@code syncLock}. A sync runs outside {@code this}, so appends go on while the disk works.
  */
 final class StoreAndForwardQueue implements AutoCloseable {
@@ -73,7 +75,14 @@ final class StoreAndForwardQueue implements AutoCloseable {
 
     private final Path file;
     private final MVStore store;
+    /** Messages as of the last commit, and those a commit moved here since (ids below every one in {@code pending}). */
     private final MVMap<Long, byte[]> messages;
+    /**
+     * Messages accepted since the last commit of the file, by id; guarded by {@code this}. In {@link Durability#SYNC}
+     * they are on disk in the log; a commit moves what is still queued into {@code messages}. A message delivered
+     * before the next commit (the usual case while the broker is reachable) so never costs the MVStore a write.
+     */
+    private final java.util.TreeMap<Long, byte[]> pending = new java.util.TreeMap<>();
     /**
      * {@value #LAST_ACCEPTED}: the newest id ever accepted, put in at every commit (so it stays when every message is
      * sent; one map write per commit, not per message).
@@ -520,8 +529,9 @@ final class StoreAndForwardQueue implements AutoCloseable {
         byte[] record = encode(topic, payload, qos, retained, Instant.now());
         long id;
         synchronized (this) {
-            if (messages.size() >= maxMessages || bytes + record.length > maxBytes) {
-                throw new CloudException("queue-full", "The outbound queue is full (" + messages.size()
+            int size = messages.size() + pending.size();
+            if (size >= maxMessages || bytes + record.length > maxBytes) {
+                throw new CloudException("queue-full", "The outbound queue is full (" + size
                         + " messages, " + bytes + " bytes; limits " + maxMessages + " messages, " + maxBytes
                         + " bytes): the message was not accepted. Nothing queued was dropped.", "The broker has been "
                         + "unreachable for a while: check the connection (uplink doctor); raise queue.max.messages / "
@@ -532,7 +542,7 @@ final class StoreAndForwardQueue implements AutoCloseable {
                 returning.decrementAndGet();
             }
             onAccepted.accept(id);
-            messages.put(id, record);
+            pending.put(id, record);
             if (log != null) {
                 if (unlogged.isEmpty()) {
                     unloggedFrom = id;
@@ -592,14 +602,20 @@ final class StoreAndForwardQueue implements AutoCloseable {
         }
     }
 
-    /** Commits what is appended (under the queue's lock), then syncs outside it; returns the newest id covered. */
+    /**
+     * Commits what is appended and syncs it; returns the newest id covered. Only moving the pending messages into the
+     * map is done under the queue's lock: the commit (H2 serializing and writing a chunk) runs outside it, so
+     * deliveries and appends go on meanwhile. The map is safe for that (copy-on-write, and the commit takes a snapshot);
+     * a delivery removed during the commit is in this commit or the next, and appends go to {@code pending}.
+     */
     private long commitAndSync() {
         long upTo;
         synchronized (this) {
             upTo = nextId - 1;
             unlogged.clear(); // all of it is in this commit
-            commitLocked();
+            prepareCommitLocked();
         }
+        store.commit();
         store.sync();
         synchronized (this) {
             syncs++;
@@ -739,11 +755,22 @@ final class StoreAndForwardQueue implements AutoCloseable {
      */
     synchronized List<Message> peek(int max, long after, Set<Long> skip) {
         List<Message> out = new ArrayList<>(Math.min(max, 16));
-        Iterator<Long> keys = messages.keyIterator(after + 1);
-        while (keys.hasNext() && out.size() < max) {
-            Long id = keys.next();
-            if (!skip.contains(id)) {
-                out.add(decode(id, messages.get(id)));
+        Long inFile = messages.lastKey();
+        if (inFile != null && inFile > after) {
+            Iterator<Long> keys = messages.keyIterator(after + 1);
+            while (keys.hasNext() && out.size() < max) {
+                Long id = keys.next();
+                if (!skip.contains(id)) {
+                    out.add(decode(id, messages.get(id)));
+                }
+            }
+        }
+        for (Map.Entry<Long, byte[]> e : pending.tailMap(after, false).entrySet()) {
+            if (out.size() >= max) {
+                break;
+            }
+            if (!skip.contains(e.getKey())) {
+                out.add(decode(e.getKey(), e.getValue()));
             }
         }
         return out;
@@ -754,14 +781,17 @@ final class StoreAndForwardQueue implements AutoCloseable {
      * stop): after a crash it is at worst sent once more.
      */
     synchronized void remove(long id) {
-        byte[] old = messages.remove(id);
+        byte[] old = pending.remove(id);
+        if (old == null) {
+            old = messages.remove(id);
+        }
         if (old != null) {
             bytes -= old.length;
         }
     }
 
     synchronized int size() {
-        return messages.size();
+        return messages.size() + pending.size();
     }
 
     synchronized long bytes() {
@@ -774,8 +804,17 @@ final class StoreAndForwardQueue implements AutoCloseable {
 
     /** Commits the store with the newest accepted id; the caller holds the queue's lock. */
     private void commitLocked() {
-        state.put(LAST_ACCEPTED, nextId - 1);
+        prepareCommitLocked();
         store.commit();
+    }
+
+    /** Moves the pending messages into the map and records the newest accepted id; the caller holds the lock. */
+    private void prepareCommitLocked() {
+        for (Map.Entry<Long, byte[]> e : pending.entrySet()) {
+            messages.put(e.getKey(), e.getValue());
+        }
+        pending.clear();
+        state.put(LAST_ACCEPTED, nextId - 1);
     }
 
     private void durable() {

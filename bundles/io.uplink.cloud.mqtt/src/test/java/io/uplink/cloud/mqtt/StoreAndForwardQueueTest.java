@@ -417,6 +417,44 @@ class StoreAndForwardQueueTest {
     }
 
     @Test
+    void messagesDeliveredBeforeACheckpointNeverReachTheFileAndTheRestIsCarriedIntoIt() throws Exception {
+        Path file = dir.resolve("a/carry.mv");
+        Path copy;
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 1000, 8 << 20,
+                StoreAndForwardQueue.Durability.SYNC, java.time.Duration.ZERO, java.time.Duration.ofHours(1))) {
+            q.append("t", b("a"), 1, false);
+            q.append("t", b("b"), 1, false);
+            q.remove(1); // delivered while only in memory and in the log
+            byte[] big = new byte[200 * 1024];
+            for (int i = 3; i <= 8; i++) { // the sixth no longer fits the 1 MiB log: a checkpoint at id 8
+                q.append("t", big, 1, false);
+            }
+            q.append("t", b("c"), 1, false); // after the checkpoint: in memory and in the log
+            assertThat(q.peek(100, Set.of())).extracting(StoreAndForwardQueue.Message::id)
+                    .containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+            assertThat(q.peek(3, 7, Set.of())).as("from the file into what came after")
+                    .extracting(StoreAndForwardQueue.Message::id).containsExactly(8L, 9L);
+            long before = q.bytes();
+            q.remove(9);
+            q.remove(3);
+            assertThat(q.size()).isEqualTo(6);
+            assertThat(q.bytes()).isEqualTo(before - q.peek(1, Set.of()).get(0).payload().length - 20
+                    - big.length - 20);
+            assertThat(q.peek(100, Set.of(2L))).extracting(StoreAndForwardQueue.Message::id)
+                    .containsExactly(4L, 5L, 6L, 7L, 8L);
+            assertThat(new String(q.peek(1, Set.of()).get(0).payload(), StandardCharsets.UTF_8)).isEqualTo("b");
+            copy = snapshot(file, dir.resolve("b"));
+        }
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(copy, 1000, 8 << 20,
+                StoreAndForwardQueue.Durability.SYNC, java.time.Duration.ZERO, java.time.Duration.ofHours(1))) {
+            assertThat(q.damage()).isEmpty();
+            assertThat(q.peek(100, Set.of())).as("1 was delivered before the checkpoint: never sent again; 3 and 9 "
+                    + "after it, so recorded only at the next one: sent again, never lost")
+                    .extracting(StoreAndForwardQueue.Message::id).containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+        }
+    }
+
+    @Test
     void aLogLeftByAnEarlierSyncRunIsReplayedWhenTheModeChanges() throws Exception {
         Path file = dir.resolve("a/mode.mv");
         Path copy;
