@@ -33,6 +33,15 @@ public final class BenchmarkSupport {
     }
 
     /** The median (mean of the middle two for an even count). */
+    /** Deletes a folder and what it holds; what cannot be deleted is left (a benchmark's scratch, not its result). */
+    public static void deleteTree(java.nio.file.Path dir) {
+        try (java.util.stream.Stream<java.nio.file.Path> all = java.nio.file.Files.walk(dir)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            System.err.println("could not delete " + dir + ": " + e.getMessage());
+        }
+    }
+
     public static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
