@@ -83,6 +83,8 @@ final class StoreAndForwardQueue implements AutoCloseable {
      * before the next commit (the usual case while the broker is reachable) so never costs the MVStore a write.
      */
     private final java.util.TreeMap<Long, byte[]> pending = new java.util.TreeMap<>();
+    /** No id in {@code messages} is above this (it may hold less after removals); guarded by {@code this}. */
+    private long fileNewest;
     /**
      * {@value #LAST_ACCEPTED}: the newest id ever accepted, put in at every commit (so it stays when every message is
      * sent; one map write per commit, not per message).
@@ -229,6 +231,8 @@ final class StoreAndForwardQueue implements AutoCloseable {
             Files.deleteIfExists(QueueLog.pathFor(file)); // its records are in the file now
         }
         this.lastCheckpoint = System.nanoTime();
+        Long newestInMap = messages.lastKey();
+        this.fileNewest = newestInMap == null ? 0 : newestInMap;
         this.nextId = lastId + 1;
         this.damage = otherFormat != null ? describeOtherFormat(otherFormat, expected, aside)
                 : describe(lossBeforeOpen, unreadable, aside, messages.size());
@@ -755,8 +759,7 @@ final class StoreAndForwardQueue implements AutoCloseable {
      */
     synchronized List<Message> peek(int max, long after, Set<Long> skip) {
         List<Message> out = new ArrayList<>(Math.min(max, 16));
-        Long inFile = messages.lastKey();
-        if (inFile != null && inFile > after) {
+        if (fileNewest > after) { // else nothing in the map is after it: no B-tree walk
             Iterator<Long> keys = messages.keyIterator(after + 1);
             while (keys.hasNext() && out.size() < max) {
                 Long id = keys.next();
@@ -783,7 +786,7 @@ final class StoreAndForwardQueue implements AutoCloseable {
     synchronized void remove(long id) {
         byte[] old = pending.remove(id);
         if (old == null) {
-            old = messages.remove(id);
+            old = id <= fileNewest ? messages.remove(id) : null;
         }
         if (old != null) {
             bytes -= old.length;
@@ -812,6 +815,7 @@ final class StoreAndForwardQueue implements AutoCloseable {
     private void prepareCommitLocked() {
         for (Map.Entry<Long, byte[]> e : pending.entrySet()) {
             messages.put(e.getKey(), e.getValue());
+            fileNewest = e.getKey();
         }
         pending.clear();
         state.put(LAST_ACCEPTED, nextId - 1);
