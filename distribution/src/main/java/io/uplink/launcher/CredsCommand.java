@@ -77,7 +77,17 @@ final class CredsCommand {
         boolean json;
         boolean passphraseStdin;
         boolean help;
+        /** The options given, as typed, in order. */
+        final java.util.Set<String> given = new java.util.LinkedHashSet<>();
     }
+
+    /** The options each subcommand takes: any other is refused rather than silently ignored. */
+    private static final Map<String, List<String>> TAKES = Map.of(
+            "check", List.of("--cert", "--key", "--ca", "--p12", "--endpoint", "--modem", "--for", "--json",
+                    "--passphrase-stdin"),
+            "import", List.of("--alias", "--cert", "--key", "--ca", "--p12", "--for", "--json", "--passphrase-stdin"),
+            "list", List.of("--json"),
+            "delete", List.of("--alias"));
 
     int execute(List<String> args) {
         if (!args.isEmpty() && args.get(0).equals("provision")) {
@@ -130,6 +140,7 @@ final class CredsCommand {
         }
         for (int i = 1; i < args.size(); i++) {
             String a = args.get(i);
+            o.given.add(a);
             switch (a) {
             case "-h":
             case "--help":
@@ -171,6 +182,12 @@ final class CredsCommand {
         }
         if (o.help) {
             return o;
+        }
+        for (String a : o.given) {
+            if (!TAKES.get(o.sub).contains(a)) {
+                throw new IllegalArgumentException(a + " does not apply to 'creds " + o.sub + "', which takes "
+                        + String.join(", ", TAKES.get(o.sub)));
+            }
         }
         if ((o.sub.equals("check") || o.sub.equals("import")) && o.files.isEmpty()) {
             throw new IllegalArgumentException(o.sub + " needs at least one of --cert, --key, --ca, --p12");
