@@ -42,7 +42,14 @@ public final class ThroughputBenchmark {
      */
     public record Result(int messages, int rounds, double rawMemory, double rawFile, double syncOne,
             double syncEight, double syncsPerMessage, double batched, double syncAsync, double asyncSyncsPerMessage,
-            double syncAsyncUndelivered, Ratios ratios) {
+            double syncAsyncUndelivered, Ratios ratios, Cpus cpu) {
+    }
+
+    /**
+     * Medians of this JVM's CPU time per message (microseconds; the broker's not included): raw Paho with memory
+     * persistence (the mean of the round's two runs), one asynchronous publisher in {@code sync}, and {@code batched}.
+     */
+    public record Cpus(double raw, double async, double batched) {
     }
 
     /** Medians of per-round ratios: against raw Paho with memory persistence, and 1 publisher against Paho's files. */
@@ -71,6 +78,8 @@ public final class ThroughputBenchmark {
         System.out.printf("| Uplink sync, 1 asynchronous publisher, %d not yet delivered | %.0f | %.2f |%n", WINDOW,
                 r.syncAsyncUndelivered(), q.undelivered());
         System.out.printf("| Uplink batched 200 ms, 1 publisher | %.0f | %.2f |%n", r.batched(), q.batched());
+        System.out.printf("This JVM's CPU per message (us): raw Paho %.1f, Uplink sync 1 asynchronous publisher %.1f, "
+                + "Uplink batched %.1f%n", r.cpu().raw(), r.cpu().async(), r.cpu().batched());
     }
 
     /**
@@ -108,12 +117,15 @@ public final class ThroughputBenchmark {
         java.lang.reflect.RecordComponent[] parts = Result.class.getRecordComponents();
         try {
             for (java.lang.reflect.RecordComponent c : parts) {
-                if (c.getType() != Ratios.class) {
+                if (c.getType() != Ratios.class && c.getType() != Cpus.class) {
                     p.setProperty(c.getName(), String.valueOf(c.getAccessor().invoke(r)));
                 }
             }
             for (java.lang.reflect.RecordComponent c : Ratios.class.getRecordComponents()) {
                 p.setProperty("ratios." + c.getName(), String.valueOf(c.getAccessor().invoke(r.ratios())));
+            }
+            for (java.lang.reflect.RecordComponent c : Cpus.class.getRecordComponents()) {
+                p.setProperty("cpu." + c.getName(), String.valueOf(c.getAccessor().invoke(r.cpu())));
             }
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
@@ -135,7 +147,8 @@ public final class ThroughputBenchmark {
                 d.applyAsDouble("syncAsync"), d.applyAsDouble("asyncSyncsPerMessage"),
                 d.applyAsDouble("syncAsyncUndelivered"), new Ratios(d.applyAsDouble("ratios.eight"),
                         d.applyAsDouble("ratios.async"), d.applyAsDouble("ratios.undelivered"),
-                        d.applyAsDouble("ratios.batched"), d.applyAsDouble("ratios.oneToFile")));
+                        d.applyAsDouble("ratios.batched"), d.applyAsDouble("ratios.oneToFile")),
+                new Cpus(d.applyAsDouble("cpu.raw"), d.applyAsDouble("cpu.async"), d.applyAsDouble("cpu.batched")));
     }
 
     /** Runs every path {@code rounds} times, alternating, against one mosquitto; prints each round. */
@@ -153,6 +166,7 @@ public final class ThroughputBenchmark {
             double[] asyncSyncsPerMessage = new double[rounds];
             double[] undelivered = new double[rounds];
             double[][] ratios = new double[5][rounds];
+            double[][] cpus = new double[3][rounds];
             for (int r = 0; r < rounds; r++) {
                 Cpu cpu = new Cpu(messages);
                 long compiledBefore = compileMillis();
@@ -175,6 +189,10 @@ public final class ThroughputBenchmark {
                 double rawAgain = rawPaho(broker.port, messages, null);
                 cpu.took("raw Paho memory again");
                 double base = (raw[r] + rawAgain) / 2;
+                cpus[0][r] = (cpu.microsPerMessage("raw Paho memory") + cpu.microsPerMessage("raw Paho memory again"))
+                        / 2;
+                cpus[1][r] = cpu.microsPerMessage("Uplink async");
+                cpus[2][r] = cpu.microsPerMessage("Uplink batched");
                 raw[r] = base;
                 ratios[0][r] = eight[r] / base;
                 ratios[1][r] = async[r] / base;
@@ -194,7 +212,9 @@ public final class ThroughputBenchmark {
                     BenchmarkSupport.median(async), BenchmarkSupport.median(asyncSyncsPerMessage),
                     BenchmarkSupport.median(undelivered), new Ratios(BenchmarkSupport.median(ratios[0]),
                             BenchmarkSupport.median(ratios[1]), BenchmarkSupport.median(ratios[2]),
-                            BenchmarkSupport.median(ratios[3]), BenchmarkSupport.median(ratios[4])));
+                            BenchmarkSupport.median(ratios[3]), BenchmarkSupport.median(ratios[4])),
+                    new Cpus(BenchmarkSupport.median(cpus[0]), BenchmarkSupport.median(cpus[1]),
+                            BenchmarkSupport.median(cpus[2])));
         } finally {
             BenchmarkSupport.deleteTree(dir); // queue files and logs of every pass: several MiB each
         }
@@ -244,6 +264,7 @@ public final class ThroughputBenchmark {
     private static final class Cpu {
         private final int messages;
         private final StringBuilder out = new StringBuilder();
+        private final java.util.Map<String, Double> jvmPerMessage = new java.util.HashMap<>();
         private long jvm = jvmNanos();
         private long broker = brokerNanos();
 
@@ -260,8 +281,14 @@ public final class ThroughputBenchmark {
             long b = brokerNanos();
             out.append(String.format(java.util.Locale.ROOT, "%s%s %.1f + %.1f", out.length() == 0 ? "" : ", ", what,
                     (j - jvm) / 1e3 / count, (b - broker) / 1e3 / count));
+            jvmPerMessage.put(what, (j - jvm) / 1e3 / count);
             jvm = j;
             broker = b;
+        }
+
+        /** This JVM's CPU per message of a path measured in this round, in microseconds. */
+        double microsPerMessage(String what) {
+            return jvmPerMessage.get(what);
         }
 
         @Override
