@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -760,11 +759,12 @@ final class StoreAndForwardQueue implements AutoCloseable {
     synchronized List<Message> peek(int max, long after, Set<Long> skip) {
         List<Message> out = new ArrayList<>(Math.min(max, 16));
         if (fileNewest > after) { // else nothing in the map is after it: no B-tree walk
-            Iterator<Long> keys = messages.keyIterator(after + 1);
-            while (keys.hasNext() && out.size() < max) {
-                Long id = keys.next();
+            // A cursor yields each key with its value: one walk, not a lookup per key on top of the iteration.
+            org.h2.mvstore.Cursor<Long, byte[]> c = messages.cursor(after + 1);
+            while (c.hasNext() && out.size() < max) {
+                Long id = c.next();
                 if (!skip.contains(id)) {
-                    out.add(decode(id, messages.get(id)));
+                    out.add(decode(id, c.getValue()));
                 }
             }
         }
