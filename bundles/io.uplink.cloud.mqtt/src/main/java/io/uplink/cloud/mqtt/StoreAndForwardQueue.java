@@ -82,6 +82,14 @@ final class StoreAndForwardQueue implements AutoCloseable {
      * before the next commit (the usual case while the broker is reachable) so never costs the MVStore a write.
      */
     private final java.util.TreeMap<Long, byte[]> pending = new java.util.TreeMap<>();
+    /** The records' bytes in {@code pending}; guarded by {@code this}. */
+    private long pendingBytes;
+    /**
+     * At most this much is held in {@code pending}: beyond it, what is there moves into the map uncommitted, where H2
+     * writes it out on its own as its unsaved memory grows (memory and batched modes would otherwise hold a whole
+     * backlog on the heap; in sync mode the 1 MiB log forces a checkpoint at about the same point).
+     */
+    static final long PENDING_MAX_BYTES = 1 << 20;
     /** No id in {@code messages} is above this (it may hold less after removals); guarded by {@code this}. */
     private long fileNewest;
     /**
@@ -546,6 +554,10 @@ final class StoreAndForwardQueue implements AutoCloseable {
             }
             onAccepted.accept(id);
             pending.put(id, record);
+            pendingBytes += record.length;
+            if (pendingBytes > PENDING_MAX_BYTES) {
+                movePendingLocked();
+            }
             if (log != null) {
                 if (unlogged.isEmpty()) {
                     unloggedFrom = id;
@@ -785,8 +797,10 @@ final class StoreAndForwardQueue implements AutoCloseable {
      */
     synchronized void remove(long id) {
         byte[] old = pending.remove(id);
-        if (old == null) {
-            old = id <= fileNewest ? messages.remove(id) : null;
+        if (old != null) {
+            pendingBytes -= old.length;
+        } else if (id <= fileNewest) {
+            old = messages.remove(id);
         }
         if (old != null) {
             bytes -= old.length;
@@ -813,12 +827,23 @@ final class StoreAndForwardQueue implements AutoCloseable {
 
     /** Moves the pending messages into the map and records the newest accepted id; the caller holds the lock. */
     private void prepareCommitLocked() {
+        movePendingLocked();
+        state.put(LAST_ACCEPTED, nextId - 1);
+    }
+
+    /** Moves the pending messages into the map (not committed); the caller holds the lock. */
+    private void movePendingLocked() {
         for (Map.Entry<Long, byte[]> e : pending.entrySet()) {
             messages.put(e.getKey(), e.getValue());
             fileNewest = e.getKey();
         }
         pending.clear();
-        state.put(LAST_ACCEPTED, nextId - 1);
+        pendingBytes = 0;
+    }
+
+    /** What is held in memory outside the map, in record bytes (for tests). */
+    synchronized long pendingBytes() {
+        return pendingBytes;
     }
 
     private void durable() {

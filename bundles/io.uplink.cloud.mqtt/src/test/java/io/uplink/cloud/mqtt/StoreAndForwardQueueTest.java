@@ -455,6 +455,29 @@ class StoreAndForwardQueueTest {
     }
 
     @Test
+    void memoryModeHoldsABacklogInTheStoreNotOnTheHeapAndKeepsItAtACleanStop() throws Exception {
+        Path file = dir.resolve("backlog.mv");
+        byte[] chunk = new byte[100 * 1024];
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 1000, 64 << 20,
+                StoreAndForwardQueue.Durability.MEMORY, java.time.Duration.ZERO)) {
+            for (int i = 0; i < 50; i++) { // 5 MB while the broker is away
+                q.append("t", chunk, 1, false);
+                assertThat(q.pendingBytes()).isLessThanOrEqualTo(StoreAndForwardQueue.PENDING_MAX_BYTES);
+            }
+            q.remove(1);
+            q.remove(50);
+            assertThat(q.size()).isEqualTo(48);
+            assertThat(q.peek(100, Set.of())).extracting(StoreAndForwardQueue.Message::id).startsWith(2L, 3L)
+                    .endsWith(48L, 49L).hasSize(48);
+        }
+        try (StoreAndForwardQueue q = new StoreAndForwardQueue(file, 1000, 64 << 20,
+                StoreAndForwardQueue.Durability.MEMORY, java.time.Duration.ZERO)) {
+            assertThat(q.size()).isEqualTo(48);
+            assertThat(q.bytes()).isEqualTo(48L * (chunk.length + 20));
+        }
+    }
+
+    @Test
     void aLogLeftByAnEarlierSyncRunIsReplayedWhenTheModeChanges() throws Exception {
         Path file = dir.resolve("a/mode.mv");
         Path copy;
